@@ -1,0 +1,1 @@
+"""Scalars, vectors and seeded randomness: the floor everything else stands on."""

@@ -1,0 +1,26 @@
+"""Vectors are plain ``list[float]``; these are the few operations the lessons lean on."""
+
+from collections.abc import Sequence
+
+
+def argmax(xs: Sequence[float]) -> int:
+    """Index of the largest entry; ties go to the lowest index, so results never depend on luck."""
+    best = 0
+    for i in range(1, len(xs)):
+        if xs[i] > xs[best]:
+            best = i
+    return best
+
+
+def max_abs_diff(xs: Sequence[float], ys: Sequence[float]) -> float:
+    """The largest ``|x_i - y_i|``: the sup-norm distance between two value functions."""
+    if len(xs) != len(ys):
+        raise ValueError(f"vectors differ in length: {len(xs)} and {len(ys)}")
+    return max((abs(x - y) for x, y in zip(xs, ys)), default=0.0)
+
+
+def dot(xs: Sequence[float], ys: Sequence[float]) -> float:
+    """The sum of products ``x_i * y_i``."""
+    if len(xs) != len(ys):
+        raise ValueError(f"vectors differ in length: {len(xs)} and {len(ys)}")
+    return sum(x * y for x, y in zip(xs, ys))

@@ -1,0 +1,117 @@
+"""The run a lesson is part of: its setting (quick or full), where its files go, and what it showed.
+
+A lesson asks ``budget(full=..., quick=...)`` for every size that the tests shrink, and shows figures,
+animations and tables through the functions here. Run from a terminal, a lesson prints where each file
+went; run by the page builder, each shown item is recorded under the code cell that produced it.
+
+This module imports nothing from the package, so every layer may use it.
+"""
+
+import os
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One item a lesson showed: a file (image, animation) or a Markdown table."""
+
+    kind: str  # "image", "animation" or "table"
+    alt: str  # what it shows, in words (alt text for images, caption for tables)
+    file: str = ""  # file name inside the session's output folder
+    markdown: str = ""  # for tables
+
+
+@dataclass
+class Session:
+    quick: bool = False
+    out_dir: Path = Path("policywerk-out")
+    echo: bool = True  # print what is shown (terminal runs); the page builder turns this off
+    shown: list[Shown] = field(default_factory=list)
+
+    @property
+    def setting(self) -> str:
+        return "quick" if self.quick else "full"
+
+
+def _default() -> Session:
+    return Session(quick=os.environ.get("POLICYWERK_QUICK", "") not in ("", "0"),
+                   out_dir=Path(os.environ.get("POLICYWERK_OUT", "policywerk-out")))
+
+
+_current: Session | None = None
+
+
+def current() -> Session:
+    global _current
+    if _current is None:
+        _current = _default()
+    return _current
+
+
+@contextmanager
+def activate(session: Session) -> Iterator[Session]:
+    """Make ``session`` the current one for the duration of a ``with`` block."""
+    global _current
+    previous, _current = _current, session
+    try:
+        yield session
+    finally:
+        _current = previous
+
+
+def budget(full, quick):
+    """The full-setting value on the published site; the quick one in tests."""
+    return quick if current().quick else full
+
+
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+def output_path(name: str, suffix: str) -> Path:
+    """Where a shown file called ``name`` goes; names are lower-case words joined by - or _."""
+    if not _NAME.match(name):
+        raise ValueError(f"output name {name!r} must be lower-case letters, digits, - and _")
+    session = current()
+    session.out_dir.mkdir(parents=True, exist_ok=True)
+    return session.out_dir / f"{name}{suffix}"
+
+
+def show_file(path: Path, alt: str, kind: str = "image") -> Shown:
+    """Record a file the lesson wrote (into ``output_path``) so its page shows it here."""
+    session = current()
+    if path.parent.resolve() != session.out_dir.resolve():
+        raise ValueError(f"{path} is not in the session's output folder {session.out_dir}")
+    if not alt.strip():
+        raise ValueError(f"{path.name} needs alt text that says what it shows")
+    item = Shown(kind, alt, file=path.name)
+    session.shown.append(item)
+    if session.echo:
+        print(f"[{kind}] {path}")
+    return item
+
+
+def show_table(headers: Sequence[str], rows: Sequence[Sequence[object]], caption: str) -> Shown:
+    """Show a table: a Markdown table on the page, aligned plain text in a terminal."""
+    cells = [[_cell(x) for x in row] for row in rows]
+    if any(len(row) != len(headers) for row in cells):
+        raise ValueError(f"every row of {caption!r} needs {len(headers)} cells")
+    md = ["| " + " | ".join(headers) + " |", "|" + "|".join("---:" for _ in headers) + "|"]
+    md += ["| " + " | ".join(row) + " |" for row in cells]
+    item = Shown("table", caption, markdown="\n".join(md))
+    session = current()
+    session.shown.append(item)
+    if session.echo:
+        widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(headers)]
+        print(caption)
+        print("  ".join(h.rjust(w) for h, w in zip(headers, widths)))
+        for row in cells:
+            print("  ".join(c.rjust(w) for c, w in zip(row, widths)))
+    return item
+
+
+def _cell(x: object) -> str:
+    return f"{x:.4g}" if isinstance(x, float) else str(x)

@@ -1,0 +1,69 @@
+"""The one layout every lesson animates in: environment | algorithm internals | training trace."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from policywerk.session import output_path, show_file
+from policywerk.viz.gif import PaletteGifWriter
+from policywerk.viz.style import DPI, MUTED, house_style, new_figure
+
+PNG_METADATA = {"Software": None}  # no version string in the file, so the bytes depend only on the pixels
+
+
+@dataclass
+class ThreePanes:
+    fig: Figure
+    env: Axes
+    internals: Axes
+    trace: Axes
+
+
+def three_panes(title: str, height_px: int = 440, widths: tuple[float, float, float] = (1.0, 1.15, 1.0)) -> ThreePanes:
+    """A figure with the three panes side by side under a one-line title."""
+    with house_style():
+        fig = new_figure(height_px)
+        grid = fig.add_gridspec(1, 3, width_ratios=widths, left=0.035, right=0.985, bottom=0.12, top=0.85,
+                                wspace=0.22)
+        panes = ThreePanes(fig, fig.add_subplot(grid[0]), fig.add_subplot(grid[1]), fig.add_subplot(grid[2]))
+        fig.suptitle(title, x=0.035, y=0.975, ha="left", fontsize=13, fontweight="bold")
+    return panes
+
+
+def footer(fig: Figure, text: str):
+    """A small grey line under the panes (the frame counter, the setting); returns the artist to update."""
+    with house_style():
+        return fig.text(0.985, 0.02, text, ha="right", va="bottom", fontsize=9, color=MUTED)
+
+
+def save_png(fig: Figure, name: str, alt: str) -> None:
+    path = output_path(name, ".png")
+    with house_style():
+        fig.savefig(path, format="png", dpi=DPI, metadata=PNG_METADATA)
+    show_file(path, alt, "image")
+
+
+def save_animation(fig: Figure, n_frames: int, draw: Callable[[int], None], name: str, alt: str,
+                   frame_ms: int = 300, hold_ms: int = 2500, poster: int | None = None) -> None:
+    """Render frames ``0..n_frames-1`` with ``draw(i)`` into ``name.gif`` and a poster ``name-poster.png``.
+
+    ``draw`` updates the figure's artists in place (set_data, set_text, ...); the figure is never
+    cleared, so each frame costs only what changed. The last frame is held for ``hold_ms``.
+    """
+    if n_frames < 1:
+        raise ValueError(f"an animation needs at least one frame, got {n_frames}")
+    poster = n_frames - 1 if poster is None else poster
+    with house_style():
+        draw(poster)
+        poster_path = output_path(f"{name}-poster", ".png")
+        fig.savefig(poster_path, format="png", dpi=DPI, metadata=PNG_METADATA)
+        gif_path = output_path(name, ".gif")
+        writer = PaletteGifWriter([frame_ms] * (n_frames - 1) + [hold_ms])
+        with writer.saving(fig, gif_path, dpi=DPI):  # setup grabs the poster state for the palette
+            for i in range(n_frames):
+                draw(i)
+                writer.grab_frame()
+    show_file(gif_path, alt, "animation")
+    show_file(poster_path, f"Poster frame: {alt}", "poster")

@@ -1,0 +1,66 @@
+"""The house style every lesson shares: one palette, one font, one width."""
+
+from contextlib import contextmanager
+
+import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.figure import Figure
+
+# Okabe & Ito's palette: distinguishable under the common colour-vision deficiencies.
+INK = "#1f2328"
+MUTED = "#6e7781"
+GRID = "#d0d7de"
+PAPER = "#ffffff"
+BLUE = "#0072b2"
+ORANGE = "#e69f00"
+GREEN = "#009e73"
+VERMILION = "#d55e00"
+SKY = "#56b4e9"
+PURPLE = "#cc79a7"
+YELLOW = "#f0e442"
+SERIES = (BLUE, ORANGE, GREEN, VERMILION, PURPLE, SKY)
+
+# Values: negative in vermilion, zero white, positive in blue (a diverging ramp readable in grey too).
+VALUE_CMAP = LinearSegmentedColormap.from_list("policywerk_value", [VERMILION, "#f7f7f7", BLUE], N=64)
+
+DPI = 100
+WIDTH_PX = 1100  # about the content width of a Material page; frames are shown at their own size
+
+RC = {
+    "font.family": "DejaVu Sans",
+    "font.size": 10.5,
+    "axes.titlesize": 11.5,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.labelsize": 10,
+    "axes.edgecolor": MUTED,
+    "axes.labelcolor": INK,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.prop_cycle": matplotlib.cycler(color=SERIES),
+    "xtick.color": MUTED,
+    "ytick.color": MUTED,
+    "xtick.labelcolor": INK,
+    "ytick.labelcolor": INK,
+    "text.color": INK,
+    "figure.facecolor": PAPER,
+    "axes.facecolor": PAPER,
+    "savefig.facecolor": PAPER,
+    "lines.linewidth": 2.0,
+    "legend.frameon": False,
+    "svg.hashsalt": "policywerk",
+}
+
+
+@contextmanager
+def house_style():
+    with matplotlib.rc_context(RC):
+        yield
+
+
+def new_figure(height_px: int, width_px: int = WIDTH_PX) -> Figure:
+    """A figure of the given pixel size on its own Agg canvas (no pyplot, no global state)."""
+    fig = Figure(figsize=(width_px / DPI, height_px / DPI), dpi=DPI)
+    FigureCanvasAgg(fig)
+    return fig

@@ -1,0 +1,1 @@
+"""The environments. Each follows the shape of the Gymnasium API: ``reset`` and ``step``."""

@@ -1,0 +1,107 @@
+"""A small gridworld drawn from strings, with a goal, a pit, walls and an optional slip.
+
+    .  floor        #  wall (not a state; bumping into it leaves you in place)
+    S  start        G  goal (terminal)        P  pit (terminal)
+
+States are numbered ``row * cols + col`` with row 0 at the top; wall cells keep their number but are
+not in ``states``. Actions are 0 up, 1 right, 2 down, 3 left. With probability ``slip`` the move goes
+sideways instead (half to each side of the intended direction), so the model is genuinely stochastic.
+The reward is for the cell you enter: ``goal_reward``, ``pit_reward`` or ``step_reward``.
+"""
+
+from dataclasses import dataclass, field
+
+from policywerk.worlds.mdp import Discrete, ModelEnv, Transition
+
+ACTIONS = ("up", "right", "down", "left")
+ARROWS = ("↑", "→", "↓", "←")
+MOVES = ((-1, 0), (0, 1), (1, 0), (0, -1))
+
+BELLMAN_LAYOUT = (
+    ".....",
+    ".##..",
+    "...PG",
+    ".....",
+    "S....",
+)
+
+
+@dataclass
+class GridWorld:
+    layout: tuple[str, ...] = BELLMAN_LAYOUT
+    slip: float = 0.0
+    goal_reward: float = 1.0
+    pit_reward: float = -1.0
+    step_reward: float = 0.0
+    _cache: dict = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.layout or len({len(row) for row in self.layout}) != 1:
+            raise ValueError("layout must be a non-empty tuple of equal-length strings")
+        unknown = set("".join(self.layout)) - set(".#SGP")
+        if unknown:
+            raise ValueError(f"layout has unknown cells {sorted(unknown)}; allowed are . # S G P")
+        if not 0.0 <= self.slip < 1.0:
+            raise ValueError(f"slip must be in [0, 1), got {self.slip}")
+        self.rows, self.cols = len(self.layout), len(self.layout[0])
+        self.n_states = self.rows * self.cols
+        self.n_actions = len(ACTIONS)
+        self.observation_space = Discrete(self.n_states)
+        self.action_space = Discrete(self.n_actions)
+        starts = self.cells("S")
+        self.start = starts[0] if starts else 0
+
+    # --- reading the layout -------------------------------------------------------------------------
+    def kind(self, state: int) -> str:
+        row, col = divmod(state, self.cols)
+        return self.layout[row][col]
+
+    def cells(self, kind: str) -> list[int]:
+        return [s for s in range(self.n_states) if self.kind(s) == kind]
+
+    @property
+    def states(self) -> list[int]:
+        return [s for s in range(self.n_states) if self.kind(s) != "#"]
+
+    def is_terminal(self, state: int) -> bool:
+        return self.kind(state) in "GP"
+
+    # --- the model ----------------------------------------------------------------------------------
+    def move(self, state: int, action: int) -> int:
+        """Where a move lands if it does not slip: off the grid or into a wall means staying put."""
+        row, col = divmod(state, self.cols)
+        d_row, d_col = MOVES[action]
+        r, c = row + d_row, col + d_col
+        if not (0 <= r < self.rows and 0 <= c < self.cols) or self.layout[r][c] == "#":
+            return state
+        return r * self.cols + c
+
+    def reward(self, next_state: int) -> float:
+        kind = self.kind(next_state)
+        return self.goal_reward if kind == "G" else self.pit_reward if kind == "P" else self.step_reward
+
+    def transitions(self, state: int, action: int) -> list[Transition]:
+        """Every outcome of ``action`` in ``state``, outcomes landing in the same cell merged."""
+        if not 0 <= action < self.n_actions:
+            raise ValueError(f"action must be in 0..{self.n_actions - 1}, got {action!r}")
+        key = (state, action)
+        if key not in self._cache:
+            self._cache[key] = self._outcomes(state, action)
+        return self._cache[key]
+
+    def _outcomes(self, state: int, action: int) -> list[Transition]:
+        if self.kind(state) == "#":
+            raise ValueError(f"state {state} is a wall, not a state")
+        if self.is_terminal(state):
+            return []
+        sideways = ((action + 1) % 4, (action + 3) % 4)
+        probs: dict[int, float] = {}
+        for a, p in ((action, 1.0 - self.slip), (sideways[0], self.slip / 2), (sideways[1], self.slip / 2)):
+            if p > 0.0:
+                s2 = self.move(state, a)
+                probs[s2] = probs.get(s2, 0.0) + p
+        return [Transition(p, s2, self.reward(s2)) for s2, p in probs.items()]
+
+    def env(self, max_steps: int | None = 100) -> ModelEnv:
+        """The same world as an environment to sample: ``reset`` / ``step``."""
+        return ModelEnv(self, self.start, max_steps)
