@@ -105,3 +105,20 @@ class GridWorld:
     def env(self, max_steps: int | None = 100) -> ModelEnv:
         """The same world as an environment to sample: ``reset`` / ``step``."""
         return ModelEnv(self, self.start, max_steps)
+
+    def to_text(self, values: list[float] | None = None, policy: list[int] | None = None) -> str:
+        """The grid as text: the layout, or each cell's value and greedy arrow."""
+        lines = []
+        for row in range(self.rows):
+            cells = []
+            for col in range(self.cols):
+                s = row * self.cols + col
+                kind = self.kind(s)
+                if values is None or kind == "#" or self.is_terminal(s):
+                    label = {"#": "###", "G": "goal", "P": "pit", "S": "S", ".": "."}[kind]
+                    cells.append(label.center(8 if values is not None else 4))
+                else:
+                    arrow = ARROWS[policy[s]] if policy is not None else " "
+                    cells.append(f"{values[s]:+.3f}{arrow}".rjust(8))
+            lines.append(" ".join(cells).rstrip())
+        return "\n".join(lines)

@@ -1,0 +1,154 @@
+"""Execute a lesson's code cells in order, capture what each printed and showed, and cache the result.
+
+A run writes into a staging folder and replaces the previous output only when every cell succeeded,
+so a failing lesson leaves the last good page in place. A cached run is reused while its content key
+(code cells, the library files they reach, the setting) is unchanged; prose is not part of the key.
+"""
+
+import contextlib
+import io
+import json
+import os
+import shutil
+import sys
+import time
+import traceback
+import types
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from policywerk import session
+from policywerk.lessons import LessonInfo
+from policywerk.literate.cells import Cell, code_cells, parse_file
+from policywerk.literate.deps import run_key
+
+RECORD = "record.json"
+
+
+@dataclass
+class CellOutput:
+    number: int  # the cell's position among all cells
+    line: int
+    stdout: str = ""
+    shown: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class Record:
+    lesson: str
+    setting: str
+    key: str
+    cells: list[CellOutput]
+
+    def files(self) -> list[str]:
+        return [item["file"] for cell in self.cells for item in cell.shown if item.get("file")]
+
+
+class LessonFailed(Exception):
+    """A code cell raised: the message names the lesson, the cell and the line."""
+
+    def __init__(self, lesson: str, cell: Cell, line: int, error: BaseException, details: str):
+        self.lesson, self.cell, self.line, self.error, self.details = lesson, cell, line, error, details
+        super().__init__(f"lesson {lesson} failed in cell {cell.number} (the code cell at line {cell.line}), "
+                         f"line {line}: {type(error).__name__}: {error}")
+
+
+def output_dir(root: Path, setting: str, info: LessonInfo) -> Path:
+    return root / setting / info.module
+
+
+def load_record(folder: Path) -> Record | None:
+    """The cached record in ``folder``, or None if it is missing, unreadable or lacks a file it names."""
+    try:
+        data = json.loads((folder / RECORD).read_text(encoding="utf-8"))
+        record = Record(**{**data, "cells": [CellOutput(**c) for c in data["cells"]]})
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    if not all((folder / name).is_file() for name in record.files()):
+        return None
+    return record
+
+
+def current_key(info: LessonInfo, setting: str) -> str:
+    return run_key(code_cells(parse_file(info.path)), setting)
+
+
+def is_fresh(info: LessonInfo, setting: str, root: Path) -> bool:
+    record = load_record(output_dir(root, setting, info))
+    return record is not None and record.key == current_key(info, setting)
+
+
+def build(info: LessonInfo, setting: str, root: Path, force: bool = False, log=sys.stderr) -> Record:
+    """The lesson's record, from the cache when it is fresh, otherwise by running the lesson."""
+    if setting not in ("quick", "full"):
+        raise ValueError(f"setting must be 'quick' or 'full', got {setting!r}")
+    final = output_dir(root, setting, info)
+    cells = parse_file(info.path)
+    key = run_key(code_cells(cells), setting)
+    cached = load_record(final)
+    if cached is not None and cached.key == key and not force:
+        return cached
+    staging = final.with_name(f".{final.name}.staging-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        record = execute(info, cells, setting, staging, key, log)
+        (staging / RECORD).write_text(json.dumps(asdict(record), indent=1, ensure_ascii=False) + "\n",
+                                      encoding="utf-8")
+        _replace(staging, final)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return record
+
+
+def _replace(staging: Path, final: Path) -> None:
+    """Swap the new output in; the old one is moved aside first and removed only afterwards."""
+    old = final.with_name(f".{final.name}.old-{os.getpid()}")
+    if final.exists():
+        final.rename(old)
+    staging.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def execute(info: LessonInfo, cells: list[Cell], setting: str, out_dir: Path, key: str = "",
+            log=sys.stderr) -> Record:
+    """Run every code cell in one module namespace, capturing each cell's printed output and shown files."""
+    module = types.ModuleType(f"policywerk.lessons.{info.module}")
+    module.__file__ = str(info.path)
+    code = code_cells(cells)
+    outputs = []
+    started = time.perf_counter()
+    run = session.Session(quick=setting == "quick", out_dir=out_dir, echo=False)
+    saved_module = sys.modules.get(module.__name__)
+    sys.modules[module.__name__] = module  # dataclasses and pickle look the module up by name
+    try:
+        with session.activate(run):
+            for i, cell in enumerate(code, start=1):
+                t0 = time.perf_counter()
+                outputs.append(_run_cell(info, cell, module, run))
+                print(f"  {info.module} [{setting}] cell {i}/{len(code)} (line {cell.line}) "
+                      f"{time.perf_counter() - t0:.2f}s", file=log, flush=True)
+    finally:
+        if saved_module is None:
+            sys.modules.pop(module.__name__, None)
+        else:
+            sys.modules[module.__name__] = saved_module
+    print(f"  {info.module} [{setting}] ran {len(code)} code cells in {time.perf_counter() - started:.1f}s",
+          file=log, flush=True)
+    return Record(info.module, setting, key, outputs)
+
+
+def _run_cell(info: LessonInfo, cell: Cell, module: types.ModuleType, run: session.Session) -> CellOutput:
+    # Pad with blank lines so that tracebacks and the line numbers below point into the lesson file.
+    compiled = compile("\n" * (cell.line - 1) + cell.source, str(info.path), "exec")
+    buffer = io.StringIO()
+    first_shown = len(run.shown)
+    try:
+        with contextlib.redirect_stdout(buffer):
+            exec(compiled, module.__dict__)
+    except Exception as error:
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == str(info.path)]
+        line = frames[-1].lineno if frames else cell.line
+        raise LessonFailed(info.module, cell, line, error, traceback.format_exc()) from error
+    shown = [asdict(item) for item in run.shown[first_shown:]]
+    return CellOutput(cell.number, cell.line, buffer.getvalue(), shown)
