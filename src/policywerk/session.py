@@ -9,7 +9,7 @@ This module imports nothing from the package, so every layer may use it.
 
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +23,7 @@ class Shown:
     alt: str  # what it shows, in words (alt text for images, caption for tables)
     file: str = ""  # file name inside the session's output folder
     markdown: str = ""  # for tables
+    at: int = -1  # how many characters the cell had printed when this was shown (-1: not tracked)
 
 
 @dataclass
@@ -31,6 +32,7 @@ class Session:
     out_dir: Path = Path("policywerk-out")
     echo: bool = True  # print what is shown (terminal runs); the page builder turns this off
     shown: list[Shown] = field(default_factory=list)
+    printed: Callable[[], int] | None = None  # the page builder's count of characters printed so far
 
     @property
     def setting(self) -> str:
@@ -87,7 +89,7 @@ def show_file(path: Path, alt: str, kind: str = "image") -> Shown:
         raise ValueError(f"{path} is not in the session's output folder {session.out_dir}")
     if not alt.strip():
         raise ValueError(f"{path.name} needs alt text that says what it shows")
-    item = Shown(kind, alt, file=path.name)
+    item = Shown(kind, alt, file=path.name, at=_printed(session))
     session.shown.append(item)
     if session.echo:
         print(f"[{kind}] {path}")
@@ -101,8 +103,8 @@ def show_table(headers: Sequence[str], rows: Sequence[Sequence[object]], caption
         raise ValueError(f"every row of {caption!r} needs {len(headers)} cells")
     md = ["| " + " | ".join(headers) + " |", "|" + "|".join("---:" for _ in headers) + "|"]
     md += ["| " + " | ".join(row) + " |" for row in cells]
-    item = Shown("table", caption, markdown="\n".join(md))
     session = current()
+    item = Shown("table", caption, markdown="\n".join(md), at=_printed(session))
     session.shown.append(item)
     if session.echo:
         widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(headers)]
@@ -111,6 +113,10 @@ def show_table(headers: Sequence[str], rows: Sequence[Sequence[object]], caption
         for row in cells:
             print("  ".join(c.rjust(w) for c, w in zip(row, widths)))
     return item
+
+
+def _printed(session: Session) -> int:
+    return session.printed() if session.printed is not None else -1
 
 
 def _cell(x: object) -> str:

@@ -143,6 +143,7 @@ def _run_cell(info: LessonInfo, cell: Cell, module: types.ModuleType, run: sessi
     compiled = compile("\n" * (cell.line - 1) + cell.source, str(info.path), "exec")
     buffer = io.StringIO()
     first_shown = len(run.shown)
+    run.printed = lambda: len(buffer.getvalue())
     try:
         with contextlib.redirect_stdout(buffer):
             exec(compiled, module.__dict__)

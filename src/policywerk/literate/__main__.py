@@ -1,0 +1,60 @@
+"""``python -m policywerk.literate``: list, build and run lessons from a terminal.
+
+    python -m policywerk.literate list [--quick]
+    python -m policywerk.literate build [LESSON ...] [--quick] [--force] [--root DIR]
+"""
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from policywerk import lessons
+from policywerk.literate.runner import LessonFailed, build, is_fresh
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m policywerk.literate", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name in ("list", "build"):
+        p = sub.add_parser(name)
+        p.add_argument("--quick", action="store_true", help="tiny budgets, as in the tests")
+        p.add_argument("--root", type=Path, default=Path("build/lessons"), help="where runs are cached")
+        if name == "build":
+            p.add_argument("lessons", nargs="*", help="lesson names (default: every lesson that exists)")
+            p.add_argument("--force", action="store_true", help="run even when the cache is fresh")
+    args = parser.parse_args(argv)
+    setting = "quick" if args.quick else "full"
+    try:
+        chosen = [lessons.find(n) for n in getattr(args, "lessons", [])] or lessons.available()
+    except KeyError as error:
+        print(f"error: {error.args[0]}", file=sys.stderr)
+        return 2
+    if args.command == "list":
+        for info in lessons.CATALOG:
+            state = ("fresh" if is_fresh(info, setting, args.root) else "stale") if info.exists else "not written"
+            print(f"{info.module:20} {info.year:10} {state}")
+        return 0
+    for info in chosen:
+        if not info.exists:
+            print(f"error: lesson {info.module} is not written yet", file=sys.stderr)
+            return 2
+        fresh = is_fresh(info, setting, args.root)
+        if fresh and not args.force:
+            print(f"{info.module} [{setting}]: up to date", file=sys.stderr)
+            continue
+        print(f"{info.module} [{setting}]: running", file=sys.stderr, flush=True)
+        started = time.perf_counter()
+        try:
+            build(info, setting, args.root, force=args.force)
+        except LessonFailed as error:
+            print(error.details, file=sys.stderr)
+            print(f"error: {error}", file=sys.stderr)
+            print("the previous output, if any, was left in place", file=sys.stderr)
+            return 1
+        print(f"{info.module} [{setting}]: done in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
