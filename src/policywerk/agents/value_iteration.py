@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from policywerk.math.vectors import max_abs_diff
 from policywerk.rl.bellman import Policy, greedy_policy, q_values
-from policywerk.worlds.mdp import MDP
+from policywerk.rl.mdp import MDP
 
 
 @dataclass(frozen=True)

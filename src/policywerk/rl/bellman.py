@@ -6,7 +6,7 @@ $$ q(s, a) = \sum_{s'} P(s' \mid s, a)\,\big[R(s, a, s') + \gamma V(s')\big]. $$
 """
 
 from policywerk.math.vectors import argmax
-from policywerk.worlds.mdp import MDP
+from policywerk.rl.mdp import MDP
 
 Policy = list[int]  # the action taken in each state (terminal and wall entries are unused)
 

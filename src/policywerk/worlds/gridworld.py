@@ -11,7 +11,7 @@ The reward is for the cell you enter: ``goal_reward``, ``pit_reward`` or ``step_
 
 from dataclasses import dataclass, field
 
-from policywerk.worlds.mdp import Discrete, ModelEnv, Transition
+from policywerk.rl.mdp import Discrete, ModelEnv, Transition
 
 ACTIONS = ("up", "right", "down", "left")
 ARROWS = ("↑", "→", "↓", "←")

@@ -1,4 +1,4 @@
-"""Worlds whose model is known: every transition probability and reward can be read off.
+"""The Markov decision process: a world whose model is known, every probability and reward readable.
 
 A Markov decision process here is anything with ``states``, ``n_actions`` and ``transitions(s, a)``.
 Dynamic programming (lesson 01) reads the model; ``ModelEnv`` turns the same model into a

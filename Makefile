@@ -1,0 +1,43 @@
+# Two commands do everything on a fresh machine:
+#   make serve   create .venv, install, run the lessons (full setting), serve the site on 127.0.0.1:8000
+#   make test    create .venv, install, run the whole test suite (browser tests included)
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+ADDR ?= 127.0.0.1:8000
+
+export NO_MKDOCS_2_WARNING := 1
+export DISABLE_MKDOCS_2_WARNING := true
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: install lessons serve site test bench lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -e ".[docs,test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+lessons: $(STAMP)  ## run every lesson whose cached run is stale (full setting)
+	$(BIN)/python -m policywerk.literate build
+
+serve: lessons
+	$(BIN)/mkdocs serve --dev-addr $(ADDR)
+
+site: lessons  ## the static site in site/
+	$(BIN)/mkdocs build --strict
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests scripts
+
+clean:
+	rm -rf site build .pytest_cache

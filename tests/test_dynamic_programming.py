@@ -1,0 +1,181 @@
+"""Dynamic programming against known answers: Sutton & Barto Example 4.1, hand algebra, a numpy oracle."""
+
+from collections import deque
+
+import numpy as np
+import pytest
+
+from policywerk.agents.policy_iteration import as_probabilities, evaluate_policy, policy_iteration
+from policywerk.agents.value_iteration import value_iteration
+from policywerk.math.vectors import max_abs_diff
+from policywerk.rl.bellman import bellman_optimality_residual, greedy_policy, q_values
+from policywerk.worlds.gridworld import GridWorld
+
+UP, RIGHT, DOWN, LEFT = 0, 1, 2, 3
+
+
+def model_arrays(world):
+    """P[a, s, s'] and expected reward R[a, s] read off world.transitions; terminal/wall rows stay 0."""
+    n, m = world.n_states, world.n_actions
+    P, R = np.zeros((m, n, n)), np.zeros((m, n))
+    for s in world.states:
+        for a in range(m):
+            for t in world.transitions(s, a):
+                P[a, s, t.next_state] += t.probability
+                R[a, s] += t.probability * t.reward
+    return P, R
+
+
+def numpy_value_iteration(world, gamma, tol=1e-12):
+    P, R = model_arrays(world)
+    v = np.zeros(world.n_states)
+    while True:
+        new = (R + gamma * P @ v).max(axis=0)  # rows without transitions back up to 0
+        if np.max(np.abs(new - v)) < tol:
+            return new
+        v = new
+
+
+def moves_to_goal(world):
+    """Breadth-first distance to the goal through non-wall, non-terminal cells."""
+    dist = {g: 0 for g in world.cells("G")}
+    queue = deque(dist)
+    while queue:
+        s = queue.popleft()
+        for a in range(4):
+            for prev in world.states:
+                if prev not in dist and not world.is_terminal(prev) and world.move(prev, a) == s:
+                    dist[prev] = dist[s] + 1
+                    queue.append(prev)
+    return dist
+
+
+# --- (a) Sutton & Barto, Example 4.1 ----------------------------------------------------------------
+def test_sutton_barto_example_4_1_random_policy_values():
+    world = GridWorld(layout=("G...", "....", "....", "...G"), goal_reward=-1.0, step_reward=-1.0)
+    values, sweeps = evaluate_policy(world, [[0.25] * 4 for _ in range(16)], gamma=1.0, theta=1e-9)
+    expected = [0, -14, -20, -22,
+                -14, -18, -20, -20,
+                -20, -20, -18, -14,
+                -22, -20, -14, 0]
+    assert sweeps > 1
+    assert max_abs_diff(values, expected) < 1e-3
+    assert [round(v) for v in values] == expected
+    policy = greedy_policy(world, values, 1.0)  # Figure 4.1, right column
+    assert (policy[1], policy[4], policy[11], policy[14]) == (LEFT, UP, DOWN, RIGHT)
+
+
+# --- (b) tiny MDPs by hand --------------------------------------------------------------------------
+def test_corridor_without_slip():
+    world = GridWorld(layout=("S.G",))
+    final = value_iteration(world, 0.9, 1e-12)[-1]
+    assert final.values == pytest.approx([0.9, 1.0, 0.0], abs=1e-12)
+    assert final.policy[:2] == [RIGHT, RIGHT]
+    assert policy_iteration(world, 0.9, 1e-12)[-1].policy[:2] == [RIGHT, RIGHT]
+
+
+@pytest.mark.parametrize("slip, gamma", [(0.2, 0.9), (0.5, 0.8)])
+def test_corridor_with_slip_matches_hand_algebra(slip, gamma):
+    # Going right: the intended move succeeds w.p. 1-slip, a sideways slip bumps the edge and stays.
+    #   V(1) = (1-slip) * 1 + slip * gamma * V(1)            =>  V(1) = (1-slip) / (1 - slip*gamma)
+    #   V(0) = (1-slip) * gamma * V(1) + slip * gamma * V(0)  =>  V(0) = (1-slip) * gamma * V(1) / (1 - slip*gamma)
+    v1 = (1 - slip) / (1 - slip * gamma)
+    v0 = (1 - slip) * gamma * v1 / (1 - slip * gamma)
+    world = GridWorld(layout=("S.G",), slip=slip)
+    final = value_iteration(world, gamma, 1e-12)[-1]
+    assert final.values == pytest.approx([v0, v1, 0.0], abs=1e-9)
+    assert final.policy[:2] == [RIGHT, RIGHT]
+
+
+# --- (c) numpy oracle -------------------------------------------------------------------------------
+def test_value_iteration_matches_numpy_oracle():
+    world = GridWorld(slip=0.2)
+    oracle = numpy_value_iteration(world, 0.9)
+    values = value_iteration(world, 0.9, 1e-9)[-1].values
+    assert np.max(np.abs(np.array(values) - oracle)) < 1e-6
+    assert values[14] == 0.0 and values[13] == 0.0 and values[6] == 0.0  # goal, pit, wall
+
+
+def test_policy_evaluation_matches_numpy_linear_solve():
+    world, gamma = GridWorld(slip=0.2), 0.9
+    policy = value_iteration(world, gamma, 1e-9)[-1].policy
+    P, R = model_arrays(world)
+    idx = np.arange(world.n_states)
+    P_pi, r_pi = P[policy, idx, :], R[policy, idx]
+    exact = np.linalg.solve(np.eye(world.n_states) - gamma * P_pi, r_pi)
+    values, _ = evaluate_policy(world, as_probabilities(policy, 4), gamma, theta=1e-11)
+    assert np.max(np.abs(np.array(values) - exact)) < 1e-8
+    assert np.max(np.abs(exact - numpy_value_iteration(world, gamma))) < 1e-9  # the policy is optimal
+
+
+# --- (d) value iteration ----------------------------------------------------------------------------
+def test_sweep_zero_is_all_zeros():
+    first = value_iteration(GridWorld(slip=0.2), 0.9)[0]
+    assert first.number == 0 and first.values == [0.0] * 25 and first.delta == float("inf")
+
+
+def test_values_ripple_out_one_cell_per_sweep():
+    world, gamma = GridWorld(), 0.9
+    dist = moves_to_goal(world)
+    sweeps = value_iteration(world, gamma)
+    for k in (1, 2, 3):
+        nonzero = {s for s in range(25) if sweeps[k].values[s] != 0.0}
+        assert nonzero == {s for s, d in dist.items() if 1 <= d <= k}
+    assert sweeps[1].values[9] == 1.0 and sweeps[2].values[4] == pytest.approx(gamma)
+    for s, d in dist.items():
+        if d >= 1:
+            assert sweeps[-1].values[s] == pytest.approx(gamma ** (d - 1))
+
+
+def test_sweeps_are_synchronous_backups_of_the_previous_sweep():
+    world, gamma = GridWorld(slip=0.2, step_reward=-0.04), 0.9
+    sweeps = value_iteration(world, gamma, 1e-6)
+    for prev, cur in zip(sweeps, sweeps[1:]):
+        assert cur.number == prev.number + 1
+        backed_up = [0.0] * 25
+        for s in world.states:
+            if not world.is_terminal(s):
+                backed_up[s] = max(q_values(world, prev.values, s, gamma))
+        assert cur.values == pytest.approx(backed_up, abs=1e-15)
+        assert cur.delta == pytest.approx(max_abs_diff(cur.values, prev.values), abs=1e-15)
+
+
+def test_value_iteration_stops_below_theta_with_small_residual():
+    world, gamma, theta = GridWorld(slip=0.2), 0.9, 1e-8
+    sweeps = value_iteration(world, gamma, theta)
+    assert sweeps[-1].delta < theta
+    assert all(s.delta >= theta for s in sweeps[:-1])
+    assert bellman_optimality_residual(world, sweeps[-1].values, gamma) <= theta
+    assert bellman_optimality_residual(world, sweeps[1].values, gamma) > theta
+
+
+@pytest.mark.parametrize("gamma, theta", [(-0.1, 1e-6), (1.01, 1e-6), (0.9, 0.0), (0.9, -1e-6)])
+def test_value_iteration_rejects_bad_gamma_and_theta(gamma, theta):
+    with pytest.raises(ValueError, match="gamma|theta"):
+        value_iteration(GridWorld(), gamma, theta)
+
+
+def test_value_iteration_gives_up_after_max_sweeps():
+    with pytest.raises(RuntimeError, match="did not converge"):
+        value_iteration(GridWorld(slip=0.2), 0.9, 1e-9, max_sweeps=3)
+
+
+# --- (e) policy iteration ---------------------------------------------------------------------------
+@pytest.mark.parametrize("gamma", [0.5, 0.9, 0.99])
+def test_policy_iteration_agrees_with_value_iteration(gamma):
+    world = GridWorld(slip=0.2)
+    sweeps = value_iteration(world, gamma, 1e-9)
+    rounds = policy_iteration(world, gamma, 1e-9)
+    live = [s for s in world.states if not world.is_terminal(s)]
+    assert [rounds[-1].policy[s] for s in live] == [sweeps[-1].policy[s] for s in live]
+    assert max_abs_diff(rounds[-1].values, sweeps[-1].values) < 1e-6
+    assert rounds[0].policy == [UP] * 25
+    assert rounds[-1].changed == 0 and all(r.changed > 0 for r in rounds[:-1])
+    assert [r.number for r in rounds] == list(range(1, len(rounds) + 1))
+    assert len(rounds) < len(sweeps)
+
+
+@pytest.mark.parametrize("gamma", [1.0, -0.1])
+def test_policy_iteration_rejects_gamma_outside_0_1(gamma):
+    with pytest.raises(ValueError, match="gamma"):
+        policy_iteration(GridWorld(), gamma)

@@ -1,0 +1,64 @@
+"""The project's rules, as tests: the standard-library rule and the layer order."""
+
+import ast
+import sys
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "policywerk"
+
+# Bottom to top; a module may import only from its own layer or the layers below.
+RANK = {"session": 0, "math": 1, "rl": 2, "nn": 2, "worlds": 3, "agents": 4, "viz": 5, "lessons": 6,
+        "literate": 7}
+
+
+def _imports(path: Path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            yield node.lineno, node.module
+
+
+def _layer(path: Path) -> str | None:
+    rel = path.relative_to(PACKAGE).parts
+    if len(rel) == 1:
+        return None if rel[0] == "__init__.py" else rel[0].removesuffix(".py")
+    return rel[0]
+
+
+def test_only_standard_library_and_matplotlib_in_viz():
+    allowed = set(sys.stdlib_module_names) | {"policywerk"}
+    bad = []
+    for path in PACKAGE.rglob("*.py"):
+        for line, name in _imports(path):
+            root = name.split(".")[0]
+            if root in allowed or (root == "matplotlib" and _layer(path) == "viz"):
+                continue
+            bad.append(f"{path.relative_to(PACKAGE)}:{line} imports {name}")
+    assert not bad, "\n".join(bad)
+
+
+def test_layers_import_only_downward():
+    bad = []
+    for path in PACKAGE.rglob("*.py"):
+        layer = _layer(path)
+        if layer is None:
+            continue
+        assert layer in RANK, f"{path} is in no known layer; add it to RANK"
+        for line, name in _imports(path):
+            parts = name.split(".")
+            if parts[0] != "policywerk" or len(parts) < 2:
+                continue
+            target = parts[1]
+            if RANK[target] > RANK[layer]:
+                bad.append(f"{path.relative_to(PACKAGE)}:{line} ({layer}) imports {name} ({target})")
+    assert not bad, "\n".join(bad)
+
+
+def test_the_rule_checker_catches_a_violation(tmp_path):
+    # The scan above must be able to fail: a numpy import is found by _imports.
+    f = tmp_path / "x.py"
+    f.write_text("import numpy as np\nfrom matplotlib import pyplot\n")
+    assert [name for _, name in _imports(f)] == ["numpy", "matplotlib"]
