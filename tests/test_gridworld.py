@@ -4,8 +4,8 @@ from collections import Counter
 
 import pytest
 
-from policywerk.worlds.gridworld import GridWorld
 from policywerk.rl.mdp import ModelEnv
+from policywerk.worlds.gridworld import GridWorld
 
 UP, RIGHT, DOWN, LEFT = 0, 1, 2, 3
 # Default layout:  row0 ".....", row1 ".##..", row2 "...PG", row3 ".....", row4 "S...."
@@ -21,19 +21,15 @@ def test_states_are_numbered_row_major_and_walls_are_not_states():
     assert (w.rows, w.cols, w.n_states, w.n_actions) == (5, 5, 25, 4)
     assert w.states == [s for s in range(25) if s not in WALLS]
     assert w.cells("#") == [6, 7] and w.cells("P") == [PIT] and w.cells("G") == [GOAL]
-    assert w.start == START == 4 * 5 + 0
-    assert w.kind(2 * 5 + 4) == "G" and w.kind(1 * 5 + 1) == "#"
+    assert w.start == START == 4 * 5 + 0 and w.kind(2 * 5 + 4) == "G" and w.kind(1 * 5 + 1) == "#"
     assert w.is_terminal(GOAL) and w.is_terminal(PIT) and not w.is_terminal(START)
 
 
 def test_actions_are_up_right_down_left_and_blocked_moves_stay_put():
     w = GridWorld()
     assert [w.move(16, a) for a in (UP, RIGHT, DOWN, LEFT)] == [11, 17, 21, 15]
-    assert w.move(0, UP) == 0 and w.move(0, LEFT) == 0
-    assert w.move(24, DOWN) == 24 and w.move(24, RIGHT) == 24
-    assert w.move(11, UP) == 11  # 6 is a wall
-    assert w.move(5, RIGHT) == 5  # 6 is a wall
-    assert w.move(8, LEFT) == 8  # 7 is a wall
+    assert [w.move(0, UP), w.move(0, LEFT), w.move(24, DOWN), w.move(24, RIGHT)] == [0, 0, 24, 24]
+    assert [w.move(11, UP), w.move(5, RIGHT), w.move(8, LEFT)] == [11, 5, 8]  # walls at 6 and 7
 
 
 @pytest.mark.parametrize("slip", [0.0, 0.2, 0.5, 0.9])
@@ -94,6 +90,7 @@ def test_reward_is_for_the_cell_entered():
     ((), "non-empty"),
     ((".S", "..."), "equal-length"),
     (("S.X",), r"unknown cells \['X'\]"),
+    (("",), "layout"),
 ])
 def test_bad_layout_raises_with_a_helpful_message(layout, message):
     with pytest.raises(ValueError, match=message):
@@ -108,7 +105,7 @@ def test_bad_slip_raises(slip):
 
 def test_bad_action_or_wall_state_raises():
     for action in (-1, 4):
-        with pytest.raises(ValueError, match=r"action must be in 0\.\.3, got " + str(action)):
+        with pytest.raises(ValueError, match=r"action must be an int in 0\.\.3, got " + str(action)):
             GridWorld().transitions(0, action)
     with pytest.raises(ValueError, match="state 6 is a wall"):
         GridWorld().transitions(6, UP)
@@ -116,8 +113,7 @@ def test_bad_action_or_wall_state_raises():
 
 # --- ModelEnv ---------------------------------------------------------------------------------------
 def test_reset_returns_the_start_and_step_follows_the_model():
-    w = GridWorld(goal_reward=2.0)
-    env = w.env()
+    env = GridWorld(goal_reward=2.0).env()
     assert env.reset(seed=0) == (START, {})
     assert env.step(UP) == (15, 0.0, False, False, {"probability": 1.0})
     corridor = GridWorld(layout=("S.G",), goal_reward=2.0).env()
@@ -181,19 +177,26 @@ def test_truncation_at_max_steps():
     env.reset()
     assert env.step(LEFT)[3] is False  # reset restarts the step count
     unlimited = GridWorld().env(max_steps=None)
-    unlimited.reset(seed=0)
-    assert not any(unlimited.step(LEFT)[3] for _ in range(500))
+    assert unlimited.reset(seed=0) and not any(unlimited.step(LEFT)[3] for _ in range(500))
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a layout whose rows are empty strings passes validation "
-                                       "and yields a world with no states at all")
-def test_layout_of_empty_rows_is_rejected():
-    with pytest.raises(ValueError):
-        GridWorld(layout=("",))
-
-
-@pytest.mark.xfail(strict=True, reason="BUG: with no 'S' the start silently defaults to cell 0, even when "
-                                       "cell 0 is a wall; env.step then fails with 'state 0 is a wall'")
 def test_start_without_s_is_a_real_state():
     w = GridWorld(layout=("#.G",))
     assert w.env().reset()[0] in w.states
+
+
+def test_state_outside_the_grid_and_bad_max_steps_raise():
+    w = GridWorld()
+    for state in (-1, w.n_states, 1.5):
+        with pytest.raises(ValueError, match="state must be an int"):
+            w.transitions(state, 0)
+    with pytest.raises(ValueError, match="max_steps"):
+        w.env(max_steps=0)
+
+
+def test_world_cannot_be_changed_after_validation():
+    import dataclasses
+
+    w = GridWorld(slip=0.2)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        w.slip = 2.0

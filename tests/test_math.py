@@ -107,10 +107,17 @@ def test_choice_weighted_does_not_need_normalised_weights():
            [b.choice_weighted([0.25, 0.75]) for _ in range(500)]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: Rng inherits random.Random.__reduce__, which calls Rng() with "
-                                       "no seed, so copy.copy/deepcopy/pickle raise TypeError")
 def test_rng_can_be_copied_and_the_copy_continues_the_same_stream():
     rng = Rng(7)
     rng.random()
     twin = copy.deepcopy(rng)
     assert [twin.random() for _ in range(5)] == [rng.random() for _ in range(5)]
+
+
+def test_degenerate_inputs_raise():
+    with pytest.raises(ValueError, match="empty"):
+        argmax([])
+    with pytest.raises(ValueError, match="positive"):
+        Rng(0).choice_weighted([0.0, 0.0])
+    with pytest.raises(ValueError, match="non-negative"):
+        Rng(0).choice_weighted([1.0, -0.5])

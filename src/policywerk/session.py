@@ -7,8 +7,10 @@ went; run by the page builder, each shown item is recorded under the code cell t
 This module imports nothing from the package, so every layer may use it.
 """
 
+import functools
 import os
 import re
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -33,6 +35,8 @@ class Session:
     echo: bool = True  # print what is shown (terminal runs); the page builder turns this off
     shown: list[Shown] = field(default_factory=list)
     printed: Callable[[], int] | None = None  # the page builder's count of characters printed so far
+    render_seconds: float = 0.0  # time spent drawing (see ``rendering``), for the benchmark
+    _render_depth: int = 0
 
     @property
     def setting(self) -> str:
@@ -68,6 +72,24 @@ def activate(session: Session) -> Iterator[Session]:
 def budget(full, quick):
     """The full-setting value on the published site; the quick one in tests."""
     return quick if current().quick else full
+
+
+def rendering(draw: Callable) -> Callable:
+    """Mark a drawing function so the time spent in it counts as rendering, not training."""
+
+    @functools.wraps(draw)
+    def timed(*args, **kwargs):
+        session = current()
+        session._render_depth += 1
+        started = time.perf_counter()
+        try:
+            return draw(*args, **kwargs)
+        finally:
+            session._render_depth -= 1
+            if session._render_depth == 0:
+                session.render_seconds += time.perf_counter() - started
+
+    return timed
 
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")

@@ -10,7 +10,10 @@ import time
 from pathlib import Path
 
 from policywerk import lessons
-from policywerk.literate.runner import LessonFailed, build, is_fresh
+from policywerk.literate.deps import PACKAGE_ROOT
+from policywerk.literate.runner import LessonFailed, Record, build, is_fresh, output_dir
+
+POSTERS = PACKAGE_ROOT.parents[1] / "docs" / "assets" / "posters"  # used by the README and the home page
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,14 +49,29 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{info.module} [{setting}]: running", file=sys.stderr, flush=True)
         started = time.perf_counter()
         try:
-            build(info, setting, args.root, force=args.force)
+            record = build(info, setting, args.root, force=args.force)
         except LessonFailed as error:
             print(error.details, file=sys.stderr)
             print(f"error: {error}", file=sys.stderr)
             print("the previous output, if any, was left in place", file=sys.stderr)
             return 1
         print(f"{info.module} [{setting}]: done in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+        if setting == "full":
+            publish_poster(info, record, output_dir(args.root, setting, info))
     return 0
+
+
+def publish_poster(info: lessons.LessonInfo, record: Record, folder: Path) -> None:
+    """Copy the lesson's first poster to docs/assets/posters/<slug>.png, if this is a source checkout."""
+    posters = [item["file"] for cell in record.cells for item in cell.shown if item["kind"] == "poster"]
+    if not posters or not POSTERS.parent.is_dir():
+        return
+    POSTERS.mkdir(exist_ok=True)
+    target = POSTERS / f"{info.slug}.png"
+    data = (folder / posters[0]).read_bytes()
+    if not target.is_file() or target.read_bytes() != data:
+        target.write_bytes(data)
+        print(f"{info.module}: poster updated at {target}", file=sys.stderr)
 
 
 if __name__ == "__main__":

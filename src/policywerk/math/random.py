@@ -16,12 +16,26 @@ class Rng(_random.Random):
         super().__init__(seed)
         self.seed_value = seed
 
+    def __reduce__(self):
+        # random.Random rebuilds itself by calling the class with no arguments; an Rng needs its seed.
+        return self.__class__, (self.seed_value,), self.getstate()
+
     def choice_weighted(self, weights: list[float]) -> int:
-        """Draw an index with probability proportional to ``weights``."""
-        u = self.random() * sum(weights)
+        """Draw an index with probability proportional to ``weights`` (non-negative, not all zero)."""
+        total = 0.0
+        for w in weights:
+            if w < 0.0:
+                raise ValueError(f"weights must be non-negative, got {w}")
+            total += w
+        if total <= 0.0:
+            raise ValueError("at least one weight must be positive")
+        u = self.random() * total
         acc = 0.0
+        last = 0
         for i, w in enumerate(weights):
-            acc += w
-            if u < acc:
-                return i
-        return len(weights) - 1
+            if w > 0.0:
+                acc += w
+                last = i
+                if u < acc:
+                    return i
+        return last  # only reached through rounding in the last place

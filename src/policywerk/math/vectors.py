@@ -5,6 +5,8 @@ from collections.abc import Sequence
 
 def argmax(xs: Sequence[float]) -> int:
     """Index of the largest entry; ties go to the lowest index, so results never depend on luck."""
+    if not xs:
+        raise ValueError("argmax of an empty sequence")
     best = 0
     for i in range(1, len(xs)):
         if xs[i] > xs[best]:

@@ -4,9 +4,9 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 
 from policywerk.agents.value_iteration import Sweep
+from policywerk.session import rendering
 from policywerk.viz.panes import footer, save_animation, save_png, three_panes
-from policywerk.viz.style import (BLUE, GRID, INK, MUTED, ORANGE, PAPER, VALUE_CMAP, VERMILION, house_style,
-                                  new_figure)
+from policywerk.viz.style import BLUE, GRID, INK, MUTED, ORANGE, PAPER, VALUE_CMAP, VERMILION, house_style, new_figure
 from policywerk.worlds.gridworld import ARROWS, GridWorld
 
 WALL = "#57606a"
@@ -131,6 +131,7 @@ class ConvergencePane:
         self.label.set_text(f"max |ΔV| = {self.deltas[sweep - 1]:.2e}" if sweep else "")
 
 
+@rendering
 def value_iteration_animation(world: GridWorld, sweeps: list[Sweep], gamma: float, theta: float, focus: int,
                               name: str, alt: str) -> None:
     """The lesson's animation: one frame per sweep, the poster being the converged values and policy."""
@@ -151,6 +152,7 @@ def value_iteration_animation(world: GridWorld, sweeps: list[Sweep], gamma: floa
     save_animation(panes.fig, len(sweeps), draw, name, alt)
 
 
+@rendering
 def grid_figure(world: GridWorld, values: list[float], policy: list[int], title: str, name: str, alt: str) -> None:
     """A single gridworld: values and greedy arrows."""
     with house_style():
@@ -161,6 +163,7 @@ def grid_figure(world: GridWorld, values: list[float], policy: list[int], title:
     save_png(fig, name, alt)
 
 
+@rendering
 def policy_grid_figure(worlds: list[tuple[str, GridWorld, list[float], list[int]]], name: str, alt: str) -> None:
     """Several gridworlds side by side, one per setting, to compare their policies."""
     with house_style():
@@ -172,6 +175,7 @@ def policy_grid_figure(worlds: list[tuple[str, GridWorld, list[float], list[int]
     save_png(fig, name, alt)
 
 
+@rendering
 def convergence_figure(curves: dict[str, list[float]], theta: float, name: str, alt: str) -> None:
     """Largest change per sweep for several runs on one log-scale plot (the static trace)."""
     with house_style():

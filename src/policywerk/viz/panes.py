@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from policywerk.session import output_path, show_file
+from policywerk.session import output_path, rendering, show_file
 from policywerk.viz.gif import PaletteGifWriter
 from policywerk.viz.style import DPI, MUTED, house_style, new_figure
 
@@ -38,6 +38,7 @@ def footer(fig: Figure, text: str):
         return fig.text(0.985, 0.02, text, ha="right", va="bottom", fontsize=9, color=MUTED)
 
 
+@rendering
 def save_png(fig: Figure, name: str, alt: str) -> None:
     path = output_path(name, ".png")
     with house_style():
@@ -45,6 +46,7 @@ def save_png(fig: Figure, name: str, alt: str) -> None:
     show_file(path, alt, "image")
 
 
+@rendering
 def save_animation(fig: Figure, n_frames: int, draw: Callable[[int], None], name: str, alt: str,
                    frame_ms: int = 300, hold_ms: int = 2500, poster: int | None = None) -> None:
     """Render frames ``0..n_frames-1`` with ``draw(i)`` into ``name.gif`` and a poster ``name-poster.png``.

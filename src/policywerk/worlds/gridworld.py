@@ -26,30 +26,32 @@ BELLMAN_LAYOUT = (
 )
 
 
-@dataclass
+@dataclass(frozen=True)
 class GridWorld:
     layout: tuple[str, ...] = BELLMAN_LAYOUT
     slip: float = 0.0
     goal_reward: float = 1.0
     pit_reward: float = -1.0
     step_reward: float = 0.0
-    _cache: dict = field(default_factory=dict, init=False, repr=False)
+    _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if not self.layout or len({len(row) for row in self.layout}) != 1:
-            raise ValueError("layout must be a non-empty tuple of equal-length strings")
+        if not self.layout or len({len(row) for row in self.layout}) != 1 or not self.layout[0]:
+            raise ValueError("layout must be a non-empty tuple of equal-length, non-empty strings")
         unknown = set("".join(self.layout)) - set(".#SGP")
         if unknown:
             raise ValueError(f"layout has unknown cells {sorted(unknown)}; allowed are . # S G P")
         if not 0.0 <= self.slip < 1.0:
             raise ValueError(f"slip must be in [0, 1), got {self.slip}")
-        self.rows, self.cols = len(self.layout), len(self.layout[0])
-        self.n_states = self.rows * self.cols
-        self.n_actions = len(ACTIONS)
-        self.observation_space = Discrete(self.n_states)
-        self.action_space = Discrete(self.n_actions)
-        starts = self.cells("S")
-        self.start = starts[0] if starts else 0
+        rows, cols = len(self.layout), len(self.layout[0])
+        derived = {"rows": rows, "cols": cols, "n_states": rows * cols, "n_actions": len(ACTIONS),
+                   "observation_space": Discrete(rows * cols), "action_space": Discrete(len(ACTIONS))}
+        for name, value in derived.items():  # a frozen dataclass: set once, here
+            object.__setattr__(self, name, value)
+        starts = self.cells("S") or [s for s in self.states if not self.is_terminal(s)]
+        if not starts:
+            raise ValueError("layout has no cell to start from (no S and no free floor)")
+        object.__setattr__(self, "start", starts[0])
 
     # --- reading the layout -------------------------------------------------------------------------
     def kind(self, state: int) -> str:
@@ -82,8 +84,10 @@ class GridWorld:
 
     def transitions(self, state: int, action: int) -> list[Transition]:
         """Every outcome of ``action`` in ``state``, outcomes landing in the same cell merged."""
-        if not 0 <= action < self.n_actions:
-            raise ValueError(f"action must be in 0..{self.n_actions - 1}, got {action!r}")
+        if not self.action_space.contains(action):
+            raise ValueError(f"action must be an int in 0..{self.n_actions - 1}, got {action!r}")
+        if not self.observation_space.contains(state):
+            raise ValueError(f"state must be an int in 0..{self.n_states - 1}, got {state!r}")
         key = (state, action)
         if key not in self._cache:
             self._cache[key] = self._outcomes(state, action)
