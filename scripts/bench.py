@@ -29,14 +29,21 @@ def one(module: str, setting: str) -> dict:
     """Run one lesson once in this process and measure it."""
     info = lessons.find(module)
     with tempfile.TemporaryDirectory() as tmp:
+        run = session.Session()
         started = time.perf_counter()
-        record = execute(info, parse_file(info.path), setting, Path(tmp), log=open(os.devnull, "w"))
+        with open(os.devnull, "w") as quiet:
+            record = execute(info, parse_file(info.path), setting, Path(tmp), log=quiet, run=run)
         total = time.perf_counter() - started
         size = sum((Path(tmp) / name).stat().st_size for name in record.files())
         gifs = sum((Path(tmp) / name).stat().st_size for name in record.files() if name.endswith(".gif"))
-    render = session.last_render_seconds
+    render = run.render_seconds
     return {"total": total, "render": render, "train": total - render, "bytes": size, "gif_bytes": gifs,
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def spread(runs: list[dict], key: str) -> str:
+    xs = [r[key] for r in runs]
+    return f"{statistics.median(xs):.2f} ({min(xs):.2f}-{max(xs):.2f})"
 
 
 def main() -> int:
@@ -63,11 +70,7 @@ def main() -> int:
             out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
             runs.append(json.loads(out.splitlines()[-1]))
 
-        def cell(key: str) -> str:
-            xs = [r[key] for r in runs]
-            return f"{statistics.median(xs):.2f} ({min(xs):.2f}-{max(xs):.2f})"
-
-        print(f"{info.module:16} {cell('train'):>16} {cell('render'):>16} {cell('total'):>16} "
+        print(f"{info.module:16} {spread(runs, 'train'):>16} {spread(runs, 'render'):>16} {spread(runs, 'total'):>16} "
               f"{runs[0]['bytes'] / 1e3:>9.0f} kB {runs[0]['gif_bytes'] / 1e3:>9.0f} kB "
               f"{statistics.median(r['peak_mb'] for r in runs):>8.0f}")
     return 0

@@ -111,14 +111,18 @@ def _replace(staging: Path, final: Path) -> None:
 
 
 def execute(info: LessonInfo, cells: list[Cell], setting: str, out_dir: Path, key: str = "",
-            log=sys.stderr) -> Record:
-    """Run every code cell in one module namespace, capturing each cell's printed output and shown files."""
+            log=sys.stderr, run: session.Session | None = None) -> Record:
+    """Run every code cell in one module namespace, capturing each cell's printed output and shown files.
+
+    ``run`` may be passed in to read what the session measured afterwards (the benchmark's render time).
+    """
     module = types.ModuleType(f"policywerk.lessons.{info.module}")
     module.__file__ = str(info.path)
     code = code_cells(cells)
     outputs = []
     started = time.perf_counter()
-    run = session.Session(quick=setting == "quick", out_dir=out_dir, echo=False)
+    run = run or session.Session()
+    run.quick, run.out_dir, run.echo = setting == "quick", out_dir, False
     saved_module = sys.modules.get(module.__name__)
     sys.modules[module.__name__] = module  # dataclasses and pickle look the module up by name
     try:
