@@ -1,5 +1,5 @@
 # Two commands do everything on a fresh machine:
-#   make serve   create .venv, install, run the lessons (full setting), serve the site on 127.0.0.1:8000
+#   make serve   create .venv, install, run the lessons (full setting), serve http://127.0.0.1:8000/policywerk/
 #   make test    create .venv, install, run the whole test suite (browser tests included)
 
 PYTHON ?= python3

@@ -96,7 +96,8 @@ show_table(["sweep", "largest change", "V(start)", "V(below pit)"],
 # Each sweep reads only the values of the sweep before, so news of the goal travels one cell per sweep:
 # after sweep 1 only the goal's neighbours know it is there, after sweep 2 their neighbours, and so on.
 # The arrows are the **greedy policy**: in each cell, the action with the largest $q(s, a)$ under the
-# current values. They settle long before the values stop moving.
+# current values (a dot where all actions are still equally good). They settle long before the values
+# stop moving.
 #
 # The middle pane follows one cell, the one just below the pit (outlined in orange), and shows its
 # backup in full: the four $q$-values, and the sum behind the winning one.

@@ -4,6 +4,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 
 from policywerk.agents.value_iteration import Sweep
+from policywerk.rl.bellman import q_values
 from policywerk.session import rendering
 from policywerk.viz.panes import footer, save_animation, save_png, three_panes
 from policywerk.viz.style import BLUE, GRID, INK, MUTED, ORANGE, PAPER, VALUE_CMAP, VERMILION, house_style, new_figure
@@ -52,14 +53,15 @@ class GridPane:
         for spine in ax.spines.values():
             spine.set_visible(False)
 
-    def update(self, values: list[float], policy: list[int], show_arrows: bool = True) -> None:
+    def update(self, values: list[float], policy: list[int], undecided: set[int] = frozenset()) -> None:
+        """Redraw for new values; cells in ``undecided`` (every action equally good) get a dot, not an arrow."""
         cols = self.world.cols
         self.image.set_data([[values[r * cols + c] if self.world.kind(r * cols + c) != "#" else 0.0
                               for c in range(cols)] for r in range(self.world.rows)])
         for s, text in self.values.items():
             text.set_text(f"{values[s]:+.2f}")
         for s, text in self.arrows.items():
-            text.set_text(ARROWS[policy[s]] if show_arrows else "")
+            text.set_text("·" if s in undecided else ARROWS[policy[s]])
 
 
 class BackupPane:
@@ -131,6 +133,17 @@ class ConvergencePane:
         self.label.set_text(f"max |ΔV| = {self.deltas[sweep - 1]:.2e}" if sweep else "")
 
 
+def ties(world: GridWorld, values: list[float], gamma: float) -> set[int]:
+    """States where every action has the same backed-up value: the greedy policy has not decided yet."""
+    undecided = set()
+    for s in world.states:
+        if not world.is_terminal(s):
+            qs = q_values(world, values, s, gamma)
+            if max(qs) - min(qs) < 1e-12:
+                undecided.add(s)
+    return undecided
+
+
 @rendering
 def value_iteration_animation(world: GridWorld, sweeps: list[Sweep], gamma: float, theta: float, focus: int,
                               name: str, alt: str) -> None:
@@ -143,7 +156,7 @@ def value_iteration_animation(world: GridWorld, sweeps: list[Sweep], gamma: floa
 
     def draw(i: int) -> None:
         sweep = sweeps[i]
-        grid.update(sweep.values, sweep.policy, show_arrows=i > 0)
+        grid.update(sweep.values, sweep.policy, undecided=ties(world, sweep.values, gamma))
         panes.env.set_title(f"Values and greedy policy, sweep {i}")
         backup.update(sweeps[max(i - 1, 0)].values, max(i, 1))
         trace.update(i)

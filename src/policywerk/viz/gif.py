@@ -18,10 +18,11 @@ class PaletteGifWriter(PillowWriter):
 
     def setup(self, fig: Figure, outfile, dpi=None):
         super().setup(fig, outfile, dpi=dpi)
-        # The reference frame fixes the palette: 255 colours by median cut, leaving one index free for
-        # "unchanged" (transparent) pixels, and no dithering (its noise would differ frame to frame).
+        # The reference frame fixes the palette: 255 colours by maximum coverage (median cut averages
+        # white into off-white), one index left free for "unchanged" (transparent) pixels, and no
+        # dithering (its noise would differ from frame to frame and defeat the compression).
         super().grab_frame()
-        self._palette = self._frames.pop().quantize(colors=255, method=0, dither=0)
+        self._palette = self._frames.pop().quantize(colors=255, method=1, dither=0)
 
     def grab_frame(self, **savefig_kwargs):
         super().grab_frame(**savefig_kwargs)
