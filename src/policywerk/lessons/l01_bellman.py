@@ -109,6 +109,12 @@ value_iteration_animation(
          "greedy arrows settle into routes that skirt the pit; the middle pane shows the Bellman backup of "
          "the cell below the pit, the right pane the largest value change per sweep falling on a log scale."))
 
+# %%
+changed = [s.number for s in sweeps[1:] if s.policy != final.policy]
+settled = max(changed, default=0) + 1  # the first sweep from which the greedy policy never changes
+print(f"the greedy policy is final from sweep {settled}; the values needed {final.number} sweeps")
+assert settled <= 0.6 * final.number, "the policy should settle well before the values do"
+
 # %% [markdown]
 # Look at the cell below the pit. Going right would reach the cell beside the goal in one step, but a
 # sideways slip on the way would drop the agent into the pit with probability $0.1$. Going down is a
