@@ -18,9 +18,13 @@ def test_index_links_written_lessons_only(quick_site):
 
 
 def test_no_asset_is_loaded_from_another_origin(quick_site):
+    checked = 0
     for page in quick_site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
-        for tag in re.findall(r"<(?:script|link|img)\b[^>]*>", html):
-            src = re.search(r'(?:src|href)="([^"]+)"', tag)
-            if src and tag.startswith(("<script", "<img")) or (src and 'rel="stylesheet"' in tag):
-                assert not src.group(1).startswith(("http:", "https:", "//")), f"{page}: {tag}"
+        # Everything the browser loads by itself: scripts, images and stylesheets.
+        loaded = re.findall(r'<(?:script|img)\b[^>]*\bsrc="([^"]+)"', html)
+        loaded += re.findall(r'<link\b(?=[^>]*rel="stylesheet")[^>]*\bhref="([^"]+)"', html)
+        for url in loaded:
+            assert not url.startswith(("http:", "https:", "//")), f"{page} loads {url}"
+        checked += len(loaded)
+    assert checked > 20, "found almost nothing to check: the pattern no longer matches the pages"

@@ -38,10 +38,6 @@ class Session:
     render_seconds: float = 0.0  # time spent drawing (see ``rendering``), for the benchmark
     _render_depth: int = 0
 
-    @property
-    def setting(self) -> str:
-        return "quick" if self.quick else "full"
-
 
 def _default() -> Session:
     return Session(quick=os.environ.get("POLICYWERK_QUICK", "") not in ("", "0"),

@@ -6,7 +6,7 @@ improvement sets $\pi(s) \leftarrow \arg\max_a q(s, a)$. The loop ends when impr
 
 from dataclasses import dataclass
 
-from policywerk.math.vectors import max_abs_diff
+from policywerk.math.vectors import argmax, max_abs_diff
 from policywerk.rl.bellman import Policy, q_value, q_values
 from policywerk.rl.mdp import MDP
 
@@ -56,7 +56,7 @@ def improve(mdp: MDP, policy: Policy, values: list[float], gamma: float) -> Poli
     for s in mdp.states:
         if not mdp.is_terminal(s):
             qs = q_values(mdp, values, s, gamma)
-            best = max(range(len(qs)), key=lambda a: (qs[a], -a))
+            best = argmax(qs)
             if qs[best] > qs[policy[s]] + 1e-12:
                 new[s] = best
     return new

@@ -65,7 +65,7 @@ def _version(dist: str) -> str:
         return "absent"
 
 
-def run_key(code: list[Cell], setting: str, seed_note: str = "") -> str:
+def run_key(code: list[Cell], setting: str) -> str:
     """The content key of one lesson run."""
     h = hashlib.sha256()
 
@@ -75,7 +75,6 @@ def run_key(code: list[Cell], setting: str, seed_note: str = "") -> str:
 
     add("format", FORMAT.encode())
     add("setting", setting.encode())
-    add("extra", seed_note.encode())
     add("python", f"{sys.version_info[0]}.{sys.version_info[1]} {platform.machine()}".encode())
     for dist in ("matplotlib", "pillow"):
         add(dist, _version(dist).encode())

@@ -4,6 +4,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 
 from policywerk.agents.value_iteration import Sweep
+from policywerk.math.vectors import argmax
 from policywerk.rl.bellman import q_values
 from policywerk.session import rendering
 from policywerk.viz.panes import footer, save_animation, save_png, three_panes
@@ -88,11 +89,8 @@ class BackupPane:
     def update(self, previous: list[float], number: int) -> None:
         """Show the backup computed in sweep ``number`` from the previous sweep's values."""
         w, s, gamma = self.world, self.state, self.gamma
-        qs = []
-        for a in range(w.n_actions):
-            qs.append(sum(t.probability * (t.reward + gamma * previous[t.next_state])
-                          for t in w.transitions(s, a)))
-        best = max(range(len(qs)), key=lambda a: (qs[a], -a))
+        qs = q_values(w, previous, s, gamma)
+        best = argmax(qs)
         for a, (bar, label) in enumerate(zip(self.bars, self.labels)):
             q = max(-1.0, min(1.0, qs[a]))
             bar.set_x(0.5 + min(0.0, q) * 0.28)
