@@ -32,10 +32,11 @@ def three_panes(title: str, height_px: int = 440, widths: tuple[float, float, fl
     return panes
 
 
-def footer(fig: Figure, text: str):
+def footer(fig: Figure, text: str, left: bool = False):
     """A small grey line under the panes (the frame counter, the setting); returns the artist to update."""
     with house_style():
-        return fig.text(0.985, 0.02, text, ha="right", va="bottom", fontsize=9, color=MUTED)
+        return fig.text(0.035 if left else 0.985, 0.02, text, ha="left" if left else "right", va="bottom",
+                        fontsize=9, color=MUTED)
 
 
 @rendering
@@ -48,21 +49,27 @@ def save_png(fig: Figure, name: str, alt: str) -> None:
 
 @rendering
 def save_animation(fig: Figure, n_frames: int, draw: Callable[[int], None], name: str, alt: str,
-                   frame_ms: int = 300, hold_ms: int = 2500, poster: int | None = None) -> None:
+                   frame_ms: int = 300, hold_ms: int = 2500, poster: int | None = None,
+                   durations_ms: list[int] | None = None) -> None:
     """Render frames ``0..n_frames-1`` with ``draw(i)`` into ``name.gif`` and a poster ``name-poster.png``.
 
     ``draw`` updates the figure's artists in place (set_data, set_text, ...); the figure is never
-    cleared, so each frame costs only what changed. The last frame is held for ``hold_ms``.
+    cleared or rebuilt. Each frame shows for ``frame_ms`` (or its own entry of ``durations_ms``), and
+    the last one is held for at least ``hold_ms``.
     """
     if n_frames < 1:
         raise ValueError(f"an animation needs at least one frame, got {n_frames}")
+    durations = [frame_ms] * n_frames if durations_ms is None else list(durations_ms)
+    if len(durations) != n_frames or min(durations) < 20:
+        raise ValueError(f"need {n_frames} frame durations of at least 20 ms (browsers slow shorter ones)")
+    durations[-1] = max(durations[-1], hold_ms)
     poster = n_frames - 1 if poster is None else poster
     with house_style():
         draw(poster)
         poster_path = output_path(f"{name}-poster", ".png")
         fig.savefig(poster_path, format="png", dpi=DPI, metadata=PNG_METADATA)
         gif_path = output_path(name, ".gif")
-        writer = PaletteGifWriter([frame_ms] * (n_frames - 1) + [hold_ms])
+        writer = PaletteGifWriter(durations)
         with writer.saving(fig, gif_path, dpi=DPI):  # setup grabs the poster state for the palette
             for i in range(n_frames):
                 draw(i)

@@ -1,0 +1,146 @@
+r"""The cart-pole of Barto, Sutton & Anderson (1983): a pole hinged on a cart that must be kept upright.
+
+The state is ``(x, x_dot, theta, theta_dot)``: the cart's position (m) and velocity (m/s), the pole's angle
+from upright (rad, positive leaning right) and its angular velocity (rad/s). Each step pushes the cart with
+a force of +10 N or -10 N for ``tau`` = 0.02 s. The equations of motion are the paper's, friction included:
+
+    theta_acc = (g sin(th) + cos(th) [(-F - m l th_dot^2 sin(th) + mu_c sgn(x_dot)) / (m_c + m)]
+                 - mu_p th_dot / (m l))  /  (l [4/3 - m cos^2(th) / (m_c + m)])
+    x_acc     = (F + m l [th_dot^2 sin(th) - theta_acc cos(th)] - mu_c sgn(x_dot)) / (m_c + m)
+
+integrated with Euler's method: the new position uses the old velocity, the new velocity the acceleration.
+A trial fails when the cart leaves the track (|x| > 2.4 m) or the pole falls past 12 degrees.
+
+The paper's learner never sees the four numbers. A fixed *decoder* sorts the state into one of 162 boxes
+(3 cart positions x 3 cart velocities x 6 pole angles x 3 pole angular velocities); ``box_of`` is that
+decoder. Lesson 06 reuses ``euler_step`` with a continuous force.
+"""
+
+import math
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from policywerk.math.random import Rng
+from policywerk.rl.mdp import Discrete
+
+State = tuple[float, float, float, float]  # x, x_dot, theta, theta_dot
+UPRIGHT: State = (0.0, 0.0, 0.0, 0.0)
+
+
+@dataclass(frozen=True)
+class Physics:
+    """The paper's constants, in SI units."""
+
+    gravity: float = 9.8
+    cart_mass: float = 1.0
+    pole_mass: float = 0.1
+    half_length: float = 0.5  # l: from the hinge to the pole's centre of mass
+    cart_friction: float = 0.0005  # mu_c, against the track
+    pole_friction: float = 0.000002  # mu_p, in the hinge
+    tau: float = 0.02  # seconds per step
+    x_limit: float = 2.4  # the track ends here (m)
+    theta_limit: float = math.radians(12.0)  # the pole has fallen past here
+
+
+def accelerations(state: State, force: float, p: Physics = Physics()) -> tuple[float, float]:
+    """The paper's equations of motion: (x_acc, theta_acc) under ``force`` newtons."""
+    _, x_dot, theta, theta_dot = state
+    m, l = p.pole_mass, p.half_length
+    total = p.cart_mass + m
+    sin, cos = math.sin(theta), math.cos(theta)
+    sgn = (x_dot > 0.0) - (x_dot < 0.0)
+    push = (-force - m * l * theta_dot * theta_dot * sin + p.cart_friction * sgn) / total
+    theta_acc = ((p.gravity * sin + cos * push - p.pole_friction * theta_dot / (m * l))
+                 / (l * (4.0 / 3.0 - m * cos * cos / total)))
+    x_acc = (force + m * l * (theta_dot * theta_dot * sin - theta_acc * cos) - p.cart_friction * sgn) / total
+    return x_acc, theta_acc
+
+
+def euler_step(state: State, force: float, p: Physics = Physics()) -> State:
+    """One step of ``tau`` seconds: positions move with the old velocities, velocities with the accelerations."""
+    x, x_dot, theta, theta_dot = state
+    x_acc, theta_acc = accelerations(state, force, p)
+    return (x + p.tau * x_dot, x_dot + p.tau * x_acc, theta + p.tau * theta_dot, theta_dot + p.tau * theta_acc)
+
+
+def failed(state: State, p: Physics = Physics()) -> bool:
+    return abs(state[0]) > p.x_limit or abs(state[2]) > p.theta_limit
+
+
+# --- the paper's decoder: 162 boxes -------------------------------------------------------------------------
+# Thresholds between the bins of each variable (a value equal to a threshold falls in the bin above it).
+X_CUTS = (-0.8, 0.8)  # m
+X_DOT_CUTS = (-0.5, 0.5)  # m/s
+THETA_CUTS = tuple(math.radians(d) for d in (-6.0, -1.0, 0.0, 1.0, 6.0))  # rad
+THETA_DOT_CUTS = (math.radians(-50.0), math.radians(50.0))  # rad/s
+BINS = (len(X_CUTS) + 1, len(X_DOT_CUTS) + 1, len(THETA_CUTS) + 1, len(THETA_DOT_CUTS) + 1)  # 3, 3, 6, 3
+N_BOXES = BINS[0] * BINS[1] * BINS[2] * BINS[3]  # 162
+
+
+def bins_of(state: State) -> tuple[int, int, int, int]:
+    """Which bin each of the four variables falls in."""
+    x, x_dot, theta, theta_dot = state
+    return (bisect_right(X_CUTS, x), bisect_right(X_DOT_CUTS, x_dot), bisect_right(THETA_CUTS, theta),
+            bisect_right(THETA_DOT_CUTS, theta_dot))
+
+
+def box_of(state: State) -> int:
+    """The box (0..161) of a state that has not failed; the learner's whole view of the world."""
+    i, j, k, n = bins_of(state)
+    return ((i * BINS[1] + j) * BINS[2] + k) * BINS[3] + n
+
+
+def box_bins(box: int) -> tuple[int, int, int, int]:
+    """The inverse of ``box_of``'s numbering: the four bins of a box."""
+    if not 0 <= box < N_BOXES:
+        raise ValueError(f"box must be in 0..{N_BOXES - 1}, got {box}")
+    rest, n = divmod(box, BINS[3])
+    rest, k = divmod(rest, BINS[2])
+    i, j = divmod(rest, BINS[1])
+    return i, j, k, n
+
+
+class CartPole:
+    """The paper's task, Gymnasium-style: action 0 pushes left (-10 N), action 1 pushes right (+10 N).
+
+    ``step`` returns the reinforcement of the paper: -1 on the step that fails, 0 otherwise. A trial
+    starts upright and at rest in the middle of the track, as in the paper; ``start_noise`` > 0 instead
+    draws each variable uniformly from +/- that much (Gymnasium uses 0.05). ``max_steps`` truncates a trial.
+    """
+
+    FORCE = 10.0
+
+    def __init__(self, physics: Physics = Physics(), start_noise: float = 0.0, max_steps: int | None = None):
+        if start_noise < 0.0:
+            raise ValueError(f"start_noise must be >= 0, got {start_noise}")
+        if max_steps is not None and (not isinstance(max_steps, int) or max_steps < 1):
+            raise ValueError(f"max_steps must be a positive int or None, got {max_steps!r}")
+        self.physics = physics
+        self.start_noise = start_noise
+        self.max_steps = max_steps
+        self.action_space = Discrete(2)
+        self.observation_space = Discrete(N_BOXES)  # what box_of(obs) ranges over; obs itself is 4 floats
+        self.state: State | None = None
+        self.steps = 0
+        self._rng: Rng | None = None
+
+    def reset(self, seed: int | None = None) -> tuple[State, dict]:
+        if seed is not None or self._rng is None:
+            self._rng = Rng(0 if seed is None else seed)
+        u = self.start_noise
+        self.state = UPRIGHT if u == 0.0 else tuple(self._rng.uniform(-u, u) for _ in range(4))
+        self.steps = 0
+        return self.state, {}
+
+    def step(self, action: int) -> tuple[State, float, bool, bool, dict]:
+        if self.state is None:
+            raise RuntimeError("call reset() before step()")
+        if failed(self.state, self.physics):
+            raise RuntimeError("the trial has failed; call reset() to start a new one")
+        if not self.action_space.contains(action):
+            raise ValueError(f"action must be 0 (push left) or 1 (push right), got {action!r}")
+        self.state = euler_step(self.state, self.FORCE if action == 1 else -self.FORCE, self.physics)
+        self.steps += 1
+        terminated = failed(self.state, self.physics)
+        truncated = not terminated and self.max_steps is not None and self.steps >= self.max_steps
+        return self.state, -1.0 if terminated else 0.0, terminated, truncated, {}
