@@ -3,6 +3,8 @@ render, search finds the lesson."""
 
 import pytest
 
+from policywerk.lessons import available
+
 pytestmark = pytest.mark.browser
 
 
@@ -37,9 +39,10 @@ def test_index_loads_clean(page, site_url):
     assert_clean(page, site_url)
 
 
-def test_lesson_page_renders_animation_and_math(page, site_url):
-    visit(page, site_url + "/lessons/l01-bellman/")
-    gif = page.locator("img[src$='l01-value-iteration.gif']")
+@pytest.mark.parametrize("slug", [info.slug for info in available()])
+def test_lesson_page_renders_animation_and_math(page, site_url, slug):
+    visit(page, f"{site_url}/lessons/{slug}/")
+    gif = page.locator("img.pw-animation").first
     gif.scroll_into_view_if_needed()
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=gif.element_handle())
     assert gif.evaluate("img => img.naturalWidth") >= 1000

@@ -1,19 +1,34 @@
-"""The site: a strict MkDocs build in the quick setting, with lesson 01's page and its media in place."""
+"""The site: a strict MkDocs build in the quick setting, with every written lesson's page and media in place."""
 
 import re
 
+import pytest
 
-def test_strict_build_makes_the_lesson_page(quick_site):
-    html = (quick_site / "lessons" / "l01-bellman" / "index.html").read_text(encoding="utf-8")
-    assert 'src="l01-value-iteration.gif"' in html
-    assert (quick_site / "lessons" / "l01-bellman" / "l01-value-iteration.gif").is_file()
+from policywerk.lessons import available
+
+LESSONS = available()
+
+
+def test_lessons_01_and_02_are_written():
+    assert [info.module for info in LESSONS][:2] == ["l01_bellman", "l02_actor_critic"]
+
+
+@pytest.mark.parametrize("info", LESSONS, ids=lambda info: info.slug)
+def test_strict_build_makes_each_lesson_page_with_its_animation(quick_site, info):
+    folder = quick_site / "lessons" / info.slug
+    html = (folder / "index.html").read_text(encoding="utf-8")
+    gifs = re.findall(r'<img[^>]*src="([^"]+\.gif)"[^>]*class="pw-animation"', html)
+    gifs += re.findall(r'<img[^>]*class="pw-animation"[^>]*src="([^"]+\.gif)"', html)
+    assert gifs, f"{info.slug} shows no animation"
+    assert all((folder / name).is_file() for name in gifs)
     assert 'class="arithmatex"' in html  # math reaches the page for KaTeX to render
-    assert "policywerk/lessons/l01_bellman.py" in html  # the edit link points at the lesson's source
+    assert f"policywerk/lessons/{info.module}.py" in html  # the edit link points at the lesson's source
 
 
 def test_index_links_written_lessons_only(quick_site):
     html = (quick_site / "index.html").read_text(encoding="utf-8")
-    assert 'href="lessons/l01-bellman/"' in html
+    for info in LESSONS:
+        assert f'href="lessons/{info.slug}/"' in html
     assert "Q-learning and SARSA on the cliff <em>(coming)</em>" in html
 
 

@@ -123,8 +123,10 @@ def train(seed: int, max_trials: int = 100, max_steps: int = 100_000, params: Pa
     ``keep`` > 0 records each trial's first ``keep`` states and the weights it started with."""
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise TypeError(f"seed must be an int, got {seed!r}")
-    if max_trials < 1 or max_steps < 1 or keep < 0:
-        raise ValueError(f"need max_trials >= 1, max_steps >= 1 and keep >= 0, got {max_trials}, {max_steps}, {keep}")
+    counts = {"max_trials": (max_trials, 1), "max_steps": (max_steps, 1), "keep": (keep, 0)}
+    for name, (value, least) in counts.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            raise ValueError(f"{name} must be an int >= {least}, got {value!r}")
     rng = Rng(seed)
     env = CartPole(max_steps=max_steps)
     actor, ace = Actor(params), Critic(params)

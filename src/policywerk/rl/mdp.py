@@ -51,7 +51,7 @@ class ModelEnv:
     def __init__(self, mdp: MDP, start: int, max_steps: int | None = None) -> None:
         if start not in mdp.states or mdp.is_terminal(start):
             raise ValueError(f"start must be a non-terminal state, got {start}")
-        if max_steps is not None and (not isinstance(max_steps, int) or max_steps < 1):
+        if max_steps is not None and (isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 1):
             raise ValueError(f"max_steps must be a positive int or None, got {max_steps!r}")
         self.mdp = mdp
         self.start = start

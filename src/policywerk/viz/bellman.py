@@ -53,6 +53,7 @@ class GridPane:
             ax.add_patch(Rectangle((col - 0.47, row - 0.47), 0.94, 0.94, fill=False, ec=ORANGE, lw=3, zorder=3))
         for spine in ax.spines.values():
             spine.set_visible(False)
+        self.artists = [self.image, *self.values.values(), *self.arrows.values()]  # what ``update`` changes
 
     def update(self, values: list[float], policy: list[int], undecided: set[int] = frozenset()) -> None:
         """Redraw for new values; cells in ``undecided`` (every action equally good) get a dot, not an arrow."""
@@ -85,6 +86,7 @@ class BackupPane:
         ax.plot([0.5, 0.5], [0.44, 0.95], color=INK, lw=0.8)
         self.sum = ax.text(0.0, 0.37, "", ha="left", va="top", fontsize=9.6, family="DejaVu Sans Mono",
                            linespacing=1.55)
+        self.artists = [self.title, *self.bars, *self.labels, self.sum]
 
     def update(self, previous: list[float], number: int) -> None:
         """Show the backup computed in sweep ``number`` from the previous sweep's values."""
@@ -123,6 +125,7 @@ class ConvergencePane:
         ax.set_xlim(0, len(deltas) + 1)
         ax.set_ylim(theta / 5, max(deltas) * 3)
         self.label = ax.text(0.97, 0.95, "", transform=ax.transAxes, ha="right", va="top", fontsize=10)
+        self.artists = [self.line, self.dot, self.label]
 
     def update(self, sweep: int) -> None:
         xs = list(range(1, sweep + 1))
@@ -151,16 +154,19 @@ def value_iteration_animation(world: GridWorld, sweeps: list[Sweep], gamma: floa
     backup = BackupPane(panes.internals, world, focus, gamma)
     trace = ConvergencePane(panes.trace, [s.delta for s in sweeps[1:]], theta)
     counter = footer(panes.fig, "")
+    with house_style():
+        title = panes.env.set_title("")
 
     def draw(i: int) -> None:
         sweep = sweeps[i]
         grid.update(sweep.values, sweep.policy, undecided=ties(world, sweep.values, gamma))
-        panes.env.set_title(f"Values and greedy policy, sweep {i}")
+        title.set_text(f"Values and greedy policy, sweep {i}")
         backup.update(sweeps[max(i - 1, 0)].values, max(i, 1))
         trace.update(i)
         counter.set_text(f"sweep {i} of {len(sweeps) - 1}")
 
-    save_animation(panes.fig, len(sweeps), draw, name, alt)
+    save_animation(panes.fig, len(sweeps), draw, name, alt,
+                   dynamic=[*grid.artists, *backup.artists, *trace.artists, title, counter])
 
 
 @rendering

@@ -25,8 +25,8 @@ from policywerk.worlds.cartpole import (
 
 CART_W, CART_H = 0.4, 0.2  # m; the paper gives no size for the cart, only for the pole
 UNVISITED = "#eaeef2"
-PREDICTION_CMAP = LinearSegmentedColormap.from_list("policywerk_prediction", [VERMILION, "#f7f7f7"], N=64)
-PREDICTION_CMAP.set_bad(UNVISITED)
+PREDICTION_CMAP = LinearSegmentedColormap.from_list("policywerk_prediction", [VERMILION, "#f7f7f7"], N=64
+                                                    ).with_extremes(bad=UNVISITED)
 WEIGHT_CMAP = VALUE_CMAP.with_extremes(bad=UNVISITED)
 
 # The four gauges under the track show each variable against its decoder thresholds.
@@ -76,6 +76,7 @@ class CartPolePane:
             self.markers.append(marker)
             self.readouts.append(gauges.text(1.1, y, "", ha="left", va="center", fontsize=9, color=INK,
                                              family="DejaVu Sans Mono"))
+        self.artists = [self.cart, self.pole, self.push, self.status, *self.markers, *self.readouts]
 
     def update(self, state: State, push: int | None, fallen: bool = False) -> None:
         x, _, theta, _ = state
@@ -131,6 +132,7 @@ class BoxMap:
         for spine in ax.spines.values():
             spine.set_visible(False)
         self.outline = ax.add_patch(Rectangle((0, 0), 1, 1, fill=False, ec=INK, lw=2.2, zorder=3, visible=False))
+        self.artists = [self.image, self.outline]
 
     def update(self, values: list[float], visited: set[int], box: int | None) -> None:
         self.image.set_data(_box_grid(values, visited))
@@ -167,6 +169,7 @@ class StepsPane:
         ax.set_ylim(5, max_steps * 3)
         ax.set_xlabel("trial")
         ax.set_title("Steps balanced per trial")
+        self.artists = [self.line, self.dot]
 
     def update(self, trial: int) -> None:
         xs = list(range(1, trial + 1))
@@ -199,6 +202,7 @@ def balancing_animation(trials: list[Trial], max_steps: int, name: str, alt: str
     panes = three_panes("Actor and critic learn to balance the pole  ·  Barto, Sutton & Anderson 1983",
                         height_px=470, widths=(1.35, 1.2, 0.85))
     cart = CartPolePane(panes.env)
+    panes.env.set_title("The cart-pole, to scale")
     panes.internals.axis("off")
     actor_ax = panes.internals.inset_axes((0.12, 0.56, 0.88, 0.36))
     critic_ax = panes.internals.inset_axes((0.12, 0.06, 0.88, 0.36))
@@ -228,13 +232,13 @@ def balancing_animation(trials: list[Trial], max_steps: int, name: str, alt: str
         elif last_shown:
             cart.status.set_text(f"trial {trial.number}: … fell after {trial.steps:,} steps")
         else:
-            cart.status.set_text(f"trial {trial.number}, step {s}")
-        panes.env.set_title(f"The cart-pole, trial {trial.number} of {len(trials)}")
+            cart.status.set_text(f"trial {trial.number} of {len(trials)}, step {s}")
         counter.set_text(f"maps: the weights at the start of trial {trial.number}  ·  "
                          f"{s * 0.02:5.2f} s into the trial")
 
     save_animation(panes.fig, len(plan), draw, name, alt, durations_ms=[d for _, _, d in plan],
-                   poster=len(plan) - 1)
+                   poster=len(plan) - 1, dynamic=[*cart.artists, *actor.artists, *critic.artists,
+                                                  *trace.artists, counter])
 
 
 def _visited_before(trials: list[Trial]) -> list[set[int]]:

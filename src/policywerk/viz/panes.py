@@ -1,15 +1,18 @@
 """The one layout every lesson animates in: environment | algorithm internals | training trace."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
 from policywerk.session import output_path, rendering, show_file
-from policywerk.viz.gif import PaletteGifWriter
-from policywerk.viz.style import DPI, MUTED, house_style, new_figure
+from policywerk.viz.gif import FrameGrabber, GifStream
+from policywerk.viz.style import DPI, HOUSE_COLOURS, MUTED, house_style, new_figure
 
+HOUSE_RGB = tuple(tuple(round(255 * c) for c in to_rgb(colour)) for colour in HOUSE_COLOURS)
 PNG_METADATA = {"Software": None}  # no version string in the file, so the bytes depend only on the pixels
 
 
@@ -50,12 +53,13 @@ def save_png(fig: Figure, name: str, alt: str) -> None:
 @rendering
 def save_animation(fig: Figure, n_frames: int, draw: Callable[[int], None], name: str, alt: str,
                    frame_ms: int = 300, hold_ms: int = 2500, poster: int | None = None,
-                   durations_ms: list[int] | None = None) -> None:
+                   durations_ms: list[int] | None = None, dynamic: Sequence[Artist] = ()) -> None:
     """Render frames ``0..n_frames-1`` with ``draw(i)`` into ``name.gif`` and a poster ``name-poster.png``.
 
     ``draw`` updates the figure's artists in place (set_data, set_text, ...); the figure is never
-    cleared or rebuilt. Each frame shows for ``frame_ms`` (or its own entry of ``durations_ms``), and
-    the last one is held for at least ``hold_ms``.
+    cleared or rebuilt. Name in ``dynamic`` every artist that ``draw`` changes, and only those are redrawn
+    per frame (one left out would stay as it was first drawn); with none named, every frame is drawn whole.
+    Each frame shows for ``frame_ms`` (or its own entry of ``durations_ms``); the last, for ``hold_ms``.
     """
     if n_frames < 1:
         raise ValueError(f"an animation needs at least one frame, got {n_frames}")
@@ -65,14 +69,15 @@ def save_animation(fig: Figure, n_frames: int, draw: Callable[[int], None], name
     durations[-1] = max(durations[-1], hold_ms)
     poster = n_frames - 1 if poster is None else poster
     with house_style():
+        grabber = FrameGrabber(fig, DPI, list(dynamic))
         draw(poster)
+        still = grabber.grab()
         poster_path = output_path(f"{name}-poster", ".png")
-        fig.savefig(poster_path, format="png", dpi=DPI, metadata=PNG_METADATA)
+        still.save(poster_path, format="PNG", optimize=True)
         gif_path = output_path(name, ".gif")
-        writer = PaletteGifWriter(durations)
-        with writer.saving(fig, gif_path, dpi=DPI):  # setup grabs the poster state for the palette
+        with GifStream(gif_path, still, exact=HOUSE_RGB) as gif:  # the poster fixes the palette
             for i in range(n_frames):
                 draw(i)
-                writer.grab_frame()
+                gif.add(grabber.grab(), durations[i])
     show_file(gif_path, alt, "animation")
     show_file(poster_path, f"Poster frame: {alt}", "poster")

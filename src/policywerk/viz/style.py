@@ -20,6 +20,7 @@ SKY = "#56b4e9"
 PURPLE = "#cc79a7"
 YELLOW = "#f0e442"
 SERIES = (BLUE, ORANGE, GREEN, VERMILION, PURPLE, SKY)
+HOUSE_COLOURS = (PAPER, INK, MUTED, GRID, *SERIES, YELLOW)  # kept exact in every animation's palette
 
 # Values: negative in vermilion, zero white, positive in blue (a diverging ramp readable in grey too).
 VALUE_CMAP = LinearSegmentedColormap.from_list("policywerk_value", [VERMILION, "#f7f7f7", BLUE], N=64)

@@ -92,8 +92,8 @@ def box_of(state: State) -> int:
 
 def box_bins(box: int) -> tuple[int, int, int, int]:
     """The inverse of ``box_of``'s numbering: the four bins of a box."""
-    if not 0 <= box < N_BOXES:
-        raise ValueError(f"box must be in 0..{N_BOXES - 1}, got {box}")
+    if isinstance(box, bool) or not isinstance(box, int) or not 0 <= box < N_BOXES:
+        raise ValueError(f"box must be an int in 0..{N_BOXES - 1}, got {box!r}")
     rest, n = divmod(box, BINS[3])
     rest, k = divmod(rest, BINS[2])
     i, j = divmod(rest, BINS[1])
@@ -111,9 +111,9 @@ class CartPole:
     FORCE = 10.0
 
     def __init__(self, physics: Physics = Physics(), start_noise: float = 0.0, max_steps: int | None = None):
-        if start_noise < 0.0:
+        if not start_noise >= 0.0:  # also rejects nan
             raise ValueError(f"start_noise must be >= 0, got {start_noise}")
-        if max_steps is not None and (not isinstance(max_steps, int) or max_steps < 1):
+        if max_steps is not None and (isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 1):
             raise ValueError(f"max_steps must be a positive int or None, got {max_steps!r}")
         self.physics = physics
         self.start_noise = start_noise
