@@ -148,8 +148,9 @@ for state in [(0.0, 0.0, 0.0, 0.0), (0.0, 0.0, math.radians(-0.5), 0.0), (1.0, -
 # v_i(t+1) = v_i(t) + \beta\,\hat r(t)\,\bar x_i(t), \qquad \bar x_i(t+1) = \lambda\,\bar x_i(t) + (1-\lambda)\,x_i(t).
 # $$
 #
-# Five years later Sutton named $\hat r$ the **temporal-difference error** (lesson 03); it is the same
-# quantity that drives Q-learning (lesson 04), DQN (lesson 05) and the advantages of PPO (lesson 06).
+# Five years later, Sutton's paper on **temporal-difference learning** (lesson 03) made this quantity the
+# centre of a theory of prediction; as the TD error it drives Q-learning (lesson 04), DQN (lesson 05) and
+# the advantages of PPO (lesson 06).
 #
 # The paper's parameters are $\alpha = 1000$, $\beta = 0.5$, $\delta = 0.9$, $\lambda = 0.8$,
 # $\gamma = 0.95$. In the code the two elements are two small classes,
@@ -246,11 +247,11 @@ assert max(alone_best) < MAX_STEPS, "the actor alone should balance on none of t
 assert statistics.median(alone_best) * 3 < statistics.median(best), "the actor alone should do far worse"
 
 # %% [markdown]
-# A run that balanced stops there; in the figure its later trials count as balanced, as in the paper's
-# plots. The runs do not improve smoothly. The actor's weights are large ($\alpha = 1000$ against noise of
+# A run that balanced stops there; in the figure its later trials count as balanced. The runs do not
+# improve smoothly. The actor's weights are large ($\alpha = 1000$ against noise of
 # $0.01$), so within a box it acts almost deterministically, and a trial that goes well can still fail
-# when a rarely visited box is met. Some seeds never get there within 100 trials, which the paper's
-# figures, averages over ten runs, do not show.
+# when a rarely visited box is met. Some seeds never get there within the trial limit, which an average
+# over runs would hide.
 #
 # Without the critic, the actor hears about a push only if the pole fell soon after it, and then only in
 # proportion to how recent the push was. Pushes that prevented a fall are never rewarded, since
