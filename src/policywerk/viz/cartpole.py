@@ -201,14 +201,16 @@ def balancing_animation(trials: list[Trial], max_steps: int, name: str, alt: str
     """The lesson's animation: trials falling at once, later ones balancing, and what the elements learned."""
     panes = three_panes("Actor and critic learn to balance the pole  ·  Barto, Sutton & Anderson 1983",
                         height_px=470, widths=(1.35, 1.2, 0.85))
-    cart = CartPolePane(panes.env)
-    panes.env.set_title("The cart-pole, to scale")
-    panes.internals.axis("off")
-    actor_ax = panes.internals.inset_axes((0.12, 0.56, 0.88, 0.36))
-    critic_ax = panes.internals.inset_axes((0.12, 0.06, 0.88, 0.36))
-    actor = BoxMap(actor_ax, "Actor weight per box (blue: right, red: left)", WEIGHT_CMAP, weight_norm())
-    critic = BoxMap(critic_ax, "Critic prediction per box (red: failure ahead)", PREDICTION_CMAP, prediction_norm())
-    trace = StepsPane(panes.trace, [t.steps for t in trials], max_steps)
+    with house_style():
+        cart = CartPolePane(panes.env)
+        panes.env.set_title("The cart-pole, to scale")
+        panes.internals.axis("off")
+        actor_ax = panes.internals.inset_axes((0.12, 0.56, 0.88, 0.36))
+        critic_ax = panes.internals.inset_axes((0.12, 0.06, 0.88, 0.36))
+        actor = BoxMap(actor_ax, "Actor weight per box (blue: right, red: left)", WEIGHT_CMAP, weight_norm())
+        critic = BoxMap(critic_ax, "Critic prediction per box (red: failure ahead)", PREDICTION_CMAP,
+                        prediction_norm())
+        trace = StepsPane(panes.trace, [t.steps for t in trials], max_steps)
     counter = footer(panes.fig, "", left=True)
     plan = frame_plan(trials, early, steps)
     visited_by = _visited_before(trials)
