@@ -27,7 +27,7 @@ from policywerk.worlds.cartpole import N_BOXES, CartPole, box_bins, box_of
 
 PARAMS = Params()  # the paper's: alpha 1000, beta 0.5, delta 0.9, lambda 0.8, gamma 0.95, noise sigma 0.01
 SEEDS = budget(full=list(range(10)), quick=[0, 1, 2])  # independent learners, each with its own seeded noise
-MAX_TRIALS = budget(full=100, quick=50)  # the paper's protocol: stop after 100 failures ...
+MAX_TRIALS = budget(full=100, quick=50)  # the original runs' protocol: stop after 100 failures ...
 MAX_STEPS = budget(full=100_000, quick=1_000)  # ... or once a trial lasts this many steps (33 minutes)
 print(PARAMS)
 
@@ -42,14 +42,17 @@ print(PARAMS)
 # \ddot\theta = \frac{g\sin\theta + \cos\theta\left[\dfrac{-F - m l\dot\theta^2\sin\theta
 #   + \mu_c\,\mathrm{sgn}(\dot x)}{m_c + m}\right] - \dfrac{\mu_p\dot\theta}{m l}}
 #   {l\left[\dfrac43 - \dfrac{m\cos^2\theta}{m_c + m}\right]},
-# \qquad
+# $$
+#
+# $$
 # \ddot x = \frac{F + m l\left[\dot\theta^2\sin\theta - \ddot\theta\cos\theta\right]
 #   - \mu_c\,\mathrm{sgn}(\dot x)}{m_c + m},
 # $$
 #
 # with a cart of $m_c = 1$ kg, a pole of $m = 0.1$ kg whose centre of mass sits $l = 0.5$ m above the
-# hinge, and $g = 9.8$ m/s². Euler's method advances the state $(x, \dot x, \theta, \dot\theta)$ by
-# $\tau = 0.02$ s: positions with the old velocities, velocities with the accelerations. A trial
+# hinge, $g = 9.8$ m/s², and small frictions $\mu_c = 0.0005$ and $\mu_p = 0.000002$. Euler's method
+# advances the state $(x, \dot x, \theta, \dot\theta)$ by $\tau = 0.02$ s: positions with the old
+# velocities, velocities with the accelerations. A trial
 # **fails** when the cart hits either end of the track ($|x| > 2.4$ m) or the pole leans past
 # $12°$, and then everything starts again from the middle, upright and at rest.
 #
@@ -95,8 +98,10 @@ print(f"always pushing right: it falls after {right_steps:.0f} steps")
 # otherwise, the learner's whole view of the world at time $t$ is a vector with a single 1 in it.
 
 # %%
-for state in [(0.0, 0.0, 0.0, 0.0), (0.0, 0.0, math.radians(-0.5), 0.0), (1.0, -0.7, math.radians(8), 1.2)]:
-    print(f"state {tuple(round(v, 3) for v in state)} -> box {box_of(state):3d}, bins {box_bins(box_of(state))}")
+for x, x_dot, theta_deg, theta_dot_deg in [(0.0, 0.0, 0.0, 0.0), (0.0, 0.0, -0.5, 0.0), (1.0, -0.7, 8.0, 70.0)]:
+    box = box_of((x, x_dot, math.radians(theta_deg), math.radians(theta_dot_deg)))
+    print(f"x = {x:+.1f} m, ẋ = {x_dot:+.1f} m/s, θ = {theta_deg:+.1f}°, θ̇ = {theta_dot_deg:+.0f}°/s"
+          f"  ->  box {box:3d}, bins (counting from 0) {box_bins(box)}")
 
 # %% [markdown]
 # ## Why failure alone teaches so little
@@ -140,8 +145,8 @@ for state in [(0.0, 0.0, 0.0, 0.0), (0.0, 0.0, math.radians(-0.5), 0.0), (1.0, -
 # $$
 #
 # with the prediction of a failed state taken as 0. If the last push moved the cart-pole from a box the
-# critic thought was safe into one it thinks is dangerous, $\hat r$ is negative now, many steps before any
-# failure; if the push got it out of trouble, $\hat r$ is positive. The critic learns its predictions from
+# critic thought was safe into one it thinks is dangerous, $\hat r$ is negative now, before anything has
+# failed; if the push got it out of trouble, $\hat r$ is positive. The critic learns its predictions from
 # the same $\hat r$, through its own trace $\bar x_i$ of the boxes visited lately:
 #
 # $$
@@ -155,7 +160,8 @@ for state in [(0.0, 0.0, 0.0, 0.0), (0.0, 0.0, math.radians(-0.5), 0.0), (1.0, -
 # The paper's parameters are $\alpha = 1000$, $\beta = 0.5$, $\delta = 0.9$, $\lambda = 0.8$,
 # $\gamma = 0.95$. In the code the two elements are two small classes,
 # [`agents/adaptive_elements.py`](https://github.com/policywerk/policywerk/blob/main/src/policywerk/agents/adaptive_elements.py),
-# and each update is one line: `w[i] += step * e[i]` with `step = alpha * r_hat`, and
+# and each update is one line: the actor's `w[i] += step * e[i]` with `step = alpha * r_hat`, the
+# critic's `v[i] += step * xbar[i]` with `step = beta * r_hat`, and the internal reinforcement
 # `r + self.gamma * p_next - self.v[box]`.
 #
 # ## Traces: credit that reaches back in time
@@ -173,7 +179,7 @@ show_table(["steps ago", "actor trace (1-δ)δᵏ", "critic trace (1-λ)λᵏ"],
 # %% [markdown]
 # ## One learner, trial by trial
 #
-# We train one learner per seed with the paper's protocol: trials until one lasts 100,000 steps
+# We train one learner per seed with the protocol of the original runs: trials until one lasts 100,000 steps
 # (33 minutes of simulated balancing) or 100 trials have failed. The seed drives only the actor's noise;
 # the cart-pole itself is deterministic. We follow one run in detail: the first seed in our list that
 # balanced (all of them are in the table further down, including those that did not).
@@ -186,13 +192,15 @@ assert [t.steps for t in trials] == [t.steps for t in runs[shown_seed]], "the sa
 
 steps = [t.steps for t in trials]
 print(f"seed {shown_seed}: {len(trials)} trials; {'balanced' if trials[-1].balanced else 'did not balance'}")
-print("steps per trial:", " ".join(f"{s:,}" for s in steps))
+print("steps per trial, ten trials a row:")
+for row in range(0, len(steps), 10):
+    print(f"  {row + 1:3d}-{min(row + 10, len(steps)):3d}: " + " ".join(f"{s:>7,}" for s in steps[row:row + 10]))
 
 # %%
 balancing_animation(
     trials, MAX_STEPS, early=budget(full=2, quick=1), steps=budget(full=250, quick=40), name="l02-balancing",
     alt=(f"The cart-pole under the learning actor, seed {shown_seed}: the first trials fall within a second, "
-         f"later ones last longer, and the last one balances with small pushes; the middle pane shows the "
+         f"later ones last longer, and the last one stays up; the middle pane shows the "
          f"actor's weights and the critic's predictions over the 162 boxes, the right pane the steps per trial "
          f"rising on a log scale from about 20 to {MAX_STEPS:,}."))
 
@@ -201,7 +209,12 @@ balancing_animation(
 # makes the critic's predictions in the boxes just before it negative. From then on, entering those boxes
 # produces a negative $\hat r$ at once, and the actor learns to avoid them *during* the trial, not only at
 # its end. The trials grow longer in jumps, as whole regions of the state space turn from dangerous to
-# handled.
+# handled, and they can fall back: a long trial drifts into boxes the learner has rarely seen, its
+# failure there rewrites their weights, and a few short trials follow before it recovers.
+#
+# In the middle pane, each map has a cell for every box: six groups of columns for the pole's angle,
+# each split three ways by its angular velocity, and three groups of rows for the cart's position, each
+# split by its velocity. The black square is the box the cart-pole is in.
 #
 # ## Many learners, with and without the critic
 #
@@ -239,8 +252,8 @@ learning_curves_figure(
     {seed: [t.steps for t in alone[seed]] for seed in SEEDS}, shown_seed, MAX_TRIALS, MAX_STEPS,
     name="l02-learning-curves",
     alt=(f"Steps until failure per trial on a log scale for {len(SEEDS)} seeds. Left, actor and critic: the "
-         f"median climbs from about 20 steps to thousands and most seeds reach {MAX_STEPS:,}. Right, the "
-         f"actor alone on the same seeds: the median stays in the tens to hundreds of steps."))
+         f"median climbs from about 20 steps to {MAX_STEPS:,}, which most seeds reach. Right, the actor "
+         f"alone on the same seeds: the median stays in the tens of steps."))
 
 assert len(balanced) > len(SEEDS) / 2, "most seeds should balance within the trial limit"
 assert max(alone_best) < MAX_STEPS, "the actor alone should balance on none of the seeds"
@@ -255,11 +268,13 @@ assert statistics.median(alone_best) * 3 < statistics.median(best), "the actor a
 #
 # Without the critic, the actor hears about a push only if the pole fell soon after it, and then only in
 # proportion to how recent the push was. Pushes that prevented a fall are never rewarded, since
-# nothing happens after them. It learns a little, the first few hundred steps of a trial, and stalls.
+# nothing happens after them. Its typical trial stays close to the twenty-odd steps of pushing at random;
+# only its luckiest trials last a few hundred steps.
 #
 # ## What the two elements learned
 #
-# The maps below show all 162 boxes after the last trial of the run we followed. Each group of three
+# The maps below show all 162 boxes as they were at the start of the run's last trial, the one that
+# balanced for the full length: this is the learner that did it. Each group of three
 # columns is one range of the pole's angle, split by its angular velocity; each group of three rows is one
 # range of the cart's position, split by its velocity. Grey boxes were never visited.
 
@@ -267,13 +282,13 @@ assert statistics.median(alone_best) * 3 < statistics.median(best), "the actor a
 final_w, final_v = trials[-1].w, trials[-1].v
 boxes_figure(final_w, final_v, name="l02-boxes",
              alt=("Two maps of the 162 boxes after learning. The actor's weights are blue (push right) where the "
-                  "pole leans or swings right and red (push left) where it leans or swings left. The critic's "
+                  "pole leans or swings right and red-orange (push left) where it leans or swings left. The critic's "
                   "predictions are near zero for a pole near upright and most negative where the pole is far "
                   "over and still swinging outwards."))
 
 visited = [b for b in range(N_BOXES) if final_w[b] != 0.0 or final_v[b] != 0.0]
 angle = {b: box_bins(b)[2] for b in visited}  # 0: < -6°, 1: -6..-1°, 2: -1..0°, 3: 0..1°, 4: 1..6°, 5: > 6°
-spin = {b: box_bins(b)[3] for b in visited}  # 0: falling left faster than 50°/s, 1: slower, 2: falling right
+spin = {b: box_bins(b)[3] for b in visited}  # 0: turning left faster than 50°/s, 1: slower, 2: turning right
 right = [b for b in visited if angle[b] >= 4 and spin[b] == 2]  # leaning right by over 1° and swinging right
 falling = right + [b for b in visited if angle[b] <= 1 and spin[b] == 0]  # ... or the mirror image
 calm = [b for b in visited if angle[b] in (2, 3) and spin[b] == 1]  # within 1° of upright, turning slowly
@@ -289,9 +304,9 @@ print(f"where the pole leans and swings right, the actor pushes right in {pushes
 assert pushes_right > len(right) / 2, "the actor should move the cart under a pole that falls right"
 
 # %% [markdown]
-# The critic has learned where failure comes from: a pole leaning over and still swinging outwards, a
-# box or two before the fall. The actor has learned the reflex that keeps a pole up, to move the cart
-# under it: push right when it falls right.
+# The critic has learned where failure comes from: a pole leaning over and still swinging outwards. The
+# actor has learned the reflex that keeps a pole up, to move the cart under it: push right when it falls
+# right.
 #
 # ## What this lesson leaves out, and what comes next
 #

@@ -24,7 +24,7 @@ from policywerk.worlds.cartpole import (
 )
 
 CART_W, CART_H = 0.4, 0.2  # m; the paper gives no size for the cart, only for the pole
-UNVISITED = "#eaeef2"
+UNVISITED = "#b1bac4"  # darker than any prediction near zero, so "never visited" stands out
 PREDICTION_CMAP = LinearSegmentedColormap.from_list("policywerk_prediction", [VERMILION, "#f7f7f7"], N=64
                                                     ).with_extremes(bad=UNVISITED)
 WEIGHT_CMAP = VALUE_CMAP.with_extremes(bad=UNVISITED)
@@ -126,8 +126,8 @@ class BoxMap:
             ax.axvline(c * 3 - 0.5, color=PAPER, lw=2)
         for r in (1, 2):
             ax.axhline(r * 3 - 0.5, color=PAPER, lw=2)
-        ax.set_yticks([1, 4, 7], ["x < -0.8", "|x| ≤ 0.8", "x > 0.8"] if labels else [], fontsize=8.5)
-        ax.set_xticks([1 + 3 * c for c in range(6)], self.THETA_LABELS if labels else [], fontsize=8.5)
+        ax.set_yticks([1, 4, 7], ["x < -0.8", "|x| ≤ 0.8", "x > 0.8"] if labels else [], fontsize=9.5)
+        ax.set_xticks([1 + 3 * c for c in range(6)], self.THETA_LABELS if labels else [], fontsize=9.5)
         ax.tick_params(length=0)
         for spine in ax.spines.values():
             spine.set_visible(False)
@@ -189,7 +189,8 @@ def frame_plan(trials: list[Trial], early: int = 3, steps: int = 250) -> list[tu
             frames += [(t, s, 60) for s in range(kept)]  # 0.02 s of the world in 0.06 s
         elif t < n - 1:
             frames += [(t, s, 80) for s in range(0, min(kept, steps // 2), 4)]
-        else:
+            if kept <= steps // 2 and frames[-1][1] != kept - 1:
+                frames.append((t, kept - 1, 80))  # the state it fell in
             frames += [(t, s, 100) for s in range(0, min(kept, steps), 5)]
         frames[-1] = (frames[-1][0], frames[-1][1], 900)  # pause at the end of each trial shown
     return frames
@@ -207,8 +208,8 @@ def balancing_animation(trials: list[Trial], max_steps: int, name: str, alt: str
         panes.internals.axis("off")
         actor_ax = panes.internals.inset_axes((0.12, 0.56, 0.88, 0.36))
         critic_ax = panes.internals.inset_axes((0.12, 0.06, 0.88, 0.36))
-        actor = BoxMap(actor_ax, "Actor weight per box (blue: right, red: left)", WEIGHT_CMAP, weight_norm())
-        critic = BoxMap(critic_ax, "Critic prediction per box (red: failure ahead)", PREDICTION_CMAP,
+        actor = BoxMap(actor_ax, "Actor weight per box (blue: right, red-orange: left)", WEIGHT_CMAP, weight_norm())
+        critic = BoxMap(critic_ax, "Critic prediction per box (red-orange: failure ahead)", PREDICTION_CMAP,
                         prediction_norm())
         trace = StepsPane(panes.trace, [t.steps for t in trials], max_steps)
     counter = footer(panes.fig, "", left=True)
@@ -230,9 +231,11 @@ def balancing_animation(trials: list[Trial], max_steps: int, name: str, alt: str
         if fallen:
             cart.status.set_text(f"trial {trial.number}: fell after {trial.steps:,} steps")
         elif last_shown and trial.balanced:
-            cart.status.set_text(f"trial {trial.number}: … still up after {trial.steps:,} steps")
+            cart.status.set_text(f"trial {trial.number}: first {s * 0.02:.0f} s shown; "
+                                 f"still up after {trial.steps:,} steps ({trial.steps * 0.02 / 60:.0f} min)")
         elif last_shown:
-            cart.status.set_text(f"trial {trial.number}: … fell after {trial.steps:,} steps")
+            cart.status.set_text(f"trial {trial.number}: first {s * 0.02:.1f} s shown; "
+                                 f"fell after {trial.steps:,} steps")
         else:
             cart.status.set_text(f"trial {trial.number} of {len(trials)}, step {s}")
         counter.set_text(f"maps: the weights at the start of trial {trial.number}  ·  "
@@ -305,13 +308,13 @@ def boxes_figure(w: list[float], v: list[float], name: str, alt: str) -> None:
     with house_style():
         fig = new_figure(330)
         for k, (title, values, cmap, norm) in enumerate((
-                ("Actor weight w per box (blue: push right, red: push left)", w, WEIGHT_CMAP, weight_norm()),
-                ("Critic prediction v per box (red: failure expected soon)", v, PREDICTION_CMAP, prediction_norm()))):
+                ("Actor weight w per box (blue: push right, red-orange: left)", w, WEIGHT_CMAP, weight_norm()),
+                ("Critic prediction v per box (red-orange: failure soon)", v, PREDICTION_CMAP, prediction_norm()))):
             ax = fig.add_axes((0.07 + k * 0.49, 0.2, 0.40, 0.66))
             box_map = BoxMap(ax, title, cmap, norm)
             box_map.update(values, visited, None)
             ax.set_xlabel("pole angle θ (each group: θ̇ < -50, |θ̇| ≤ 50, θ̇ > 50 °/s)", fontsize=9)
             fig.colorbar(box_map.image, ax=ax, fraction=0.05, pad=0.02)
         fig.text(0.07, 0.02, "rows: cart position x, each group split by velocity ẋ < -0.5, |ẋ| ≤ 0.5, ẋ > 0.5 m/s; "
-                 "grey: boxes never visited", fontsize=9, color=MUTED)
+                 "grey: boxes never visited", fontsize=10, color=MUTED)
     save_png(fig, name, alt)
