@@ -94,7 +94,9 @@ def td_lambda_fixed_point(episodes: list[list[Step]], lam: float, values: list[f
                     b[i] += e * r
                     a[i][index[s]] += e  # e_t V(s_t) ...
                     if s_next in index:
-                        a[i][index[s_next]] -= e  # ... minus e_t V(s_{t+1}); a terminal's value is 0
+                        a[i][index[s_next]] -= e  # ... minus e_t V(s_{t+1}) ...
+                    else:
+                        b[i] += e * values[s_next]  # ... which is a constant if s_{t+1} is never left
             traces = [lam * e for e in traces]
     solution = solve(a, b)
     fixed = values[:]
