@@ -66,7 +66,9 @@ def rms(values):
 #
 # Those values can be worked out by hand. From any state, half the time we move left and half the time
 # right, so each value is the average of its neighbours': $V(s) = \tfrac12 V(s-1) + \tfrac12 V(s+1)$, with
-# $V(\text{left end}) = 0$ and $V(\text{right end}) = 1$. A sequence whose every term is the average of
+# $V(\text{left end}) = 0$ and the right end counted as worth the $1$ paid on reaching it. (In the code
+# the two ends are terminal states of value 0 and the 1 is a reward on the last step: the same equations.)
+# A sequence whose every term is the average of
 # its neighbours is a straight line, so from $0$ to $1$ over six steps the values are
 # $V(A) = \tfrac16, V(B) = \tfrac26, \dots, V(E) = \tfrac56$. Solving the five equations by machine
 # agrees:
@@ -81,17 +83,18 @@ assert max(abs(v - t) for v, t in zip(solved, TRUE)) < 1e-12
 
 rng = Rng(1)
 example = walk.episode(rng)
-print("\nan episode:", " -> ".join(walk.name(s) for s, _, _ in example), "->", walk.name(example[-1][2]),
-      f"end, reward {example[-1][1]:g}")
+print("\nan episode:", " ".join(walk.name(s) for s, _, _ in example))
+print(f"  ... then off the {walk.name(example[-1][2]).lower()} end, reward {example[-1][1]:g}")
 
 # %% [markdown]
 # The learner is not told any of this. It sees walks like the one above, one at a time, and must estimate
-# the five values from them.
+# the five values from them. (Sutton's paper names the same five states B to F, between terminals A and G.)
 #
 # ## Two ways to learn a prediction
 #
 # **Monte Carlo** waits until the walk ends, then moves the estimate of every state it visited toward the
-# return $G_t$ that actually followed (here: the final reward, $0$ or $1$):
+# return $G_t$ that actually followed (here: the final reward, $0$ or $1$), once for every visit
+# (*every-visit* Monte Carlo):
 #
 # $$ V(S_t) \leftarrow V(S_t) + \alpha\,\big[G_t - V(S_t)\big]. $$
 #
@@ -111,7 +114,11 @@ print("\nan episode:", " -> ".join(walk.name(s) for s, _, _ in example), "->", w
 td_values, mc_values = start_values(), start_values()
 errors = td0(td_values, example, alpha=0.1)
 constant_alpha_mc(mc_values, example, alpha=0.1)
-print("TD errors along the walk:", " ".join(f"{d:+.2f}" for d in errors))
+print(f"TD errors along the {len(errors)}-step walk, ten to a line:")
+for k in range(0, len(errors), 10):
+    print("  " + " ".join(f"{d:+.2f}" for d in errors[k:k + 10]))
+visits = {walk.name(s): sum(1 for t, _, _ in example if t == s) for s in walk.states}
+print("visits per state:", ", ".join(f"{name} {count}" for name, count in visits.items()))
 show_table(["state", "before", "TD(0) after", "Monte Carlo after"],
            [[walk.name(s), 0.5, f"{td_values[s]:.3f}", f"{mc_values[s]:.3f}"] for s in walk.states],
            caption="One episode, α = 0.1: TD(0) changes only the state where the reward arrived; "
@@ -119,7 +126,8 @@ show_table(["state", "before", "TD(0) after", "Monte Carlo after"],
 
 # %% [markdown]
 # After one walk TD(0) has changed almost nothing: every step but the last predicted 0.5 and found 0.5
-# waiting, so its error was zero. Monte Carlo has moved every state the walk passed through. TD's
+# waiting, so its error was zero. Monte Carlo has moved every state the walk passed through, and the
+# states visited several times several times over. TD's
 # information has to travel back one state per visit; Monte Carlo's arrives at once, but from a single
 # sample.
 #
@@ -158,8 +166,8 @@ show_table(["method", *(f"after {k}" for k in marks)],
 
 best_td = min((c[EPISODES], label) for label, c in averages.items() if label.startswith("TD"))
 best_mc = min((c[EPISODES], label) for label, c in averages.items() if label.startswith("MC"))
-print(f"after {EPISODES} episodes: best TD(0) {best_td[1]} at {best_td[0]:.3f}, "
-      f"best MC {best_mc[1]} at {best_mc[0]:.3f}")
+print(f"after {EPISODES} episodes, the lowest errors: {best_td[1]} at {best_td[0]:.3f}, "
+      f"{best_mc[1]} at {best_mc[0]:.3f}")
 assert best_td[0] < best_mc[0], "TD(0) at its best step size should beat Monte Carlo at its best"
 td_labels = [label for label in averages if label.startswith("TD")]
 assert max(averages[label][EPISODES] for label in td_labels) < min(
@@ -180,15 +188,19 @@ curves_figure(averages, f"Random walk: RMS error, averaged over {RUNS} runs", "w
 
 # %% [markdown]
 # After 100 walks every TD(0) curve is below every Monte Carlo curve. Among the TD curves, a larger
-# $\alpha$ falls fastest and then levels off higher, because a large step keeps chasing the noise of the
-# latest walks; a smaller step is slower but ends lower. Monte Carlo shows the same trade-off, further up.
+# $\alpha$ falls fastest and then settles higher, because a large step keeps chasing the noise of the
+# latest walks; a smaller step is slower but ends lower. The two larger steps even dip and then rise
+# again a little, a subtle effect that Sutton & Barto's Exercise 6.5 asks about. Monte Carlo shows the
+# same trade-off further up, except that its smallest step is still falling after 100 walks.
 #
 # ## Watching it happen
 #
-# Below, one run of each method at its best step size. Left: the five estimates after each walk (bars)
-# against the true values (black). Middle: the TD errors of that walk, step by step, and the eligibility
-# traces that TD($\lambda$) (next section) would keep along it. Right: this run's error against the
-# 100-run average.
+# Below, one run of each method at the step size with the lowest error after 100 walks, both on the same
+# walks. Left: the five estimates (bars) against the true values (black), after each of the first 20
+# walks and then every fifth. Middle: TD(0)'s errors along that walk, step by step (grey above zero,
+# red-orange below), and, as an illustration of the next section, the eligibility traces a TD($\lambda$)
+# learner with $\lambda = 0.8$ would keep along the same walk. Right: this run's error against the 100-run
+# average.
 
 # %%
 td_label, mc_label = best_td[1], best_mc[1]
@@ -201,7 +213,7 @@ frames = [*range(0, 21), *range(25, EPISODES + 1, 5)]
 walk_animation(walk, td_walks, list(zip(td_history, mc_history)), td_errors,
                {td_label: averages[td_label], mc_label: averages[mc_label]},
                {td_label: td_curve, mc_label: mc_curve}, lam=0.8, frames=frames, name="l03-random-walk",
-               alt=(f"Value estimates of TD(0) ({td_label}) and Monte Carlo ({mc_label}) on the same 100 walks, "
+               alt=(f"Value estimates of {td_label} and {mc_label} on the same 100 walks, "
                     f"bars moving from 0.5 toward the true values 1/6 to 5/6; the middle pane shows each walk's "
                     f"TD errors and eligibility traces, the right pane both errors falling, TD's faster."))
 print(f"seed {SEED}: RMS after {EPISODES} walks, TD(0) {td_curve[-1]:.3f}, Monte Carlo {mc_curve[-1]:.3f}")
@@ -220,18 +232,20 @@ print(f"seed {SEED}: RMS after {EPISODES} walks, TD(0) {td_curve[-1]:.3f}, Monte
 # $$
 #
 # With $\lambda = 0$ only the state just left is updated (TD(0)); with $\lambda = 1$ every visited state
-# keeps full credit and, summed over the walk, the updates add up to Monte Carlo's. This is the
+# keeps full credit and, with the estimates held fixed during the walk (as in all the experiments below),
+# the updates summed over the walk equal every-visit Monte Carlo's summed increments. This is the
 # **backward view**: errors are sent back to the states that led to them.
 #
-# The **forward view** says what is being learned. The $n$-step return looks $n$ rewards ahead and then
-# bootstraps, $G^{(n)}_t = R_{t+1} + \dots + R_{t+n} + V(S_{t+n})$; the $\lambda$-return blends all of
-# them with weights $(1-\lambda)\lambda^{n-1}$:
+# The **forward view** says what is being learned (it was spelled out after the 1988 paper). The
+# $n$-step return looks $n$ rewards ahead and then bootstraps, $G^{(n)}_t = R_{t+1} + \dots + R_{t+n} +
+# V(S_{t+n})$, or is the full return if the walk ends sooner; the $\lambda$-return blends all of them
+# with weights $(1-\lambda)\lambda^{n-1}$, the full return taking the weight left over:
 #
 # $$ G^\lambda_t = (1 - \lambda) \sum_{n \ge 1} \lambda^{n-1} G^{(n)}_t . $$
 #
 # When the estimates are held fixed during a walk, as in Sutton's paper, the traces' updates summed over
-# the walk equal exactly the updates toward the $\lambda$-returns, $\sum_t [G^\lambda_t - V(S_t)]$ for each
-# state. The code checks it on a walk:
+# the walk equal exactly the updates toward the $\lambda$-returns: for each state $s$,
+# $\sum_{t:\,S_t = s} [G^\lambda_t - V(S_t)]$. The code checks it on a walk:
 
 # %%
 long_walk = max((walk.episode(rng) for _ in range(50)), key=len)
@@ -260,21 +274,28 @@ for lam in (0.0, 0.5, 0.9, 1.0):
 #   computes the values of the **maximum-likelihood model** of the world, the *certainty-equivalence*
 #   estimate, without ever building the model.
 #
-# Both limits are solutions of small linear systems, so we solve them directly, and first check on one
-# set of walks that repeating the presentations really ends there:
+# The first limit is an average and the second the solution of a small linear system, so we compute them
+# directly, and first check on one set of walks that repeating the presentations really ends there (for
+# an intermediate $\lambda$ too, which Sutton's first experiment below needs):
 
 # %%
 rng = Rng(63)
 walks = [walk.episode(rng) for _ in range(10)]
 slow_td, presentations = batch_iterate(walks, start_values(), alpha=0.01, lam=0.0)
 slow_mc, _ = batch_iterate(walks, start_values(), alpha=0.01, lam=1.0)
-print(f"repeated presentation converged after {presentations} presentations of the 10 walks")
+right_ends = sum(1 for episode in walks if episode[-1][1] == 1.0)
+print(f"repeated presentation converged after {presentations} presentations of the 10 walks "
+      f"({right_ends} of which ended on the right, so both estimates sit high)")
 print("batch TD(0), repeated: ", " ".join(f"{slow_td[s]:.4f}" for s in walk.states))
 print("batch TD(0), solved:   ", " ".join(f"{batch_td0(walks, start_values())[s]:.4f}" for s in walk.states))
 print("batch MC, repeated:    ", " ".join(f"{slow_mc[s]:.4f}" for s in walk.states))
 print("batch MC, averaged:    ", " ".join(f"{batch_mc(walks, start_values())[s]:.4f}" for s in walk.states))
 assert max(abs(a - b) for a, b in zip(slow_td, batch_td0(walks, start_values()))) < 1e-6
 assert max(abs(a - b) for a, b in zip(slow_mc, batch_mc(walks, start_values()))) < 1e-6
+slow_half, _ = batch_iterate(walks, start_values(), alpha=0.01, lam=0.5)
+gap = max(abs(a - b) for a, b in zip(slow_half, td_lambda_fixed_point(walks, 0.5, start_values())))
+print(f"TD(λ = 0.5), repeated against solved: largest difference {gap:.1e}")
+assert gap < 1e-6
 
 batch = {"batch TD(0)": [0.0] * (EPISODES + 1), "batch MC": [0.0] * (EPISODES + 1)}
 for seed in range(BATCH_RUNS):
@@ -290,12 +311,15 @@ show_table(["method", *(f"after {k}" for k in marks[1:])],
            [[label, *(f"{curve[k]:.3f}" for k in marks[1:])] for label, curve in batch.items()],
            caption=f"Batch updating: RMS error on growing sets of walks, averaged over {BATCH_RUNS} runs.")
 curves_figure(batch, f"Batch updating, averaged over {BATCH_RUNS} runs", "walks seen", name="l03-batch",
-              ylim=(0, 0.4), alt=(f"RMS error of batch TD(0) and batch Monte Carlo against the number of walks "
-                                   f"seen: batch TD stays below batch Monte Carlo throughout, ending at "
+              ylim=(0, 0.45), alt=(f"RMS error of batch TD(0) and batch Monte Carlo against the number of walks "
+                                   f"seen: equal after one walk, then batch TD below batch Monte Carlo, ending at "
                                    f"{batch['batch TD(0)'][-1]:.3f} against {batch['batch MC'][-1]:.3f}."))
 assert batch["batch TD(0)"][EPISODES] < batch["batch MC"][EPISODES], "batch TD should beat batch MC"
 
 # %% [markdown]
+# After a single walk both methods jump: every state that walk visited is estimated at 0 or 1, whichever
+# end it reached, so the error first rises. From the second walk on, batch TD stays below batch MC.
+#
 # Batch Monte Carlo minimises the error on the walks it has seen; batch TD finds the values of the most
 # likely world that produced them. For predicting walks yet to come, the second is better: it uses the
 # fact that the future depends only on the present state, which averaging returns ignores.
@@ -315,9 +339,9 @@ first = {lam: statistics.mean(rms(td_lambda_fixed_point(s, lam, start_values()))
          for lam in LAMBDAS}
 show_table(["λ", *(f"{lam:g}" for lam in LAMBDAS)], [["RMS error", *(f"{first[lam]:.4f}" for lam in LAMBDAS)]],
            caption=f"Experiment 1: error of the converged estimates against λ, averaged over {SETS} training sets.")
-curves_figure({"TD(λ), repeated presentations": list(first.values())}, "Experiment 1 (Sutton 1988, figure 3)",
-              "λ", xs=list(LAMBDAS), name="l03-experiment-1",
-              styles={"TD(λ), repeated presentations": {"marker": "o"}},
+curves_figure({"converged": list(first.values())}, "Experiment 1 (Sutton 1988, figure 3)",
+              "λ", xs=list(LAMBDAS), name="l03-experiment-1", ylim=(0, 0.2),
+              styles={"converged": {"marker": "o"}},
               alt=(f"Error of the converged estimates against λ: flat from λ = 0 to about 0.3 at "
                    f"{first[0.0]:.3f}, then rising to {first[1.0]:.3f} at λ = 1, the Monte Carlo end."))
 rises = all(b >= a - 1e-3 for a, b in zip(first.values(), list(first.values())[1:]))
@@ -326,8 +350,9 @@ assert rises and first[1.0] == max(first.values()) and first[1.0] > first[0.0] +
 
 # %% [markdown]
 # The error grows with $\lambda$: flat at first, then steeply toward $\lambda = 1$, where TD($\lambda$)
-# becomes the Widrow-Hoff (Monte Carlo) rule. With enough repetition, TD(0) extracts the most from a fixed
-# set of data, for the certainty-equivalence reason above. The absolute errors are lower than those in the
+# becomes the Widrow-Hoff (Monte Carlo) rule. With enough repetition, $\lambda = 0$ and the small
+# $\lambda$ (equal within the noise of 100 sets) extract the most from a fixed set of data, for the
+# certainty-equivalence reason above. The absolute errors are lower than those in the
 # paper's figure; the ordering, the paper's result, is the same.
 #
 # ## Sutton's second experiment: one presentation, error against $\alpha$
@@ -353,17 +378,18 @@ def one_presentation(lam, alpha):
 
 
 second = {lam: [one_presentation(lam, a) for a in ALPHAS] for lam in [k / 10 for k in range(11)]}
-shown = {f"λ = {lam:g}": [min(e, 0.7) for e in second[lam]] for lam in (0.0, 0.3, 0.8, 1.0)}
-curves_figure(shown, "Experiment 2 (Sutton 1988, figure 4); errors above 0.7 drawn at 0.7", "α", xs=ALPHAS,
-              name="l03-experiment-2-alpha",
+shown = {f"λ = {lam:g}": second[lam] for lam in (0.0, 0.3, 0.8, 1.0)}
+curves_figure(shown, "Experiment 2 (Sutton 1988, figure 4); the curves leave the plot above 0.7", "α",
+              xs=ALPHAS, name="l03-experiment-2-alpha",
               ylim=(0, 0.7), styles={label: {"marker": "o", "ms": 4} for label in shown},
               alt=("Error after one presentation against the step size α for λ = 0, 0.3, 0.8 and 1: each curve "
-                   "is U-shaped; λ = 1 is worst and blows up fastest, intermediate λ reaches the lowest error."))
+                   "is U-shaped; λ = 1 rises first, from the smallest α on; λ = 0 climbs steepest at large α; "
+                   "intermediate λ reaches the lowest error."))
 best = {lam: min(zip(errors, ALPHAS)) for lam, errors in second.items()}
 show_table(["λ", "best α", "error at best α"], [[f"{lam:g}", f"{a:g}", f"{e:.4f}"] for lam, (e, a) in best.items()],
            caption="Experiment 2: the best step size for each λ and the error it reaches.")
 curves_figure({"error at the best α": [e for e, _ in best.values()]}, "Experiment 2 (Sutton 1988, figure 5)",
-              "λ", xs=list(best), name="l03-experiment-2-lambda",
+              "λ", xs=list(best), name="l03-experiment-2-lambda", ylim=(0, 0.2),
               styles={"error at the best α": {"marker": "o"}},
               alt="Error at the best step size against λ: lowest for an intermediate λ, highest at λ = 1.")
 best_lambda = min(best, key=lambda lam: best[lam][0])
@@ -375,7 +401,8 @@ assert best[1.0][0] == max(e for e, _ in best.values()), "λ = 1 (Monte Carlo) s
 # %% [markdown]
 # With a single pass over the data, an intermediate $\lambda$ does best: the traces carry the final
 # reward's news back faster than one state per walk, while the bootstrapping still averages away the
-# noise of individual walks. $\lambda = 1$, pure Monte Carlo, is worst at every step size.
+# noise of individual walks. $\lambda = 1$, pure Monte Carlo, is worst at its best step size. (At the
+# largest step sizes $\lambda = 0$ diverges fastest of all: every method breaks when $\alpha$ is too big.)
 #
 # ## What this lesson leaves out, and what comes next
 #

@@ -1,11 +1,15 @@
 """Lesson 03's pictures: value estimates against the true values, TD errors and traces, error curves."""
 
 from matplotlib.axes import Axes
+from matplotlib.colors import LinearSegmentedColormap
 
 from policywerk.session import rendering
 from policywerk.viz.panes import footer, save_animation, save_png, three_panes
-from policywerk.viz.style import BLUE, GRID, INK, MUTED, ORANGE, SERIES, VALUE_CMAP, VERMILION, house_style, new_figure
+from policywerk.viz.style import BLUE, GRID, INK, MUTED, ORANGE, PURPLE, SERIES, VERMILION, house_style, new_figure
 from policywerk.worlds.random_walk import RandomWalk, Step
+
+POSITIVE = "#57606a"  # a TD error above zero (grey: blue and orange already name the two learners)
+TRACE_CMAP = LinearSegmentedColormap.from_list("policywerk_trace", ["#ffffff", PURPLE], N=64)
 
 
 class EstimatesPane:
@@ -47,32 +51,34 @@ class EpisodePane:
         self.top.set_ylim(-1.0, 1.0)
         self.top.axhline(0, color=MUTED, lw=0.8)
         self.top.set_ylabel("TD error δ")
-        self.top.set_title("TD errors of this episode, step by step", fontsize=10.5)
-        self.error_bars = self.top.bar(range(max_steps), [0.0] * max_steps, width=0.8, color=BLUE)
-        self.image = self.bottom.imshow([[0.0] * max_steps for _ in walk.states], cmap=VALUE_CMAP, vmin=-2.5,
-                                        vmax=2.5, aspect="auto", interpolation="nearest",
-                                        extent=(-0.5, max_steps - 0.5, walk.n + 0.5, 0.5))
+        self.top.set_title("TD(0) errors along the walk", fontsize=10.5)
+        self.error_bars = self.top.bar(range(max_steps), [0.0] * max_steps, width=0.8, color=POSITIVE)
+        self.image = self.bottom.imshow([[0.0] * max_steps for _ in walk.states], cmap=TRACE_CMAP, vmin=0.0,
+                                        vmax=2.5, aspect="auto",
+                                        interpolation="nearest", extent=(-0.5, max_steps - 0.5, walk.n + 0.5, 0.5))
         self.bottom.set_yticks(walk.states, [walk.name(s) for s in walk.states])
-        self.bottom.set_xlabel("step of the episode")
-        self.bottom.set_title(f"eligibility traces e(s), λ = {lam:g}", fontsize=10.5)
+        self.bottom.set_xlabel("step of the walk")
+        self.bottom.set_title(f"TD(λ = {lam:g}) traces e(s): darker, more credit", fontsize=10.5)
         self.clipped = self.top.text(0.99, 0.95, "", transform=self.top.transAxes, ha="right", va="top",
                                      fontsize=8.5, color=MUTED)
         self.artists = [*self.error_bars, self.image, self.clipped]
 
     def update(self, episode: list[Step], errors: list[float]) -> None:
-        shown = min(len(episode), self.max_steps)
+        """Show the walk's last ``max_steps`` steps, which always include the one that pays."""
+        skip = max(0, len(episode) - self.max_steps)
         for t, patch in enumerate(self.error_bars):
-            delta = errors[t] if t < shown else 0.0
+            delta = errors[skip + t] if skip + t < len(episode) else 0.0
             patch.set_height(delta)
-            patch.set_color(BLUE if delta >= 0 else VERMILION)
+            patch.set_color(POSITIVE if delta >= 0 else VERMILION)
         traces, grid = [0.0] * (self.walk.n + 2), [[0.0] * self.max_steps for _ in self.walk.states]
-        for t, (s, _, _) in enumerate(episode[:shown]):
+        for t, (s, _, _) in enumerate(episode):
             traces = [self.lam * e for e in traces]
             traces[s] += 1.0
-            for row, state in enumerate(self.walk.states):
-                grid[row][t] = traces[state]
+            if t >= skip:
+                for row, state in enumerate(self.walk.states):
+                    grid[row][t - skip] = traces[state]
         self.image.set_data(grid)
-        self.clipped.set_text(f"first {self.max_steps} of {len(episode)} steps" if len(episode) > shown else "")
+        self.clipped.set_text(f"last {self.max_steps} of {len(episode)} steps" if skip else "")
 
 
 class ErrorPane:
