@@ -9,6 +9,10 @@ target bootstraps from,
 
 and each method below is that one line. The update itself is shared:
 Q(s, a) <- Q(s, a) + alpha [target - Q(s, a)].
+
+The routine chooses the next action before the update, as SARSA must. Sutton & Barto's Q-learning
+chooses it after; the two orders differ only when the next state is the current one (a bump into the
+edge of the grid), and sharing one routine is worth that.
 """
 
 from collections.abc import Callable
