@@ -5,7 +5,8 @@
 # the temporal-difference prediction of lesson 03 into a way of learning to *act*. It learns the value of
 # every action in every state, and it learns the values of the **best** actions even while the agent
 # behaves otherwise, exploring. Watkins and Dayan proved in 1992 (*Machine Learning* 8, 279-292) that it
-# converges to the optimal values. Its close relative **SARSA** (Rummery & Niranjan 1994, named by
+# converges to the optimal values (provided every action keeps being tried in every state and the step
+# sizes shrink). Its close relative **SARSA** (Rummery & Niranjan 1994, named by
 # Sutton) learns the values of the actions the agent actually takes.
 #
 # The two differ in one line of code. The cliff world of Sutton & Barto's Example 6.6 shows what that
@@ -55,8 +56,9 @@ print("\nstart", state, "| step right:", env.step(1)[:3], "| back to", env.reset
 # ## From predicting to choosing
 #
 # Lesson 03 learned the value $V(s)$ of a state under behaviour it did not control. To choose, the agent
-# needs the value of each *action*: $Q(s, a)$, the return expected from taking $a$ in $s$ and behaving
-# well afterwards. Acting greedily on $Q$ is then one comparison. But an agent that always takes the
+# needs the value of each *action*: $Q(s, a)$, the return expected from taking $a$ in $s$ and following
+# a policy afterwards (which policy is exactly where the two methods below differ). Acting greedily on
+# $Q$ is then a maximum over four numbers. But an agent that always takes the
 # action it currently thinks best never finds out about the others, so it acts **$\varepsilon$-greedily**:
 # with probability $\varepsilon = 0.1$ a random action, otherwise the best one.
 #
@@ -69,7 +71,8 @@ print("\nstart", state, "| step right:", env.step(1)[:3], "| back to", env.reset
 # $R + \gamma\,Q(S', A')$. Q-learning bootstraps from the best action in $S'$, whichever it takes,
 # $R + \gamma \max_a Q(S', a)$. In the code, each method *is* its target, and the rest of the routine is
 # shared ([`agents/td_control.py`](https://github.com/policywerk/policywerk/blob/main/src/policywerk/agents/td_control.py)).
-# Here is the difference, as a diff of the two functions' source:
+# Here is the difference, as a diff of the functions' source: SARSA against Q-learning, and against
+# Expected SARSA (introduced below):
 
 # %%
 def body(function):
@@ -94,27 +97,28 @@ for old, new in ((sarsa, q_learning), (sarsa, expected_sarsa)):
 #
 # The textbook's protocol: all action values start at 0; 500 episodes with $\varepsilon = 0.1$,
 # $\alpha = 0.5$ and no discount; the sum of rewards of each episode recorded. We repeat it with 100
-# independent seeds for each method.
+# independent seeds for each method (20 in the quick setting the tests use).
 
 # %%
 runs = {name: [td_control(CliffWalking(), target, EPISODES, ALPHA, EPSILON, GAMMA, Rng(seed))
                for seed in range(RUNS)] for name, target in METHODS.items()}
 rewards = {name: [statistics.mean(h[k].reward for _, h in results) for k in range(EPISODES)]
            for name, results in runs.items()}
+last = {name: statistics.mean(rewards[name][-100:]) for name in METHODS}  # online reward, last 100 episodes
 WINDOW = 10
 reward_figure({name: moving_average(curve, WINDOW) for name, curve in rewards.items()},
               {name: [e.reward for e in results[0][1]] for name, results in runs.items()}, RUNS, WINDOW,
               name="l04-rewards",
               alt=(f"Left: the sum of rewards per episode averaged over {RUNS} runs; after a few dozen episodes "
-                   f"SARSA and Expected SARSA settle near -20 to -25 while Q-learning stays near -50. Right: one "
-                   f"run of each, every episode, with early episodes far below -100."))
+                   f"Expected SARSA settles near {last['Expected SARSA']:.0f}, SARSA near {last['SARSA']:.0f} and "
+                   f"Q-learning near {last['Q-learning']:.0f}. Right: one run of each, every episode, on an axis "
+                   f"that turns logarithmic below -100, with the first episodes costing over a thousand."))
 
 blocks = range(0, EPISODES, 50)
 show_table(["episodes", *METHODS],
            [[f"{b + 1}-{b + 50}", *(f"{statistics.mean(rewards[name][b:b + 50]):.1f}" for name in METHODS)]
             for b in blocks],
            caption=f"Average sum of rewards per episode, in blocks of 50 episodes, over {RUNS} runs.")
-last = {name: statistics.mean(rewards[name][-100:]) for name in METHODS}
 print("online reward over the last 100 episodes:", ", ".join(f"{n} {v:.1f}" for n, v in last.items()))
 assert last["SARSA"] > last["Q-learning"], "SARSA should collect more reward online than Q-learning"
 
@@ -175,20 +179,21 @@ assert paths["SARSA"][-1] == GOAL and edge_cells(paths["SARSA"]) < edge_cells(pa
 #
 # SARSA's greedy path from a single run does not always reach the goal (the table): with $\alpha = 0.5$
 # its values keep moving with every episode, and where two actions are nearly tied the greedy arrows can
-# point at each other. Its values averaged over runs are steady, and their route is the one above.
+# point at each other, or into the edge of the grid, so that the greedy step goes nowhere. Its values
+# averaged over runs are steady, and their route is the one above.
 
 # %%
 falls = 10 * EPSILON / len(ARROWS)  # cells along the edge x chance of a random step down in each
-print(f"expected falls per episode on the edge route under ε-greedy: {falls:.2f}, "
-      f"each costing 100 and a walk back from the start")
+print(f"falls per pass along the edge under ε-greedy: about {falls:.2f}, each costing 100 and a walk back")
 
 # %% [markdown]
 # ## Watching them learn
 #
 # One run of each method, the same seed for both. Top left: Q-learning's greedy arrows after the episode
-# and the path it actually took (exploration and falls included); bottom left: SARSA's. Middle: the four
-# action values of the marked cell above the cliff, where the methods disagree most. Right: reward per
-# episode, this run and the 100-run average.
+# and the path it actually took, exploration included, with a cross where it fell (a dot marks a cell whose
+# actions are all still valued equally); bottom left: SARSA's. Middle: the four action values of the
+# marked cell above the cliff, one of the edge cells where the methods disagree. Right: reward per episode
+# as a 10-episode mean, this run and the average over all runs (faint).
 
 # %%
 CELL = 29  # row 2, column 5: directly above the cliff
@@ -213,11 +218,12 @@ assert max(typical["Q-learning"][CELL]) == typical["Q-learning"][CELL][right], "
 assert typical["SARSA"][CELL][up] > typical["SARSA"][CELL][right], "SARSA should rather climb away from the edge"
 
 # %% [markdown]
-# In the marked cell, both methods value "down" far below the rest: the fall costs 100, and the walk back
-# more. They part on the
-# others: Q-learning values "right", along the edge, as the short way home, while SARSA, whose values
-# count the falls its own exploration will cause, rates going on along the edge below leaving it (in a
-# single run its values are noisy; averaged over the runs, "up" beats "right").
+# In the marked cell, both methods value "down" far below the rest. For Q-learning it is exactly the fall,
+# $-100$, plus the 13 steps of the best route from the start. SARSA's "down" is less negative only
+# because SARSA rarely tries it there, so it has not converged. They part on the other actions:
+# Q-learning values "right", along the edge, as the short way home, while SARSA, whose values count the
+# falls its own exploration will cause, rates climbing away ("up") above going on along the edge
+# ("right"); in the single run above it even rates turning back ("left") highest.
 #
 # ## What this lesson leaves out, and what comes next
 #

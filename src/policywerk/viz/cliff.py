@@ -47,23 +47,34 @@ class CliffPane:
             ax.text(col, row, label, ha="center", va="center", fontsize=12, fontweight="bold", color=INK, zorder=2)
         if focus is not None:
             row, col = divmod(focus, COLS)
-            ax.add_patch(Rectangle((col - 0.46, row - 0.46), 0.92, 0.92, fill=False, ec=ORANGE, lw=2.2, zorder=3))
+            ax.add_patch(Rectangle((col - 0.46, row - 0.46), 0.92, 0.92, fill=False, ec=INK, lw=2.0, ls="--",
+                                   zorder=3))
         self.arrows = {}
         for s in range(ROWS * COLS):
             if s not in CLIFF and s not in (START, GOAL):
                 row, col = divmod(s, COLS)
-                self.arrows[s] = ax.text(col, row, "", ha="center", va="center", fontsize=11, color=MUTED, zorder=2)
-        (self.path,) = ax.plot([], [], color=colour, lw=2.4, alpha=0.85, zorder=4, solid_capstyle="round")
+                self.arrows[s] = ax.text(col, row, "", ha="center", va="center", fontsize=13, color="#424a53",
+                                         zorder=2)
+        (self.path,) = ax.plot([], [], color=colour, lw=2.4, alpha=0.8, zorder=4, solid_capstyle="round")
+        (self.falls,) = ax.plot([], [], "x", color=VERMILION, ms=9, mew=2.5, zorder=5)
         self.title = ax.set_title(title, fontsize=10.5)
-        self.artists = [*self.arrows.values(), self.path, self.title]
+        self.artists = [*self.arrows.values(), self.path, self.falls, self.title]
 
     def update(self, q: list[list[float]], states: list[int], title: str) -> None:
         for s, text in self.arrows.items():
             values = q[s]
             text.set_text(ARROWS[values.index(max(values))] if max(values) != min(values) else "·")
-        cols = [s % COLS for s in states]
-        rows = [s // COLS for s in states]
-        self.path.set_data(cols, rows)
+        xs, ys, fell_x, fell_y = [], [], [], []
+        for previous, s in zip([None, *states], states):
+            if previous is not None and s == START and previous + COLS in CLIFF:  # a fall, not a walk
+                fell_x.append(previous % COLS)
+                fell_y.append(previous // COLS + 1)
+                xs.append(float("nan"))
+                ys.append(float("nan"))
+            xs.append(s % COLS)
+            ys.append(s // COLS)
+        self.path.set_data(xs, ys)
+        self.falls.set_data(fell_x, fell_y)
         self.title.set_text(title)
 
 
@@ -105,10 +116,11 @@ class RewardPane:
             (line,) = ax.plot([], [], color=colour, lw=2.0, label=label)
             self.lines.append(line)
         ax.set_xlim(0, max(len(c) for c in runs.values()))
-        ax.set_ylim(-120, 0)
+        ax.set_yscale("symlog", linthresh=100)  # linear from -100 to 0, logarithmic below
+        ax.set_ylim(-3000, 0)
+        ax.set_yticks([-1000, -100, -50, 0], ["-1000", "-100", "-50", "0"])
         ax.set_xlabel("episode")
         ax.set_title(f"Reward, {window}-episode mean", fontsize=10.5)
-        ax.legend(loc="lower right", fontsize=9)
         self.artists = list(self.lines)
 
     def update(self, episode: int) -> None:
@@ -154,7 +166,7 @@ def paths_figure(panels: list[tuple[str, list[list[float]], list[int]]], name: s
     """Greedy arrows and the greedy path from the start, one grid per method."""
     colours = (BLUE, VERMILION, ORANGE)
     with house_style():
-        fig = new_figure(190)
+        fig = new_figure(230)
         for k, (title, q, path) in enumerate(panels):
             ax = fig.add_axes((0.01 + k / len(panels), 0.02, 1 / len(panels) - 0.02, 0.78))
             grid = CliffPane(ax, title, colours[k % len(colours)])
@@ -174,7 +186,12 @@ def reward_figure(averages: dict[str, list[float]], single: dict[str, list[float
             ax = fig.add_axes((0.07 + 0.48 * k, 0.14, 0.42, 0.74))
             for (label, curve), colour in zip(curves.items(), colours):
                 ax.plot(range(1, len(curve) + 1), curve, color=colour, lw=1.6 if k == 0 else 0.9, label=label)
-            ax.set_ylim(-100 if k == 0 else -400, 0)
+            if k == 0:
+                ax.set_ylim(-100, 0)
+            else:  # the first episodes cost over a thousand: linear down to -100, logarithmic below
+                ax.set_yscale("symlog", linthresh=100)
+                ax.set_ylim(min(min(c) for c in curves.values()) * 1.3, 0)
+                ax.set_yticks([-1000, -100, -50, 0], ["-1000", "-100", "-50", "0"])
             ax.set_xlabel("episode")
             ax.set_title(title)
             if k == 0:
