@@ -48,7 +48,7 @@ def test_lesson_page_renders_animation_and_math(page, site_url, slug):
     assert gif.evaluate("img => img.naturalWidth") >= 1000
     assert page.locator(".katex").count() > 10  # KaTeX rendered the formulas
     assert page.locator(".katex-error").count() == 0
-    assert page.locator(".arithmatex .katex-display").count() >= 2  # display math too
+    assert page.locator(".arithmatex .katex-display").count() >= 1  # display math too
     assert_clean(page, site_url)
 
 
