@@ -12,6 +12,25 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
+def quick_build(tmp_path_factory):
+    """``quick_build(module)``: that lesson built once per test session in the quick setting, as
+    ``(info, root, record)``, shared by its own tests and the reproducibility test."""
+    from policywerk.lessons import find
+    from policywerk.literate.runner import build
+
+    cache = {}
+
+    def get(module: str):
+        if module not in cache:
+            info = find(module)
+            root = tmp_path_factory.mktemp(module)
+            cache[module] = (info, root, build(info, "quick", root))
+        return cache[module]
+
+    return get
+
+
+@pytest.fixture(scope="session")
 def quick_site(tmp_path_factory) -> Path:
     """The whole site built with ``mkdocs build --strict`` in the quick setting, into a temporary folder."""
     out = tmp_path_factory.mktemp("site")

@@ -33,7 +33,7 @@ def test_one_actor_update_matches_the_hand_computation():
     assert a.w[7] == pytest.approx(-20.0, abs=1e-9)  # 1000 * 0.2 * -0.1
     assert (a.e[5], a.e[7]) == pytest.approx((0.081, -0.09), abs=1e-9)
     assert all(a.w[i] == 0.0 and a.e[i] == 0.0 for i in range(N) if i not in (5, 7))
-    assert a.visited == [5, 7]
+    assert a.visited.boxes == [5, 7]
 
 
 def test_one_critic_update_matches_the_hand_computation():
@@ -176,7 +176,7 @@ def test_actor_reset_traces_zeroes_traces_and_forgets_visits():
         a.learn(0.3)
     w_before = a.w[:]
     a.reset_traces()
-    assert a.e == [0.0] * N and a.visited == [] and a.visited_set == set()
+    assert a.e == [0.0] * N and a.visited.boxes == []
     assert a.w == w_before and any(w_before)
     a.learn(1.0)  # nothing is eligible any more
     assert a.w == w_before
@@ -190,7 +190,7 @@ def test_critic_reset_traces_zeroes_traces_and_forgets_visits():
         c.learn(-0.4)
     v_before = c.v[:]
     c.reset_traces()
-    assert c.xbar == [0.0] * N and c.visited == [] and c.visited_set == set()
+    assert c.xbar == [0.0] * N and c.visited.boxes == []
     assert c.v == v_before and any(v_before)
     c.learn(1.0)
     assert c.v == v_before
@@ -202,7 +202,7 @@ def test_actor_box_with_a_zero_trace_visited_again_is_updated_once():
     a.remember(5, 1)
     a.e[5] = 0.0  # as if it had decayed to exactly zero
     a.remember(5, 1)
-    assert a.visited == [5]
+    assert a.visited.boxes == [5]
     a.learn(1.0)
     assert a.w[5] == pytest.approx(100.0, abs=1e-9)  # 1000 * 1.0 * 0.1, once
     assert a.e[5] == pytest.approx(0.09, abs=1e-9)  # decayed once
@@ -214,7 +214,7 @@ def test_critic_box_with_a_zero_trace_visited_again_is_updated_once():
     c.remember(9)
     c.xbar[9] = 0.0
     c.remember(9)
-    assert c.visited == [9]
+    assert c.visited.boxes == [9]
     c.learn(1.0)
     assert c.v[9] == pytest.approx(0.1, abs=1e-9)  # 0.5 * 1.0 * 0.2, once
     assert c.xbar[9] == pytest.approx(0.16, abs=1e-9)

@@ -1,29 +1,15 @@
 """Lesson 02 end to end in the quick setting: it learns, asserts its story, and draws what the page needs."""
 
-import hashlib
 
 import pytest
 
-from policywerk.lessons import find
 from policywerk.literate.cells import parse_file
 from policywerk.literate.page import render
-from policywerk.literate.runner import build, output_dir
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    root = tmp_path_factory.mktemp("runs")
-    info = find("l02_actor_critic")
-    return info, root, build(info, "quick", root)
-
-
-def test_lesson_shows_its_animation_figures_and_tables(run):
-    info, root, record = run
-    kinds = [item["kind"] for cell in record.cells for item in cell.shown]
-    assert kinds.count("animation") == 1 and kinds.count("poster") == 1
-    assert kinds.count("image") == 2 and kinds.count("table") == 2
-    gif = output_dir(root, "quick", info) / "l02-balancing.gif"
-    assert gif.read_bytes()[:6] == b"GIF89a"
+def run(quick_build):
+    return quick_build("l02_actor_critic")
 
 
 def test_the_story_is_printed_from_the_run(run):
@@ -41,15 +27,3 @@ def test_page_has_math_code_outputs_and_media(run):
     assert "(l02-actor-critic/l02-balancing.gif){ .pw-animation" in page
     assert "(l02-actor-critic/l02-learning-curves.png){ .pw-figure" in page
     assert "| seed | trials to 10,000 steps |" in page
-
-
-def test_same_seed_same_bytes(run, tmp_path):
-    info, root, first = run
-    second = build(info, "quick", tmp_path, force=True)
-
-    def digests(base):
-        folder = output_dir(base, "quick", info)
-        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
-
-    assert first.key == second.key
-    assert digests(root) == digests(tmp_path)

@@ -2,25 +2,13 @@
 
 import pytest
 
-from policywerk.lessons import find
 from policywerk.literate.cells import parse_file
 from policywerk.literate.page import render
-from policywerk.literate.runner import build, output_dir
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    root = tmp_path_factory.mktemp("runs")
-    info = find("l03_td_learning")
-    return info, root, build(info, "quick", root)
-
-
-def test_lesson_shows_animation_five_figures_and_its_tables(run):
-    info, root, record = run
-    kinds = [item["kind"] for cell in record.cells for item in cell.shown]
-    assert kinds.count("animation") == 1 and kinds.count("poster") == 1
-    assert kinds.count("image") == 5 and kinds.count("table") == 5
-    assert (output_dir(root, "quick", info) / "l03-random-walk.gif").read_bytes()[:6] == b"GIF89a"
+def run(quick_build):
+    return quick_build("l03_td_learning")
 
 
 def test_printed_results_back_the_story(run):

@@ -2,25 +2,13 @@
 
 import pytest
 
-from policywerk.lessons import find
 from policywerk.literate.cells import parse_file
 from policywerk.literate.page import render
-from policywerk.literate.runner import build, output_dir
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    root = tmp_path_factory.mktemp("runs")
-    info = find("l04_q_learning")
-    return info, root, build(info, "quick", root)
-
-
-def test_lesson_shows_animation_figures_and_tables(run):
-    info, root, record = run
-    kinds = [item["kind"] for cell in record.cells for item in cell.shown]
-    assert kinds.count("animation") == 1 and kinds.count("poster") == 1
-    assert kinds.count("image") == 2 and kinds.count("table") == 2
-    assert (output_dir(root, "quick", info) / "l04-cliff.gif").read_bytes()[:6] == b"GIF89a"
+def run(quick_build):
+    return quick_build("l04_q_learning")
 
 
 def test_the_diff_on_the_page_is_one_line(run):

@@ -37,6 +37,26 @@ class Params:
     sigma: float = 0.01  # standard deviation of the ASE's noise
 
 
+class Visited:
+    """The boxes visited in the current trial, in order: the only ones whose traces can be non-zero."""
+
+    def __init__(self):
+        self.boxes: list[int] = []
+        self._seen: set[int] = set()
+
+    def add(self, box: int) -> None:
+        if box not in self._seen:
+            self._seen.add(box)
+            self.boxes.append(box)
+
+    def clear(self, traces: list[float]) -> None:
+        """Zero ``traces`` in every visited box and forget the visits."""
+        for box in self.boxes:
+            traces[box] = 0.0
+        self.boxes.clear()
+        self._seen.clear()
+
+
 class Actor:
     """The associative search element: a weight per box, a push of +1 (right) or -1 (left)."""
 
@@ -44,29 +64,23 @@ class Actor:
         self.alpha, self.delta, self.sigma = params.alpha, params.delta, params.sigma
         self.w = [0.0] * n_boxes
         self.e = [0.0] * n_boxes
-        self.visited: list[int] = []  # boxes whose trace may be non-zero in this trial
-        self.visited_set: set[int] = set()
+        self.visited = Visited()
 
     def act(self, box: int, rng: Rng) -> int:
         return 1 if self.w[box] + rng.gauss(0.0, self.sigma) >= 0.0 else -1
 
     def remember(self, box: int, y: int) -> None:
-        if box not in self.visited_set:
-            self.visited_set.add(box)
-            self.visited.append(box)
+        self.visited.add(box)
         self.e[box] += (1.0 - self.delta) * y
 
     def learn(self, r_hat: float) -> None:
         w, e, step, delta = self.w, self.e, self.alpha * r_hat, self.delta
-        for i in self.visited:
+        for i in self.visited.boxes:
             w[i] += step * e[i]
             e[i] *= delta
 
     def reset_traces(self) -> None:
-        for i in self.visited:
-            self.e[i] = 0.0
-        self.visited.clear()
-        self.visited_set.clear()
+        self.visited.clear(self.e)
 
 
 class Critic:
@@ -76,8 +90,7 @@ class Critic:
         self.beta, self.lam, self.gamma = params.beta, params.lam, params.gamma
         self.v = [0.0] * n_boxes
         self.xbar = [0.0] * n_boxes
-        self.visited: list[int] = []
-        self.visited_set: set[int] = set()
+        self.visited = Visited()
 
     def internal_reinforcement(self, r: float, box: int, next_box: int | None) -> float:
         """r_hat = r + gamma p(next) - p(now), with p = 0 after a failure (``next_box`` None)."""
@@ -85,22 +98,17 @@ class Critic:
         return r + self.gamma * p_next - self.v[box]
 
     def remember(self, box: int) -> None:
-        if box not in self.visited_set:
-            self.visited_set.add(box)
-            self.visited.append(box)
+        self.visited.add(box)
         self.xbar[box] += 1.0 - self.lam
 
     def learn(self, r_hat: float) -> None:
         v, xbar, step, lam = self.v, self.xbar, self.beta * r_hat, self.lam
-        for i in self.visited:
+        for i in self.visited.boxes:
             v[i] += step * xbar[i]
             xbar[i] *= lam
 
     def reset_traces(self) -> None:
-        for i in self.visited:
-            self.xbar[i] = 0.0
-        self.visited.clear()
-        self.visited_set.clear()
+        self.visited.clear(self.xbar)
 
 
 @dataclass

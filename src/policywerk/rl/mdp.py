@@ -30,6 +30,13 @@ class Discrete:
         return isinstance(x, int) and not isinstance(x, bool) and 0 <= x < self.n
 
 
+def check_max_steps(max_steps: int | None) -> int | None:
+    """An episode's step limit: a positive int, or None for no limit."""
+    if max_steps is not None and (isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 1):
+        raise ValueError(f"max_steps must be a positive int or None, got {max_steps!r}")
+    return max_steps
+
+
 class MDP(Protocol):
     """The model dynamic programming needs. Terminal states have no outgoing transitions."""
 
@@ -51,11 +58,9 @@ class ModelEnv:
     def __init__(self, mdp: MDP, start: int, max_steps: int | None = None) -> None:
         if start not in mdp.states or mdp.is_terminal(start):
             raise ValueError(f"start must be a non-terminal state, got {start}")
-        if max_steps is not None and (isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 1):
-            raise ValueError(f"max_steps must be a positive int or None, got {max_steps!r}")
         self.mdp = mdp
         self.start = start
-        self.max_steps = max_steps
+        self.max_steps = check_max_steps(max_steps)
         self.observation_space = Discrete(mdp.n_states)
         self.action_space = Discrete(mdp.n_actions)
         self._rng: Rng | None = None

@@ -21,7 +21,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from policywerk.math.random import Rng
-from policywerk.rl.mdp import Discrete
+from policywerk.rl.mdp import Discrete, check_max_steps
 
 State = tuple[float, float, float, float]  # x, x_dot, theta, theta_dot
 UPRIGHT: State = (0.0, 0.0, 0.0, 0.0)
@@ -113,11 +113,9 @@ class CartPole:
     def __init__(self, physics: Physics = Physics(), start_noise: float = 0.0, max_steps: int | None = None):
         if not start_noise >= 0.0:  # also rejects nan
             raise ValueError(f"start_noise must be >= 0, got {start_noise}")
-        if max_steps is not None and (isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 1):
-            raise ValueError(f"max_steps must be a positive int or None, got {max_steps!r}")
         self.physics = physics
         self.start_noise = start_noise
-        self.max_steps = max_steps
+        self.max_steps = check_max_steps(max_steps)
         self.action_space = Discrete(2)
         self.observation_space = Discrete(N_BOXES)  # what box_of(obs) ranges over; obs itself is 4 floats
         self.state: State | None = None

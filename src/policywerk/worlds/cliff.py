@@ -9,7 +9,7 @@ States are ``row * 12 + col`` with row 0 at the top: the start is 36, the goal 4
 Actions are 0 up, 1 right, 2 down, 3 left.
 """
 
-from policywerk.rl.mdp import Discrete
+from policywerk.rl.mdp import Discrete, check_max_steps
 
 ROWS, COLS = 4, 12
 START, GOAL = 36, 47
@@ -34,9 +34,7 @@ class CliffWalking:
     """Gymnasium-style: ``reset() -> (state, info)``, ``step(a) -> (state, reward, terminated, truncated, info)``."""
 
     def __init__(self, max_steps: int | None = None):
-        if max_steps is not None and (isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 1):
-            raise ValueError(f"max_steps must be a positive int or None, got {max_steps!r}")
-        self.max_steps = max_steps
+        self.max_steps = check_max_steps(max_steps)
         self.observation_space = Discrete(ROWS * COLS)
         self.action_space = Discrete(len(MOVES))
         self.state: int | None = None
