@@ -1,0 +1,1 @@
+"""Neural networks from scalar arithmetic: dense layers, activations, losses, backpropagation, optimisers."""

@@ -1,0 +1,74 @@
+"""DQN's pieces: the replay buffer, the exploration schedule, one update against a hand computation,
+and the switches of the ablation."""
+
+import pytest
+
+from policywerk.agents.dqn import Config, epsilon_at, train, update
+from policywerk.math.random import Rng
+from policywerk.nn.layers import Dense, Sequential
+from policywerk.rl.replay import ReplayBuffer, Transition
+from policywerk.worlds.breakout import Breakout
+
+
+def test_replay_keeps_the_last_capacity_transitions():
+    memory = ReplayBuffer(3)
+    for k in range(5):
+        memory.add(Transition([float(k)], 0, 0.0, [0.0], False))
+    assert len(memory) == 3 and sorted(t.state[0] for t in memory.items) == [2.0, 3.0, 4.0]
+
+
+def test_replay_samples_uniformly_and_refuses_bad_input():
+    memory = ReplayBuffer(4)
+    for k in range(4):
+        memory.add(Transition([float(k)], 0, 0.0, [0.0], False))
+    counts = [0] * 4
+    for t in memory.sample(8000, Rng(0)):
+        counts[int(t.state[0])] += 1
+    assert all(abs(c - 2000) < 200 for c in counts)  # 2000 +/- about 4.5 standard deviations
+    with pytest.raises(ValueError):
+        ReplayBuffer(0)
+    with pytest.raises(ValueError):
+        ReplayBuffer(1).sample(1, Rng(0))
+
+
+def test_epsilon_falls_in_a_straight_line_then_stays():
+    c = Config(epsilon_start=1.0, epsilon_end=0.1, epsilon_steps=100)
+    assert [epsilon_at(s, c) for s in (0, 50, 100, 1000)] == pytest.approx([1.0, 0.55, 0.1, 0.1])
+
+
+def linear_net(weights, bias):
+    """A one-layer network with chosen weights: Q(s) = W s + b."""
+    layer = Dense(len(weights[0]), len(weights), Rng(0))
+    layer.w = [row[:] for row in weights]
+    layer.dw = [[0.0] * len(weights[0]) for _ in weights]
+    layer.b = bias[:]
+    return Sequential(layer)
+
+
+def test_one_update_by_hand():
+    """Q(s) = W s with s = (1, 0); target y = r + gamma * max Q_target(s'); Huber gradient clipped."""
+    net = linear_net([[0.5, 0.0], [2.0, 0.0]], [0.0, 0.0])
+    target = linear_net([[0.0, 1.0], [0.0, 3.0]], [0.0, 0.0])
+    batch = [Transition([1.0, 0.0], 1, 1.0, [0.0, 1.0], False)]
+    # y = 1 + 0.5 * max(1, 3) = 2.5; Q(s, 1) = 2.0; error -0.5 inside the Huber band: loss 0.125, grad -0.5
+    loss = update(net, target, batch, gamma=0.5)
+    assert loss == pytest.approx(0.125)
+    layer = net.layers[0]
+    assert layer.dw == [[0.0, 0.0], [-0.5, 0.0]] and layer.db == [0.0, -0.5]
+    # A terminal transition ignores the next state; an error of 3 is clipped to a gradient of 1.
+    batch = [Transition([1.0, 0.0], 1, -1.0, [0.0, 1.0], True)]
+    assert update(net, target, batch, gamma=0.5) == pytest.approx(1.0 * (3.0 - 0.5))
+    assert layer.db == [0.0, 1.0]
+
+
+def test_the_same_seed_trains_the_same_network_and_switches_change_it():
+    c = Config(learning_starts=50, epsilon_steps=200, target_every=5)
+    first = train(Breakout(), 300, c, seed=1)
+    second = train(Breakout(), 300, c, seed=1)
+    assert first.losses == second.losses and first.net.parameters() == second.net.parameters()
+    assert first.updates == (300 - 50) // 4 + 1
+    for switch in ({"replay": False}, {"target": False}):
+        other = train(Breakout(), 300, Config(**{**c.__dict__, **switch}), seed=1)
+        assert other.losses != first.losses
+    with pytest.raises(ValueError):
+        train(Breakout(), 0, c, seed=1)
