@@ -46,7 +46,7 @@ def test_lesson_page_renders_animation_and_math(page, site_url, slug):
     gif.scroll_into_view_if_needed()
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=gif.element_handle())
     assert gif.evaluate("img => img.naturalWidth") >= 1000
-    assert page.locator(".katex").count() > 10  # KaTeX rendered the formulas
+    assert page.locator(".katex").count() >= 5  # KaTeX rendered the formulas
     assert page.locator(".katex-error").count() == 0
     assert page.locator(".arithmatex .katex-display").count() >= 1  # display math too
     assert_clean(page, site_url)

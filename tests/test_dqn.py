@@ -72,3 +72,18 @@ def test_the_same_seed_trains_the_same_network_and_switches_change_it():
         assert other.losses != first.losses
     with pytest.raises(ValueError):
         train(Breakout(), 0, c, seed=1)
+
+
+def test_snapshots_keep_the_network_as_it_was_and_play_records_a_game():
+    from policywerk.agents.dqn import play
+
+    c = Config(learning_starts=50, epsilon_steps=200)
+    run = train(Breakout(), 200, c, seed=2, snapshots=(0, 100))
+    untrained, middle = run.snapshots[0], run.snapshots[100]
+    assert untrained.parameters() != middle.parameters() != run.net.parameters()
+    fresh = train(Breakout(), 1, c, seed=2)  # one step: no update yet, the same initial weights
+    assert untrained.parameters() == fresh.net.parameters()
+    frames = play(run.net, Breakout(), seed=3)
+    assert frames[0].score == 0 and frames[-1].action == -1
+    assert all(f.action in (0, 1, 2) for f in frames[:-1]) and len(frames[0].q) == 3
+    assert [f.score for f in frames] == sorted(f.score for f in frames)  # the score never falls

@@ -32,7 +32,7 @@ class Config:
     target_every: int = 200  # updates between target refreshes (2015: 10,000)
     epsilon_start: float = 1.0  # exploration, annealed linearly ...
     epsilon_end: float = 0.1  # ... to this ...
-    epsilon_steps: int = 10_000  # ... over this many steps (the papers: 1,000,000 frames)
+    epsilon_steps: int = 5_000  # ... over this many steps (the papers: 1,000,000 frames)
     replay: bool = True  # False: learn from the latest ``batch`` steps, in order
     target: bool = True  # False: bootstrap from the network being trained
 
@@ -75,23 +75,35 @@ def update(net: Sequential, target_net: Sequential, batch: list[Transition], gam
 class Run:
     net: Sequential
     scores: list[float] = field(default_factory=list)  # the score of each training episode
+    ends: list[int] = field(default_factory=list)  # the step at which each training episode ended
     losses: list[float] = field(default_factory=list)  # the mean loss of each update
+    snapshots: dict[int, Sequential] = field(default_factory=dict)  # copies of the network at chosen steps
     steps: int = 0
     updates: int = 0
 
 
-def train(env, steps: int, c: Config, seed: int) -> Run:
-    """Train for ``steps`` environment steps; the same seed gives the same network and curves."""
+def copy_of(net: Sequential, sizes: list[int]) -> Sequential:
+    clone = mlp(sizes, Rng(0))
+    clone.copy_from(net)
+    return clone
+
+
+def train(env, steps: int, c: Config, seed: int, snapshots: tuple[int, ...] = ()) -> Run:
+    """Train for ``steps`` environment steps; the same seed gives the same network and curves.
+    ``snapshots`` lists steps after which a copy of the network is kept (0: before any step)."""
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise ValueError(f"steps must be a positive int, got {steps!r}")
     rng = Rng(seed)
     n_actions = env.action_space.n
-    net = mlp([env.obs_size, c.hidden, n_actions], rng)
-    target_net = mlp([env.obs_size, c.hidden, n_actions], rng)
+    sizes = [env.obs_size, c.hidden, n_actions]
+    net = mlp(sizes, rng)
+    target_net = mlp(sizes, rng)
     target_net.copy_from(net)
     optimiser = Adam(net.parameters(), lr=c.lr)
     memory = ReplayBuffer(c.replay_capacity if c.replay else c.batch)
     run = Run(net)
+    if 0 in snapshots:
+        run.snapshots[0] = copy_of(net, sizes)
     obs, _ = env.reset(seed=rng.randrange(2**31))
     for step in range(1, steps + 1):
         action = act(net, obs, epsilon_at(step, c), rng, n_actions)
@@ -100,6 +112,7 @@ def train(env, steps: int, c: Config, seed: int) -> Run:
         obs = next_obs
         if terminated or truncated:
             run.scores.append(info["score"])
+            run.ends.append(step)
             obs, _ = env.reset()
         if step >= c.learning_starts and step % c.train_every == 0:
             batch = memory.sample(c.batch, rng) if c.replay else list(memory.items)
@@ -108,6 +121,8 @@ def train(env, steps: int, c: Config, seed: int) -> Run:
             run.updates += 1
             if c.target and run.updates % c.target_every == 0:
                 target_net.copy_from(net)
+        if step in snapshots:
+            run.snapshots[step] = copy_of(net, sizes)
     run.steps = steps
     return run
 
@@ -124,3 +139,30 @@ def evaluate(net: Sequential, env, episodes: int, seed: int, epsilon: float = 0.
             done = terminated or truncated
         scores.append(info["score"])
     return scores
+
+
+@dataclass
+class Frame:
+    """One step of a recorded game, for the animation."""
+
+    screen: list[float]
+    ball: tuple[int, int]
+    q: list[float]
+    action: int
+    score: float
+
+
+def play(net: Sequential, env, seed: int, epsilon: float = 0.05) -> list[Frame]:
+    """One recorded episode of the nearly greedy policy of ``net``."""
+    rng = Rng(seed)
+    obs, _ = env.reset(seed=rng.randrange(2**31))
+    frames, done, score = [], False, 0.0
+    while not done:
+        q = net.forward(obs)
+        action = rng.randrange(len(q)) if rng.random() < epsilon else greedy(q)
+        frames.append(Frame(env.screen(), env.ball, q, action, score))
+        obs, _, terminated, truncated, info = env.step(action)
+        score = info["score"]
+        done = terminated or truncated
+    frames.append(Frame(env.screen(), env.ball, net.forward(obs), -1, score))
+    return frames

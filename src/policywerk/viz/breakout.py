@@ -1,0 +1,156 @@
+"""Lesson 05's pictures: the pixel game as the network sees it, its Q-values, and the learning curves."""
+
+from matplotlib.axes import Axes
+from matplotlib.colors import ListedColormap
+from matplotlib.ticker import MaxNLocator, NullFormatter
+
+from policywerk.agents.dqn import Frame
+from policywerk.session import rendering
+from policywerk.viz.panes import footer, save_animation, save_png, three_panes
+from policywerk.viz.style import BLUE, GRID, INK, MUTED, ORANGE, PAPER, VERMILION, house_style, new_figure
+
+ACTIONS = ("stay", "left", "right")
+# Pixel kinds: 0 empty, 1 brick, 2 paddle, 3 ball. The network sees only 0 and 1; colour is for the reader.
+SCREEN_CMAP = ListedColormap(["#f6f8fa", ORANGE, BLUE, INK])
+
+
+def moving_mean(xs: list[float], window: int) -> list[float]:
+    out, total = [], 0.0
+    for i, x in enumerate(xs):
+        total += x - (xs[i - window] if i >= window else 0.0)
+        out.append(total / min(i + 1, window))
+    return out
+
+
+def coloured(frame: Frame, width: int, height: int) -> list[list[int]]:
+    """The screen as pixel kinds, row by row."""
+    grid = [[int(frame.screen[r * width + c]) for c in range(width)] for r in range(height)]
+    for c in range(width):
+        grid[height - 1][c] *= 2  # the bottom row holds the paddle
+    row, col = frame.ball
+    if 0 <= row < height:
+        grid[row][col] = 3
+    return grid
+
+
+class ScreenPane:
+    def __init__(self, ax: Axes, width: int, height: int):
+        self.width, self.height = width, height
+        self.image = ax.imshow([[0] * width for _ in range(height)], cmap=SCREEN_CMAP, vmin=0, vmax=3,
+                               interpolation="nearest")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        for k in range(width + 1):
+            ax.axvline(k - 0.5, color=PAPER, lw=1)
+        for k in range(height + 1):
+            ax.axhline(k - 0.5, color=PAPER, lw=1)
+        self.status = ax.set_title("")
+        self.artists = [self.image, self.status]
+
+    def update(self, frame: Frame, title: str) -> None:
+        self.image.set_data(coloured(frame, self.width, self.height))
+        self.status.set_text(title)
+
+
+class QPane:
+    """The network's three Q-values for the current screen; the action taken is highlighted."""
+
+    def __init__(self, ax: Axes, low: float, high: float):
+        self.bars = ax.bar(range(3), [0.0] * 3, color=GRID, width=0.6)
+        ax.set_xticks(range(3), ACTIONS)
+        ax.set_ylim(low, high)
+        ax.axhline(0, color=MUTED, lw=0.8)
+        ax.set_title("Q(s, a): the network's three outputs")
+        self.labels = [ax.text(a, high * 0.97, "", ha="center", va="top", fontsize=10,
+                               family="DejaVu Sans Mono") for a in range(3)]
+        self.artists = [*self.bars, *self.labels]
+
+    def update(self, frame: Frame) -> None:
+        for a, (bar, label) in enumerate(zip(self.bars, self.labels)):
+            bar.set_height(frame.q[a])
+            bar.set_color(BLUE if a == frame.action else GRID)
+            label.set_text(f"{frame.q[a]:+.2f}")
+
+
+class CurvesPane:
+    """Training score per episode (moving mean) against steps, and the loss below it."""
+
+    def __init__(self, ax: Axes, ends: list[int], scores: list[float], losses: list[float], train_every: int,
+                 learning_starts: int, window: int):
+        ax.axis("off")
+        top = ax.inset_axes((0.0, 0.47, 1.0, 0.45))
+        bottom = ax.inset_axes((0.0, 0.0, 1.0, 0.32))
+        top.plot(ends, moving_mean(scores, window), color=BLUE, lw=1.8)
+        top.set_title(f"score per training episode ({window}-episode mean)", fontsize=10)
+        top.set_xticklabels([])
+        update_steps = [learning_starts + train_every * k for k in range(len(losses))]
+        bottom.semilogy(update_steps, moving_mean(losses, 50), color=VERMILION, lw=1.4)
+        bottom.yaxis.set_minor_formatter(NullFormatter())
+        bottom.set_title("Huber loss per update (50-update mean)", fontsize=10)
+        bottom.set_xlabel("environment steps")
+        for axes in (top, bottom):
+            axes.set_xlim(0, max(ends[-1], update_steps[-1] if update_steps else 1))
+            axes.xaxis.set_major_locator(MaxNLocator(4))
+        self.marker = top.axvline(0, color=INK, lw=1.2, ls="--")
+        self.artists = [self.marker]
+
+    def update(self, step: int) -> None:
+        self.marker.set_xdata([step, step])
+
+
+@rendering
+def play_animation(games: list[tuple[str, int, list[Frame]]], run, c, width: int, height: int, name: str,
+                   alt: str, window: int = 20) -> None:
+    """The recorded games one after another: each frame shows the screen, the Q-values of that screen,
+    and where in training the playing network came from."""
+    plan = [(g, k) for g, (_, _, frames) in enumerate(games) for k in range(len(frames))]
+    low = min(min(f.q) for _, _, frames in games for f in frames)
+    high = max(max(f.q) for _, _, frames in games for f in frames)
+    pad = 0.1 * (high - low + 1e-9)
+    panes = three_panes("DQN learns Breakout from pixels  ·  the screen, its Q-values, the training curves",
+                        height_px=460, widths=(0.8, 1.0, 1.2))
+    with house_style():
+        screen = ScreenPane(panes.env, width, height)
+        q = QPane(panes.internals, min(0.0, low - pad), high + pad)
+        curves = CurvesPane(panes.trace, run.ends, run.scores, run.losses, c.train_every, c.learning_starts,
+                            window)
+    counter = footer(panes.fig, "", left=True)
+
+    def draw(i: int) -> None:
+        g, k = plan[i]
+        label, step, frames = games[g]
+        frame = frames[k]
+        over = k == len(frames) - 1
+        screen.update(frame, f"{label}: score {frame.score:g}" + ("  (missed)" if over and frame.action < 0 and
+                                                                   len(frames) < 400 else ""))
+        q.update(frame)
+        curves.update(step)
+        counter.set_text(f"{label}, step {k} of the game; the network as it was after {step:,} training steps")
+
+    durations = []
+    for g, k in plan:
+        durations.append(900 if k == len(games[g][2]) - 1 else 120)
+    save_animation(panes.fig, len(plan), draw, name, alt, durations_ms=durations,
+                   dynamic=[*screen.artists, *q.artists, *curves.artists, counter])
+
+
+@rendering
+def learning_figure(curves: dict[str, list[tuple[list[int], list[float]]]], random_score: float, window: int,
+                    name: str, alt: str) -> None:
+    """Training score against steps for each variant and seed, with the random policy's score."""
+    colours = (BLUE, VERMILION, ORANGE)
+    with house_style():
+        fig = new_figure(380, 900)
+        ax = fig.add_axes((0.07, 0.14, 0.62, 0.76))
+        for (label, runs), colour in zip(curves.items(), colours):
+            for k, (ends, scores) in enumerate(runs):
+                ax.plot(ends, moving_mean(scores, window), color=colour, lw=1.3, alpha=0.9,
+                        label=label if k == 0 else None)
+        ax.axhline(random_score, color=MUTED, ls="--", lw=1.2, label="random policy")
+        ax.set_xlabel("environment steps")
+        ax.set_ylabel(f"score per episode ({window}-episode mean)")
+        ax.set_title("Training on the same seeds: DQN against the naive online version")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=9.5)
+    save_png(fig, name, alt)

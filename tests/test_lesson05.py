@@ -1,0 +1,27 @@
+"""Lesson 05 end to end in the quick setting: DQN learns the pixel game and beats its ablation."""
+
+import pytest
+
+from policywerk.literate.cells import parse_file
+from policywerk.literate.page import render
+
+
+@pytest.fixture(scope="module")
+def run(quick_build):
+    return quick_build("l05_dqn")
+
+
+def test_the_scores_are_printed_from_the_run(run):
+    _, _, record = run
+    printed = "".join(cell.stdout for cell in record.cells)
+    assert "random policy over 100 games: mean score" in printed
+    assert "DQN over random, per seed:" in printed and "environment steps and" in printed
+
+
+def test_page_has_the_game_the_curves_and_the_comparison(run):
+    info, _, record = run
+    page = render(info, parse_file(info.path), record, assets="l05-dqn")
+    assert page.startswith("# Lesson 05")
+    for name in ("l05-breakout.gif", "l05-learning.png"):
+        assert f"(l05-dqn/{name})" in page
+    assert "| the papers (2015) | here |" in page
