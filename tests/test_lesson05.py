@@ -15,7 +15,7 @@ def test_the_scores_are_printed_from_the_run(run):
     _, _, record = run
     printed = "".join(cell.stdout for cell in record.cells)
     assert "random policy over 100 games: mean score" in printed
-    assert "DQN over random, per seed:" in printed and "environment steps and" in printed
+    assert "greedy DQN over random, per seed:" in printed and "environment steps and" in printed
 
 
 def test_page_has_the_game_the_curves_and_the_comparison(run):
