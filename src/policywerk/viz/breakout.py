@@ -62,7 +62,7 @@ class QPane:
         ax.set_xticks(range(3), ACTIONS)
         ax.set_ylim(low, high)
         ax.axhline(0, color=MUTED, lw=0.8)
-        ax.set_title("Q(s, a): the network's three outputs")
+        ax.set_title("Q(s, a), the action taken in blue")
         self.labels = [ax.text(a, high * 0.97, "", ha="center", va="top", fontsize=10,
                                family="DejaVu Sans Mono") for a in range(3)]
         self.artists = [*self.bars, *self.labels]
@@ -80,9 +80,10 @@ class CurvesPane:
     def __init__(self, ax: Axes, ends: list[int], scores: list[float], losses: list[float], train_every: int,
                  learning_starts: int, window: int):
         ax.axis("off")
-        top = ax.inset_axes((0.0, 0.47, 1.0, 0.45))
-        bottom = ax.inset_axes((0.0, 0.0, 1.0, 0.32))
-        top.plot(ends, moving_mean(scores, window), color=BLUE, lw=1.8)
+        top = ax.inset_axes((0.0, 0.47, 0.94, 0.45))
+        bottom = ax.inset_axes((0.0, 0.0, 0.94, 0.32))
+        self.ends, self.smoothed = ends, moving_mean(scores, window)
+        top.plot(ends, self.smoothed, color=BLUE, lw=1.8)
         top.set_title(f"score per training episode ({window}-episode mean)", fontsize=10)
         top.set_xticklabels([])
         update_steps = [learning_starts + train_every * k for k in range(len(losses))]
@@ -93,11 +94,13 @@ class CurvesPane:
         for axes in (top, bottom):
             axes.set_xlim(0, max(ends[-1], update_steps[-1] if update_steps else 1))
             axes.xaxis.set_major_locator(MaxNLocator(4))
-        self.marker = top.axvline(0, color=INK, lw=1.2, ls="--")
+        (self.marker,) = top.plot([], [], "o", color=INK, ms=9, zorder=5)
         self.artists = [self.marker]
 
     def update(self, step: int) -> None:
-        self.marker.set_xdata([step, step])
+        """Mark the training curve where the playing network was taken."""
+        k = max((i for i, end in enumerate(self.ends) if end <= step), default=0)
+        self.marker.set_data([step], [self.smoothed[k]])
 
 
 @rendering
@@ -123,8 +126,8 @@ def play_animation(games: list[tuple[str, int, list[Frame]]], run, c, width: int
         label, step, frames = games[g]
         frame = frames[k]
         over = k == len(frames) - 1
-        screen.update(frame, f"{label}: score {frame.score:g}" + ("  (missed)" if over and frame.action < 0 and
-                                                                   len(frames) < 400 else ""))
+        missed = over and frame.action < 0 and len(frames) < 400
+        screen.update(frame, f"{label}: score {frame.score:g}" + ("  (missed)" if missed else ""))
         q.update(frame)
         curves.update(step)
         counter.set_text(f"{label}, step {k} of the game; the network as it was after {step:,} training steps")
@@ -145,12 +148,12 @@ def learning_figure(curves: dict[str, list[tuple[list[int], list[float]]]], rand
         fig = new_figure(380, 900)
         ax = fig.add_axes((0.07, 0.14, 0.62, 0.76))
         for (label, runs), colour in zip(curves.items(), colours):
-            for k, (ends, scores) in enumerate(runs):
-                ax.plot(ends, moving_mean(scores, window), color=colour, lw=1.3, alpha=0.9,
-                        label=label if k == 0 else None)
+            for k, (ends, scores) in enumerate(runs):  # from the first full window on
+                ax.plot(ends[window - 1:], moving_mean(scores, window)[window - 1:], color=colour, lw=1.3,
+                        alpha=0.9, label=label if k == 0 else None)
         ax.axhline(random_score, color=MUTED, ls="--", lw=1.2, label="random policy")
         ax.set_xlabel("environment steps")
         ax.set_ylabel(f"score per episode ({window}-episode mean)")
-        ax.set_title("Training on the same seeds: DQN against the naive online version")
+        ax.set_title("Training on the same seeds: DQN, and without replay or target network")
         ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=9.5)
     save_png(fig, name, alt)
