@@ -121,3 +121,13 @@ def test_degenerate_inputs_raise():
         Rng(0).choice_weighted([0.0, 0.0])
     with pytest.raises(ValueError, match="non-negative"):
         Rng(0).choice_weighted([1.0, -0.5])
+
+
+def test_moving_average_by_hand():
+    """Means of the last two values, fewer at the start; a window of 0 is refused."""
+    from policywerk.math.vectors import moving_average
+
+    assert moving_average([1.0, 3.0, 5.0, 7.0], 2) == [1.0, 2.0, 4.0, 6.0]
+    assert moving_average([4.0, 8.0], 5) == [4.0, 6.0]
+    with pytest.raises(ValueError):
+        moving_average([1.0], 0)

@@ -20,8 +20,9 @@ import statistics
 
 from policywerk.agents.td_control import expected_sarsa, q_learning, sarsa, td_control
 from policywerk.math.random import Rng
+from policywerk.math.vectors import moving_average
 from policywerk.session import budget, show_table
-from policywerk.viz.cliff import cliff_animation, moving_average, paths_figure, reward_figure
+from policywerk.viz.cliff import cliff_animation, paths_figure, reward_figure
 from policywerk.worlds.cliff import ARROWS, CLIFF, COLS, GOAL, ROWS, START, CliffWalking, greedy_path
 
 EPISODES = 500  # the textbook's protocol: 500 episodes ...

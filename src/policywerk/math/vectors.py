@@ -26,3 +26,14 @@ def dot(xs: Sequence[float], ys: Sequence[float]) -> float:
     if len(xs) != len(ys):
         raise ValueError(f"vectors differ in length: {len(xs)} and {len(ys)}")
     return sum(x * y for x, y in zip(xs, ys))
+
+
+def moving_average(xs: Sequence[float], window: int) -> list[float]:
+    """The mean of the last ``window`` values at each point (of fewer at the start): a smoothed curve."""
+    if window < 1:
+        raise ValueError(f"window must be at least 1, got {window}")
+    out, total = [], 0.0
+    for i, x in enumerate(xs):
+        total += x - (xs[i - window] if i >= window else 0.0)
+        out.append(total / min(i + 1, window))
+    return out

@@ -5,6 +5,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.ticker import MaxNLocator, NullFormatter
 
 from policywerk.agents.dqn import Frame
+from policywerk.math.vectors import moving_average
 from policywerk.session import rendering
 from policywerk.viz.panes import footer, save_animation, save_png, three_panes
 from policywerk.viz.style import BLUE, GRID, INK, MUTED, ORANGE, PAPER, VERMILION, house_style, new_figure
@@ -12,14 +13,6 @@ from policywerk.viz.style import BLUE, GRID, INK, MUTED, ORANGE, PAPER, VERMILIO
 ACTIONS = ("stay", "left", "right")
 # Pixel kinds: 0 empty, 1 brick, 2 paddle, 3 ball. The network sees only 0 and 1; colour is for the reader.
 SCREEN_CMAP = ListedColormap(["#f6f8fa", ORANGE, BLUE, INK])
-
-
-def moving_mean(xs: list[float], window: int) -> list[float]:
-    out, total = [], 0.0
-    for i, x in enumerate(xs):
-        total += x - (xs[i - window] if i >= window else 0.0)
-        out.append(total / min(i + 1, window))
-    return out
 
 
 def coloured(frame: Frame, width: int, height: int) -> list[list[int]]:
@@ -82,12 +75,12 @@ class CurvesPane:
         ax.axis("off")
         top = ax.inset_axes((0.0, 0.47, 0.94, 0.45))
         bottom = ax.inset_axes((0.0, 0.0, 0.94, 0.32))
-        self.ends, self.smoothed = ends, moving_mean(scores, window)
+        self.ends, self.smoothed = ends, moving_average(scores, window)
         top.plot(ends, self.smoothed, color=BLUE, lw=1.8)
         top.set_title(f"score per training episode ({window}-episode mean)", fontsize=10)
         top.set_xticklabels([])
         update_steps = [learning_starts + train_every * k for k in range(len(losses))]
-        bottom.semilogy(update_steps, moving_mean(losses, 50), color=VERMILION, lw=1.4)
+        bottom.semilogy(update_steps, moving_average(losses, 50), color=VERMILION, lw=1.4)
         bottom.yaxis.set_minor_formatter(NullFormatter())
         bottom.set_title("Huber loss per update (50-update mean)", fontsize=10)
         bottom.set_xlabel("environment steps")
@@ -149,7 +142,7 @@ def learning_figure(curves: dict[str, list[tuple[list[int], list[float]]]], rand
         ax = fig.add_axes((0.07, 0.14, 0.62, 0.76))
         for (label, runs), colour in zip(curves.items(), colours):
             for k, (ends, scores) in enumerate(runs):  # from the first full window on
-                ax.plot(ends[window - 1:], moving_mean(scores, window)[window - 1:], color=colour, lw=1.3,
+                ax.plot(ends[window - 1:], moving_average(scores, window)[window - 1:], color=colour, lw=1.3,
                         alpha=0.9, label=label if k == 0 else None)
         ax.axhline(random_score, color=MUTED, ls="--", lw=1.2, label="random policy")
         ax.set_xlabel("environment steps")

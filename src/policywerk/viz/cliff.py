@@ -4,21 +4,13 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 
 from policywerk.agents.td_control import Episode
+from policywerk.math.vectors import moving_average
 from policywerk.session import rendering
 from policywerk.viz.panes import footer, save_animation, save_png, three_panes
 from policywerk.viz.style import BLUE, GRID, INK, MUTED, ORANGE, PAPER, VERMILION, house_style, new_figure
 from policywerk.worlds.cliff import ARROWS, CLIFF, COLS, GOAL, ROWS, START
 
 CLIFF_COLOUR = "#57606a"
-
-
-def moving_average(xs: list[float], window: int) -> list[float]:
-    """The mean of the last ``window`` values at each point (fewer at the start)."""
-    out, total = [], 0.0
-    for i, x in enumerate(xs):
-        total += x - (xs[i - window] if i >= window else 0.0)
-        out.append(total / min(i + 1, window))
-    return out
 
 
 class CliffPane:
