@@ -14,6 +14,7 @@ the target is computed by a **target network**, a copy of the network refreshed 
 from dataclasses import dataclass, field
 
 from policywerk.math.random import Rng
+from policywerk.math.vectors import argmax
 from policywerk.nn.layers import Sequential, mlp
 from policywerk.nn.losses import huber
 from policywerk.nn.optim import Adam
@@ -44,14 +45,10 @@ def epsilon_at(step: int, c: Config) -> float:
     return c.epsilon_start + (c.epsilon_end - c.epsilon_start) * step / c.epsilon_steps
 
 
-def greedy(q: list[float]) -> int:
-    return q.index(max(q))
-
-
 def act(net: Sequential, obs: list[float], epsilon: float, rng: Rng, n_actions: int) -> int:
     if rng.random() < epsilon:
         return rng.randrange(n_actions)
-    return greedy(net.forward(obs))
+    return argmax(net.forward(obs))
 
 
 def update(net: Sequential, target_net: Sequential, batch: list[Transition], gamma: float) -> float:
@@ -159,7 +156,7 @@ def play(net: Sequential, env, seed: int, epsilon: float = 0.05) -> list[Frame]:
     frames, done, score = [], False, 0.0
     while not done:
         q = net.forward(obs)
-        action = rng.randrange(len(q)) if rng.random() < epsilon else greedy(q)
+        action = rng.randrange(len(q)) if rng.random() < epsilon else argmax(q)
         frames.append(Frame(env.screen(), env.ball, q, action, score))
         obs, _, terminated, truncated, info = env.step(action)
         score = info["score"]

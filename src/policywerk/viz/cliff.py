@@ -4,7 +4,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 
 from policywerk.agents.td_control import Episode
-from policywerk.math.vectors import moving_average
+from policywerk.math.vectors import argmax, moving_average
 from policywerk.session import rendering
 from policywerk.viz.panes import footer, save_animation, save_png, three_panes
 from policywerk.viz.style import BLUE, GRID, INK, MUTED, ORANGE, PAPER, VERMILION, house_style, new_figure
@@ -55,7 +55,7 @@ class CliffPane:
     def update(self, q: list[list[float]], states: list[int], title: str) -> None:
         for s, text in self.arrows.items():
             values = q[s]
-            text.set_text(ARROWS[values.index(max(values))] if max(values) != min(values) else "·")
+            text.set_text(ARROWS[argmax(values)] if max(values) != min(values) else "·")
         xs, ys, fell_x, fell_y = [], [], [], []
         for previous, s in zip([None, *states], states):
             if previous is not None and s == START and previous + COLS in CLIFF:  # a fall, not a walk

@@ -9,6 +9,7 @@ States are ``row * 12 + col`` with row 0 at the top: the start is 36, the goal 4
 Actions are 0 up, 1 right, 2 down, 3 left.
 """
 
+from policywerk.math.vectors import argmax
 from policywerk.rl.mdp import Discrete, check_max_steps
 
 ROWS, COLS = 4, 12
@@ -63,8 +64,7 @@ def greedy_path(q: list[list[float]], limit: int = ROWS * COLS) -> list[int]:
     goal, a repeated state or ``limit`` steps."""
     path, state = [START], START
     while state != GOAL and len(path) <= limit:
-        values = q[state]
-        state, _, _ = move(state, values.index(max(values)))
+        state, _, _ = move(state, argmax(q[state]))
         if state in path:
             path.append(state)
             break
