@@ -30,6 +30,17 @@ class Discrete:
         return isinstance(x, int) and not isinstance(x, bool) and 0 <= x < self.n
 
 
+@dataclass(frozen=True)
+class Box:
+    """A closed interval of real numbers ``[low, high]``, as Gymnasium's one-dimensional ``spaces.Box``."""
+
+    low: float
+    high: float
+
+    def contains(self, x: object) -> bool:
+        return isinstance(x, (int, float)) and not isinstance(x, bool) and self.low <= x <= self.high
+
+
 def check_max_steps(max_steps: int | None) -> int | None:
     """An episode's step limit: a positive int, or None for no limit."""
     if max_steps is not None and (isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 1):

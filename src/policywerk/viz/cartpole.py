@@ -41,9 +41,10 @@ TRACK = 2.4
 
 class CartPolePane:
     """The cart and pole to scale on the 4.8 m track with the push (top), and under it the four state
-    variables, each on a gauge marked with the decoder's thresholds and, in red, the failure limits."""
+    variables, each on a gauge marked with the failure limits in red and (``thresholds``) the decoder's
+    thresholds, its value beside it (``readouts``; the digits cost an animation much of its size)."""
 
-    def __init__(self, ax: Axes, physics: Physics | None = None):
+    def __init__(self, ax: Axes, physics: Physics | None = None, thresholds: bool = True, readouts: bool = True):
         self.pole_length = 2 * (physics or Physics()).half_length
         ax.axis("off")
         top = ax.inset_axes((0.0, 0.42, 1.0, 0.58))
@@ -67,18 +68,20 @@ class CartPolePane:
             y = -k
             gauges.text(-1.1, y, label, ha="right", va="center", fontsize=11, color=INK)
             gauges.plot([-1, 1], [y, y], color=GRID, lw=7, solid_capstyle="butt")
-            for c in cuts:
+            for c in cuts if thresholds else ():
                 gauges.plot([c / half] * 2, [y - 0.25, y + 0.25], color=MUTED, lw=1.2)
             if limit is not None:
                 for end in (-1, 1):
                     gauges.plot([end, end], [y - 0.32, y + 0.32], color=VERMILION, lw=2)
             (marker,) = gauges.plot([], [], "o", color=BLUE, ms=7, zorder=3)
             self.markers.append(marker)
-            self.readouts.append(gauges.text(1.1, y, "", ha="left", va="center", fontsize=9, color=INK,
-                                             family="DejaVu Sans Mono"))
+            if readouts:
+                self.readouts.append(gauges.text(1.1, y, "", ha="left", va="center", fontsize=9, color=INK,
+                                                 family="DejaVu Sans Mono"))
         self.artists = [self.cart, self.pole, self.push, self.status, *self.markers, *self.readouts]
 
-    def update(self, state: State, push: int | None, fallen: bool = False) -> None:
+    def update(self, state: State, push: float | None, fallen: bool = False) -> None:
+        """``push`` in [-1, 1]: the force as a share of the largest, its sign the direction (None: none)."""
         x, _, theta, _ = state
         self.cart.set_x(x - CART_W / 2)
         self.pole.set_data([x, x + self.pole_length * math.sin(theta)],
@@ -86,15 +89,17 @@ class CartPolePane:
         self.pole.set_color(VERMILION if fallen else ORANGE)
         if push is None:
             self.push.set_xy([[x, 0.1]] * 3)
-        else:  # a small arrowhead at the side of the cart the force pushes towards
-            tip = x + push * (CART_W / 2 + 0.28)
-            base = x + push * (CART_W / 2 + 0.06)
+        else:  # an arrowhead at the side of the cart the force pushes towards, as long as the force is strong
+            side = 1.0 if push >= 0 else -1.0
+            base = x + side * (CART_W / 2 + 0.06)
+            tip = base + push * 0.22
             self.push.set_xy([[base, 0.02], [base, 0.18], [tip, 0.1]])
         for k, (gauge, value) in enumerate(zip(GAUGES, state)):
             _, scale, half, _, _, unit = gauge
             shown = value * scale
             self.markers[k].set_data([max(-1.0, min(1.0, shown / half))], [-k])
-            self.readouts[k].set_text(f"{shown:+6.1f} {unit}")
+            if self.readouts:
+                self.readouts[k].set_text(f"{shown:+6.1f} {unit}")
 
 
 def _box_grid(values: list[float], visited: set[int]) -> list[list[float]]:

@@ -13,7 +13,8 @@ A trial fails when the cart leaves the track (|x| > 2.4 m) or the pole falls pas
 
 The paper's learner never sees the four numbers. A fixed *decoder* sorts the state into one of 162 boxes
 (3 cart positions x 3 cart velocities x 6 pole angles x 3 pole angular velocities); ``box_of`` is that
-decoder. Lesson 06 reuses ``euler_step`` with a continuous force.
+decoder. Lesson 06's ``ForceCartPole`` is the same physics pushed by any force in a range, seen as the four
+numbers themselves.
 """
 
 import math
@@ -21,7 +22,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from policywerk.math.random import Rng
-from policywerk.rl.mdp import Discrete, check_max_steps
+from policywerk.rl.mdp import Box, Discrete, check_max_steps
 
 State = tuple[float, float, float, float]  # x, x_dot, theta, theta_dot
 UPRIGHT: State = (0.0, 0.0, 0.0, 0.0)
@@ -142,3 +143,51 @@ class CartPole:
         terminated = failed(self.state, self.physics)
         truncated = not terminated and self.max_steps is not None and self.steps >= self.max_steps
         return self.state, -1.0 if terminated else 0.0, terminated, truncated, {}
+
+
+class ForceCartPole:
+    """The same cart and pole pushed by a continuous force, Gymnasium-style, as lesson 06 learns it.
+
+    An action is a force in newtons; one outside ``[-max_force, max_force]`` is clipped to the range (as
+    Gymnasium's continuous-control worlds clip), and ``info["force"]`` says what was applied. The
+    observation is the state itself. Every step after which the pole is still up earns +1, so an
+    episode's return counts the steps it balanced; an episode is truncated after ``max_steps`` (500).
+    Each episode starts from a state drawn uniformly from +/- ``start_noise`` in every variable.
+    """
+
+    def __init__(self, physics: Physics = Physics(), max_force: float = 10.0, start_noise: float = 0.05,
+                 max_steps: int | None = 500):
+        if not max_force > 0.0 or math.isinf(max_force):  # also rejects nan
+            raise ValueError(f"max_force must be a positive number of newtons, got {max_force}")
+        if not start_noise >= 0.0:
+            raise ValueError(f"start_noise must be >= 0, got {start_noise}")
+        self.physics = physics
+        self.start_noise = start_noise
+        self.max_steps = check_max_steps(max_steps)
+        self.action_space = Box(-max_force, max_force)
+        self.state: State | None = None
+        self.steps = 0
+        self._rng: Rng | None = None
+
+    def reset(self, seed: int | None = None) -> tuple[State, dict]:
+        if seed is not None or self._rng is None:
+            self._rng = Rng(0 if seed is None else seed)
+        u = self.start_noise
+        self.state = tuple(self._rng.uniform(-u, u) for _ in range(4))
+        self.steps = 0
+        return self.state, {}
+
+    def step(self, action: float) -> tuple[State, float, bool, bool, dict]:
+        if self.state is None:
+            raise RuntimeError("call reset() before step()")
+        if failed(self.state, self.physics):
+            raise RuntimeError("the pole has fallen; call reset() to start a new episode")
+        if isinstance(action, bool) or not isinstance(action, (int, float)) or not math.isfinite(action):
+            raise ValueError(f"action must be a finite force in newtons, got {action!r}")
+        low, high = self.action_space.low, self.action_space.high
+        force = min(max(float(action), low), high)
+        self.state = euler_step(self.state, force, self.physics)
+        self.steps += 1
+        terminated = failed(self.state, self.physics)
+        truncated = not terminated and self.max_steps is not None and self.steps >= self.max_steps
+        return self.state, 0.0 if terminated else 1.0, terminated, truncated, {"force": force}
