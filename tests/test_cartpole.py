@@ -6,6 +6,7 @@ import random
 
 import pytest
 
+from policywerk.rl.mdp import Box
 from policywerk.worlds.cartpole import (
     BINS,
     N_BOXES,
@@ -14,6 +15,7 @@ from policywerk.worlds.cartpole import (
     X_CUTS,
     X_DOT_CUTS,
     CartPole,
+    ForceCartPole,
     Physics,
     accelerations,
     bins_of,
@@ -387,3 +389,153 @@ def test_cartpole_rejects_a_bool_step_limit_and_a_nan_start_noise(kwargs):
     """A bool is not a step count, and nan is not a noise level."""
     with pytest.raises(ValueError):
         CartPole(**kwargs)
+
+
+# --- the continuous-force cart-pole (lesson 06) -----------------------------------------------------------
+def balance(state):
+    """A linear controller on the angle and its rate that keeps the pole up for hundreds of steps."""
+    return 10.0 * state[2] / 0.21 + 5.0 * state[3] / 2.0 + state[0] / 2.4 + state[1]
+
+
+@pytest.mark.parametrize("action, applied", [(50.0, 10.0), (10.0, 10.0), (-50, -10.0), (3.5, 3.5), (-2, -2.0),
+                                             (0.0, 0.0), (1e300, 10.0), (-10.000001, -10.0)])
+def test_force_cartpole_clips_the_force_to_the_range(action, applied):
+    """The applied force is the action clipped to [-10, 10] N, reported as a float in info["force"], and the
+    next state is one euler_step under it."""
+    env = ForceCartPole()
+    start, _ = env.reset(seed=3)
+    state, reward, terminated, truncated, info = env.step(action)
+    assert info == {"force": applied} and type(info["force"]) is float
+    assert state == euler_step(start, applied)
+    assert (reward, terminated, truncated) == (1.0, False, False)
+
+
+def test_force_cartpole_max_force_sets_the_range():
+    """max_force=4: the action space is [-4, 4] and 50 N pushes with 4 N."""
+    env = ForceCartPole(max_force=4.0)
+    assert env.action_space == Box(-4.0, 4.0)
+    start, _ = env.reset(seed=0)
+    state, *_, info = env.step(50.0)
+    assert info["force"] == 4.0 and state == euler_step(start, 4.0)
+
+
+def test_force_cartpole_pays_one_per_step_up_and_zero_on_the_failing_step():
+    """Pushing right with 10 N: +1 after every step the pole is still up, then 0.0 and terminated when it
+    falls; the return counts the steps it balanced."""
+    env = ForceCartPole()
+    env.reset(seed=1)
+    results = []
+    while not results or not results[-1][2]:
+        state, reward, terminated, truncated, _ = env.step(10.0)
+        results.append((state, reward, terminated, truncated))
+        assert len(results) < 500
+    *before, last = results
+    assert len(before) > 3
+    assert all(r == 1.0 and not t and not tr and not failed(s) for s, r, t, tr in before)
+    assert failed(last[0]) and last[1:] == (0.0, True, False)
+    assert sum(r for _, r, _, _ in results) == len(results) - 1 == env.steps - 1
+    with pytest.raises(RuntimeError, match="reset"):
+        env.step(0.0)
+
+
+def test_force_cartpole_truncates_at_exactly_max_steps():
+    """A balancing controller: steps 1..499 are neither terminated nor truncated, step 500 is truncated and
+    not terminated, and the return is 500."""
+    env = ForceCartPole()
+    state, _ = env.reset(seed=2)
+    flags, total = [], 0.0
+    for _ in range(500):
+        state, reward, terminated, truncated, _ = env.step(balance(state))
+        flags.append((terminated, truncated))
+        total += reward
+    assert flags[:-1] == [(False, False)] * 499 and flags[-1] == (False, True)
+    assert total == 500.0 and env.steps == 500
+
+
+def test_force_cartpole_max_steps_is_configurable_and_checked():
+    env = ForceCartPole(max_steps=3)
+    env.reset(seed=0)
+    assert [env.step(0.0)[3] for _ in range(3)] == [False, False, True]
+    assert ForceCartPole(max_steps=None).max_steps is None
+    with pytest.raises(ValueError, match="max_steps"):
+        ForceCartPole(max_steps=0)
+
+
+@pytest.mark.parametrize("action", [math.nan, math.inf, -math.inf, True, False, "1", None, [1.0], 1 + 0j])
+def test_force_cartpole_rejects_actions_that_are_not_finite_numbers(action):
+    """nan, infinities, bools, strings and other non-numbers raise ValueError; nothing moves."""
+    env = ForceCartPole()
+    start, _ = env.reset(seed=0)
+    with pytest.raises(ValueError, match="action"):
+        env.step(action)
+    assert env.state == start and env.steps == 0
+
+
+def test_force_cartpole_step_before_reset_raises():
+    with pytest.raises(RuntimeError, match="reset"):
+        ForceCartPole().step(0.0)
+
+
+def test_force_cartpole_reset_is_reproducible_and_within_the_start_noise():
+    """reset(seed) gives the same start on any env; every start variable lies within +/- start_noise."""
+    a, b = ForceCartPole(), ForceCartPole()
+    first = a.reset(seed=7)[0]
+    a.reset()
+    assert a.reset(seed=7) == (first, {}) and b.reset(seed=7)[0] == first and b.reset(seed=8)[0] != first
+    env = ForceCartPole(start_noise=0.02)
+    starts = [env.reset(seed=s)[0] for s in range(100)] + [env.reset()[0] for _ in range(100)]
+    assert all(len(s) == 4 and all(-0.02 <= v <= 0.02 for v in s) for s in starts)
+    assert len(set(starts)) == 200 and max(abs(v) for s in starts for v in s) > 0.018
+    assert ForceCartPole(start_noise=0.0).reset(seed=3)[0] == (0.0, 0.0, 0.0, 0.0)
+    assert env.reset(seed=0)[0] != ForceCartPole().reset(seed=0)[0]  # the default start_noise is 0.05, not 0.02
+
+
+@pytest.mark.parametrize("kwargs", [{"max_force": 0.0}, {"max_force": -1.0}, {"max_force": math.nan},
+                                    {"max_force": math.inf}, {"start_noise": -1.0}, {"start_noise": math.nan}])
+def test_force_cartpole_rejects_bad_constructor_arguments(kwargs):
+    with pytest.raises(ValueError, match=next(iter(kwargs))):
+        ForceCartPole(**kwargs)
+
+
+def test_box_contains_the_closed_interval_of_real_numbers():
+    """Box(-10, 10) holds ints and floats from -10 to 10 inclusive, not bools, strings or nan."""
+    box = Box(-10.0, 10.0)
+    assert all(box.contains(x) for x in (-10.0, 10.0, 0, 3.5, -10, math.nextafter(10.0, 0.0)))
+    assert not any(box.contains(x) for x in (math.nextafter(10.0, 11.0), -10.5, math.inf, math.nan, True, "1",
+                                             None))
+
+
+def test_force_cartpole_matches_gymnasium_for_any_force_without_friction():
+    """With both frictions 0, euler_step under a force in [-10, 10] N equals Gymnasium's CartPole step with
+    force_mag set to |F| (action 1 pushes +force_mag, action 0 -force_mag); ForceCartPole's step, beyond
+    +/-10 N too, equals Gymnasium's with the clipped force, termination included."""
+    pytest.importorskip("gymnasium")
+    np = pytest.importorskip("numpy")
+    from gymnasium.envs.classic_control.cartpole import CartPoleEnv
+
+    core = CartPoleEnv()
+    assert core.kinematics_integrator == "euler"
+    frictionless = Physics(cart_friction=0.0, pole_friction=0.0)
+    ours = ForceCartPole(physics=frictionless)
+    rng = random.Random(2017)
+    outcomes = set()
+    for _ in range(300):
+        state = (rng.uniform(-2.4, 2.4), rng.uniform(-3.0, 3.0), rng.uniform(-THETA_LIMIT, THETA_LIMIT),
+                 rng.uniform(-3.0, 3.0))
+        force = rng.uniform(-15.0, 15.0)
+        applied = max(-10.0, min(10.0, force))
+        core.reset(seed=0)
+        core.state = np.array(state, dtype=np.float64)
+        core.force_mag = abs(applied)
+        _, _, gym_terminated, _, _ = core.step(1 if applied > 0 else 0)
+        expected = [float(v) for v in core.state]
+        assert euler_step(state, applied, frictionless) == pytest.approx(expected, rel=1e-12, abs=1e-12)
+        ours.reset()
+        ours.state = state
+        next_state, _, terminated, _, info = ours.step(force)
+        assert info["force"] == applied
+        assert next_state == pytest.approx(expected, rel=1e-12, abs=1e-12)
+        assert terminated == gym_terminated
+        outcomes.add(terminated)
+    assert outcomes == {False, True}  # both the pole staying up and falling were compared
+    core.close()

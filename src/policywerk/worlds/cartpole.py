@@ -157,10 +157,10 @@ class ForceCartPole:
 
     def __init__(self, physics: Physics = Physics(), max_force: float = 10.0, start_noise: float = 0.05,
                  max_steps: int | None = 500):
-        if not max_force > 0.0 or math.isinf(max_force):  # also rejects nan
-            raise ValueError(f"max_force must be a positive number of newtons, got {max_force}")
-        if not start_noise >= 0.0:
-            raise ValueError(f"start_noise must be >= 0, got {start_noise}")
+        if isinstance(max_force, bool) or not isinstance(max_force, (int, float)) or not 0.0 < max_force < math.inf:
+            raise ValueError(f"max_force must be a positive, finite number of newtons, got {max_force!r}")
+        if not 0.0 <= start_noise < physics.theta_limit:  # also rejects nan; a start must not have failed already
+            raise ValueError(f"start_noise must be in [0, {physics.theta_limit:.3f}), got {start_noise!r}")
         self.physics = physics
         self.start_noise = start_noise
         self.max_steps = check_max_steps(max_steps)
@@ -182,10 +182,9 @@ class ForceCartPole:
             raise RuntimeError("call reset() before step()")
         if failed(self.state, self.physics):
             raise RuntimeError("the pole has fallen; call reset() to start a new episode")
-        if isinstance(action, bool) or not isinstance(action, (int, float)) or not math.isfinite(action):
+        if isinstance(action, bool) or not isinstance(action, (int, float)) or not -math.inf < action < math.inf:
             raise ValueError(f"action must be a finite force in newtons, got {action!r}")
-        low, high = self.action_space.low, self.action_space.high
-        force = min(max(float(action), low), high)
+        force = min(max(action, self.action_space.low), self.action_space.high) * 1.0  # a float, even for ints
         self.state = euler_step(self.state, force, self.physics)
         self.steps += 1
         terminated = failed(self.state, self.physics)
