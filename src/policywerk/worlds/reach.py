@@ -1,0 +1,79 @@
+"""A dot that must reach a target, seen only as a 16 x 16 image: lesson 07's world.
+
+The agent lives on a ``cells`` x ``cells`` lattice (8 x 8), and each cell is drawn as a block of
+``block`` x ``block`` pixels (2 x 2), so the observation is a 16 x 16 frame of 0s and 1s, flattened row by
+row. The agent is a solid block; the target is the two pixels on one diagonal of its block (on the target,
+the agent's block covers it). Actions: 0 stay, 1 up, 2 down, 3 left, 4 right; a move into the edge stays.
+A move slips with probability ``slip`` and the agent stays where it was, so the next frame is not a fixed
+function of this one and the action: there is something for a model to be unsure about.
+
+Every step that ends with the agent on the target earns +1: the best policy goes there and stays. An
+episode always lasts ``max_steps`` steps (it is truncated, never terminated). Agent and target start on
+two different random cells.
+"""
+
+from policywerk.math.random import Rng
+from policywerk.rl.mdp import Discrete, check_max_steps
+
+STAY, UP, DOWN, LEFT, RIGHT = range(5)
+MOVES = ((0, 0), (-1, 0), (1, 0), (0, -1), (0, 1))  # (row, column) change of each action
+
+
+class Reach:
+    """Gymnasium-style: ``reset(seed) -> (obs, info)``, ``step(a) -> (obs, reward, terminated, truncated, info)``."""
+
+    def __init__(self, cells: int = 8, block: int = 2, slip: float = 0.1, max_steps: int | None = 20):
+        for name, value in (("cells", cells), ("block", block)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 2:
+                raise ValueError(f"{name} must be an int >= 2, got {value!r}")
+        if not 0.0 <= slip < 1.0:  # also rejects nan
+            raise ValueError(f"slip must be a probability in [0, 1), got {slip!r}")
+        self.cells, self.block, self.slip = cells, block, slip
+        self.max_steps = check_max_steps(max_steps)
+        self.side = cells * block  # pixels per row of the frame
+        self.obs_size = self.side * self.side
+        self.action_space = Discrete(len(MOVES))
+        self.observation_space = Discrete(2 ** self.obs_size)  # every pixel 0 or 1 (a size, not used)
+        self.agent: tuple[int, int] | None = None
+        self.target: tuple[int, int] | None = None
+        self.steps = 0
+        self._rng: Rng | None = None
+
+    def reset(self, seed: int | None = None) -> tuple[list[float], dict]:
+        if seed is not None or self._rng is None:
+            self._rng = Rng(0 if seed is None else seed)
+        n = self.cells
+        first, second = self._rng.sample(range(n * n), 2)
+        self.agent, self.target = divmod(first, n), divmod(second, n)
+        self.steps = 0
+        return self.frame(), {}
+
+    def step(self, action: int) -> tuple[list[float], float, bool, bool, dict]:
+        if self.agent is None:
+            raise RuntimeError("call reset() before step()")
+        if self.max_steps is not None and self.steps >= self.max_steps:
+            raise RuntimeError("the episode is over; call reset() to start a new one")
+        if not self.action_space.contains(action):
+            raise ValueError(f"action must be an int in 0..4 (stay, up, down, left, right), got {action!r}")
+        slipped = action != STAY and self._rng.random() < self.slip
+        if not slipped:
+            dr, dc = MOVES[action]
+            row, col = self.agent
+            self.agent = (min(max(row + dr, 0), self.cells - 1), min(max(col + dc, 0), self.cells - 1))
+        self.steps += 1
+        reward = 1.0 if self.agent == self.target else 0.0
+        truncated = self.max_steps is not None and self.steps >= self.max_steps
+        return self.frame(), reward, False, truncated, {"slipped": slipped}
+
+    def frame(self) -> list[float]:
+        """The 16 x 16 image, row by row: the target's diagonal pixels, then the agent's block over them."""
+        pixels = [0.0] * self.obs_size
+        b, side = self.block, self.side
+        row, col = self.target
+        for k in range(b):
+            pixels[(row * b + k) * side + col * b + k] = 1.0
+        row, col = self.agent
+        for i in range(b):
+            for j in range(b):
+                pixels[(row * b + i) * side + col * b + j] = 1.0
+        return pixels

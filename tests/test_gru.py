@@ -1,0 +1,102 @@
+"""The GRU cell: its forward pass against the equations written out, and backpropagation through time
+against finite differences of a loss over a whole sequence."""
+
+import math
+
+import pytest
+
+from policywerk.math.random import Rng
+from policywerk.nn.gru import GRUCell
+
+
+def sigmoid(v):
+    return 1.0 / (1.0 + math.exp(-v))
+
+
+def test_one_step_matches_the_equations():
+    cell = GRUCell(2, 3, Rng(0))
+    cell.b_u, cell.b_r, cell.b_c = [0.1, -0.2, 0.3], [0.0, 0.5, -0.5], [0.2, 0.0, -0.1]
+    x, h = [0.7, -1.2], [0.3, -0.4, 0.9]
+    xh = x + h
+
+    def affine(w, b, v):
+        return [sum(wi * vi for wi, vi in zip(row, v)) + bj for row, bj in zip(w, b)]
+
+    u = [sigmoid(v) for v in affine(cell.w_u, cell.b_u, xh)]
+    r = [sigmoid(v) for v in affine(cell.w_r, cell.b_r, xh)]
+    c = [math.tanh(v) for v in affine(cell.w_c, cell.b_c, x + [ri * hi for ri, hi in zip(r, h)])]
+    expected = [(1 - ui) * ci + ui * hi for ui, ci, hi in zip(u, c, h)]
+    got, _ = cell.step(x, h)
+    assert got == pytest.approx(expected, rel=1e-12, abs=1e-15)
+
+
+def sequence_loss(cell, xs, h0, weights):
+    """L = sum_t weights_t . h_t over an unrolled sequence."""
+    h, loss = h0, 0.0
+    for x, w in zip(xs, weights):
+        h, _ = cell.step(x, h)
+        loss += sum(wi * hi for wi, hi in zip(w, h))
+    return loss
+
+
+def test_backpropagation_through_time_matches_finite_differences():
+    rng = Rng(3)
+    cell = GRUCell(2, 3, rng)
+    for b in (cell.b_u, cell.b_r, cell.b_c):
+        b[:] = [rng.uniform(-0.5, 0.5) for _ in b]
+    xs = [[rng.uniform(-1, 1) for _ in range(2)] for _ in range(4)]
+    h0 = [rng.uniform(-1, 1) for _ in range(3)]
+    weights = [[rng.uniform(-1, 1) for _ in range(3)] for _ in range(4)]
+    # forward, keeping each step's record; then backward in time
+    h, steps = h0, []
+    for x in xs:
+        h, record = cell.step(x, h)
+        steps.append(record)
+    cell.zero_grad()
+    dh, dxs = [0.0] * 3, []
+    for record, w in zip(reversed(steps), reversed(weights)):
+        dx, dh = cell.backward([a + b for a, b in zip(dh, w)], record)
+        dxs.append(dx)
+    dxs.reverse()
+    eps = 1e-6
+    for values, grads in cell.parameters():
+        for i in range(len(values)):
+            keep = values[i]
+            values[i] = keep + eps
+            up = sequence_loss(cell, xs, h0, weights)
+            values[i] = keep - eps
+            down = sequence_loss(cell, xs, h0, weights)
+            values[i] = keep
+            assert grads[i] == pytest.approx((up - down) / (2 * eps), rel=1e-5, abs=1e-8)
+    for t in range(len(xs)):  # the inputs at every step
+        for i in range(2):
+            moved = [row[:] for row in xs]
+            moved[t][i] += eps
+            up = sequence_loss(cell, moved, h0, weights)
+            moved[t][i] -= 2 * eps
+            down = sequence_loss(cell, moved, h0, weights)
+            assert dxs[t][i] == pytest.approx((up - down) / (2 * eps), rel=1e-5, abs=1e-8)
+    for i in range(3):  # and the initial state
+        moved = h0[:]
+        moved[i] += eps
+        up = sequence_loss(cell, xs, moved, weights)
+        moved[i] -= 2 * eps
+        down = sequence_loss(cell, xs, moved, weights)
+        assert dh[i] == pytest.approx((up - down) / (2 * eps), rel=1e-5, abs=1e-8)
+
+
+def test_a_step_checks_its_sizes():
+    cell = GRUCell(2, 3, Rng(0))
+    with pytest.raises(ValueError, match="takes 2 inputs and 3 state values"):
+        cell.step([0.0] * 3, [0.0] * 3)
+    with pytest.raises(ValueError):
+        GRUCell(0, 3, Rng(0))
+
+
+def test_the_update_gate_keeps_the_old_state():
+    """With a huge update-gate bias, u = 1 and h' = h whatever the input."""
+    cell = GRUCell(2, 3, Rng(1))
+    cell.b_u[:] = [50.0] * 3
+    h = [0.2, -0.7, 0.4]
+    got, _ = cell.step([5.0, -5.0], h)
+    assert got == pytest.approx(h, abs=1e-12)
