@@ -18,8 +18,8 @@ def printed(record):
 def test_the_derivations_are_checked_on_the_page(run):
     out = printed(run[2])
     assert "d/dmu: formula +1.406250   finite difference +1.406250" in out
-    assert "A = +1: gradient in r at r = 0.5, 0.9, 1.0, 1.1, 1.5: +1 +1 +1 +1 +0" in out
-    assert "A = -1: gradient in r at r = 0.5, 0.9, 1.0, 1.1, 1.5: +0 -1 -1 -1 -1" in out
+    assert "A = +1: gradient in rho at rho = 0.5, 0.9, 1.0, 1.1, 1.5: 1 1 1 1 0" in out
+    assert "A = -1: gradient in rho at rho = 0.5, 0.9, 1.0, 1.1, 1.5: 0 -1 -1 -1 -1" in out
     assert "lambda =  0.0: advantages +0.3500 -0.0500 -0.5000" in out
 
 

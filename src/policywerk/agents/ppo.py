@@ -197,14 +197,16 @@ class Rollout:
         return batch, finished
 
 
-def update(policy: GaussianPolicy, critic: Sequential, batch: Batch, advantages: list[float], targets: list[float],
-           c: Config, rng: Rng, policy_opt: Adam, critic_opt: Adam) -> tuple[float, float]:
-    """``epochs`` passes of minibatch Adam steps; returns the clip fraction and the last epoch's value loss."""
+def update(policy: GaussianPolicy, critic: Sequential, batch: Batch, advantages: list[float],
+           targets: list[float], c: Config, rng: Rng, policy_opt: Adam, critic_opt: Adam
+           ) -> tuple[float, float]:
+    """``epochs`` passes of minibatch Adam steps; returns the clip fraction and the last epoch's
+    value loss."""
     n = len(batch.states)
     inputs = [features(s) for s in batch.states]
     order = list(range(n))
     clipped = counted = 0
-    window = Config.clip if c.clip is None else c.clip  # the plain surrogate is measured against PPO's window
+    window = Config.clip if c.clip is None else c.clip  # the ablation is measured by PPO's window
     value_loss = 0.0
     for _ in range(c.epochs):
         rng.shuffle(order)
@@ -221,7 +223,7 @@ def update(policy: GaussianPolicy, critic: Sequential, batch: Batch, advantages:
                 ratio = math.exp(gaussian_log_prob(a, mu, log_std) - batch.log_probs[i])
                 counted += 1
                 clipped += abs(ratio - 1.0) > window
-                # d(-objective)/d(log pi) = -(d objective / d r) * r, since d r / d log pi = r
+                # d(-objective)/d(log pi) = -(d objective/d ratio) * ratio
                 g = -clipped_objective_grad(ratio, A, c.clip) * ratio * scale
                 d_mu, d_log_std = gaussian_log_prob_grads(a, mu, log_std)
                 policy.mean.backward([g * d_mu])

@@ -9,7 +9,7 @@
 # John Schulman, Filip Wolski, Prafulla Dhariwal, Alec Radford and Oleg Klimov's *Proximal Policy
 # Optimization Algorithms* (arXiv:1707.06347, 2017) made that road reliable with one small change to the
 # objective: a **clip** that stops each update from moving the policy too far from the one that gathered
-# the data. PPO still has lesson 02's shape, forty years on: an actor (here a Gaussian over the force) and a
+# the data. PPO still has lesson 02's shape, a generation on: an actor (here a Gaussian over the force) and a
 # critic (a value network) whose predictions tell the actor which actions turned out better than expected.
 #
 # This page is generated from `src/policywerk/lessons/l06_ppo.py`; the code ran when the site was built.
@@ -18,6 +18,7 @@
 import inspect
 import math
 import statistics
+import textwrap
 from dataclasses import replace
 
 from policywerk.agents.ppo import (
@@ -43,7 +44,7 @@ ITERATIONS = budget(full=40, quick=8)  # batches of CONFIG.horizon steps per run
 SEEDS = budget(full=[0, 1, 2], quick=[0])  # independent runs, each for PPO and for the ablation
 EVAL_EPISODES = 10  # episodes to judge a trained policy, each from its own random start
 MUST_BALANCE = budget(full=9, quick=0)  # of the EVAL_EPISODES, per seed (the quick setting trains too briefly)
-print(CONFIG)
+print(textwrap.fill(repr(CONFIG), 100))
 
 # %% [markdown]
 # ## The world: lesson 02's cart-pole, pushed by any force
@@ -51,7 +52,9 @@ print(CONFIG)
 # The physics is lesson 02's, friction and all, integrated in steps of 0.02 s. Two things change. The push
 # is any force from -10 N to +10 N instead of exactly one of the two; a force outside that range is clipped
 # to it. And the learner sees the four numbers themselves, the cart's position $x$ and velocity
-# $\dot x$, the pole's angle $\theta$ and angular velocity $\dot\theta$, instead of one of 162 boxes.
+# $\dot x$, the pole's angle and its angular velocity (θ and θ̇ on the gauges of the animation), instead
+# of one of 162 boxes. From here on the symbol $\theta$ means what it means in the paper: the
+# policy's parameters.
 # Every step after which the pole is still up (within 12°, the cart on the 4.8 m track) earns +1, and an
 # episode is cut off after 500 steps, ten seconds of balancing: a return of 500 means it never fell. Each
 # episode starts from a state drawn at random within ±0.05 of upright and at rest, as Gymnasium's
@@ -86,8 +89,9 @@ print(f"the untrained policy: mean return {statistics.mean(untrained):.1f} (long
 # $$ J(\theta) = \int p_\theta(\tau)\, R(\tau)\, d\tau, \qquad
 #    \nabla_\theta J = \int \nabla_\theta p_\theta(\tau)\, R(\tau)\, d\tau. $$
 #
-# That gradient is an integral nobody can compute: it needs every episode's probability. The trick is the
-# identity $\nabla p = p\, \nabla \log p$, which turns it back into an average over episodes, something a
+# $J$ itself is an average over episodes, so playing episodes estimates it. Its gradient is not: $\nabla_\theta
+# p_\theta(\tau)$ is no probability to sample episodes from. The trick is the identity
+# $\nabla p = p \nabla \log p$, which turns the gradient back into an average over episodes, something a
 # learner *can* estimate by playing:
 #
 # $$ \nabla_\theta J = \int p_\theta(\tau)\, \nabla_\theta \log p_\theta(\tau)\, R(\tau)\, d\tau
@@ -97,12 +101,15 @@ print(f"the untrained policy: mean return {statistics.mean(untrained):.1f} (long
 # do not depend on $\theta$, so they drop out of the gradient: **no model of the world is needed**. What is
 # left is $\sum_t \nabla_\theta \log \pi_\theta(a_t \mid s_t)$ times the return. An action cannot change
 # the rewards that came before it, and subtracting what was expected anyway leaves the average unchanged
-# but makes it far less noisy; together these give the form used in practice,
+# but makes it far less noisy; together these give the estimate used in practice,
 #
-# $$ \nabla_\theta J = \mathbb E_t\big[\nabla_\theta \log \pi_\theta(a_t \mid s_t)\, \hat A_t\big], $$
+# $$ \hat g = \hat{\mathbb E}_t\big[\nabla_\theta \log \pi_\theta(a_t \mid s_t)\, \hat A_t\big]
+#    \approx \nabla_\theta J, $$
 #
-# where the **advantage** $\hat A_t$ says how much better than expected things went after taking $a_t$ in
-# $s_t$. Read it as: make the actions that turned out better than expected more likely, the others less.
+# where $\hat{\mathbb E}_t$ is the average over the time steps of a batch, and the **advantage**
+# $\hat A_t$ estimates how much better than expected things went after taking $a_t$ in $s_t$. (With a
+# learned estimate of "expected" and a discount, it is slightly biased; that is the price of its low noise.)
+# Read it as: make the actions that turned out better than expected more likely, the others less.
 #
 # ## A Gaussian policy and its gradients
 #
@@ -111,8 +118,9 @@ print(f"the untrained policy: mean return {statistics.mean(untrained):.1f} (long
 # learned number, the same in every state, as in the paper. Its log-density and the two derivatives that
 # the update needs are
 #
-# $$ \log \pi(a \mid s) = -\frac{(a - \mu)^2}{2\sigma^2} - \log\sigma - \tfrac12 \log 2\pi, \qquad
-#    \frac{\partial \log\pi}{\partial \mu} = \frac{a - \mu}{\sigma^2}, \qquad
+# $$ \log \pi(a \mid s) = -\frac{(a - \mu)^2}{2\sigma^2} - \log\sigma - \tfrac12 \log 2\pi, $$
+#
+# $$ \frac{\partial \log\pi}{\partial \mu} = \frac{a - \mu}{\sigma^2}, \qquad
 #    \frac{\partial \log\pi}{\partial \log\sigma} = \frac{(a - \mu)^2}{\sigma^2} - 1. $$
 #
 # An action to the right of the mean pulls the mean towards it; an action far from the mean (more than
@@ -141,60 +149,64 @@ for name, x, y in zip(("d/dmu", "d/dlog sigma"), analytic, numeric):
 # states the batch never showed, where the network's output is anything at all; the next batch is then
 # gathered by a bad policy, its gradient is a promise about bad states, and the learner can fall a long
 # way before it climbs back, or never does. Unlike a supervised learner's, an RL learner's mistakes poison
-# its own data. The ablation below shows exactly this.
+# its own data. The ablation below shows the outcome.
 #
 # ## The ratio and the clip
 #
 # PPO keeps each batch for several passes (10 epochs of minibatches here, as in the paper) and says how far
 # the new policy may move. Evaluate the new policy on old data by weighting each sample with the
-# **probability ratio**
+# **probability ratio** (the paper writes $r_t$; here $\rho_t$, since $r_t$ is the reward)
 #
-# $$ r_t(\theta) = \frac{\pi_\theta(a_t \mid s_t)}{\pi_{\theta_{old}}(a_t \mid s_t)}, $$
+# $$ \rho_t(\theta) = \frac{\pi_\theta(a_t \mid s_t)}{\pi_{\theta_\text{old}}(a_t \mid s_t)}, $$
 #
-# 1 before the first step. The surrogate objective $\mathbb E_t[r_t(\theta)\,\hat A_t]$ has, at
-# $\theta = \theta_{old}$, exactly the policy gradient above as its gradient (because
-# $\nabla r = r\,\nabla\log\pi$ and $r = 1$ there), and it keeps rewarding movement however far $r$ goes.
-# PPO's **clipped** objective takes away the reward for going further than a factor $1 \pm \varepsilon$
-# ($\varepsilon = 0.2$):
+# which is 1 before the first step of an update. The surrogate objective
+# $\hat{\mathbb E}_t[\rho_t(\theta)\,\hat A_t]$ has, at $\theta = \theta_\text{old}$, exactly the
+# estimate $\hat g$ above as its gradient (because $\nabla \rho = \rho\,\nabla\log\pi$ and $\rho = 1$
+# there), and it keeps rewarding movement however far $\rho$ goes. PPO's **clipped** objective takes away
+# the reward for going further than a factor $1 \pm \varepsilon$ ($\varepsilon = 0.2$):
 #
-# $$ L^{CLIP}(\theta) = \mathbb E_t\Big[\min\big(r_t(\theta)\,\hat A_t,\;
-#    \operatorname{clip}(r_t(\theta), 1 - \varepsilon, 1 + \varepsilon)\,\hat A_t\big)\Big]. $$
+# $$ L^{CLIP}(\theta) = \hat{\mathbb E}_t\Big[\min\big(\rho_t(\theta)\,\hat A_t,\;
+#    \operatorname{clip}(\rho_t(\theta), 1 - \varepsilon, 1 + \varepsilon)\,\hat A_t\big)\Big]. $$
 #
 # The minimum makes it one-sided. For an action better than expected ($\hat A > 0$), making it more
-# likely pays only up to $r = 1.2$; beyond, the objective is flat and **the gradient is zero**: that
+# likely pays only up to $\rho = 1.2$; beyond, the objective is flat and **the gradient is zero**: that
 # sample stops pulling. For an action worse than expected, making it less likely pays only down to
-# $r = 0.8$. Moving the wrong way is never clipped: the objective keeps the full penalty there. The
+# $\rho = 0.8$. Moving the wrong way is never clipped: the objective keeps the full penalty there. The
 # shaded bands below are where a sample's gradient is zero, drawn from the lesson's own
 # `clipped_objective`:
 
 # %%
 objective_figure(CONFIG.clip, name="l06-objective",
-                 alt=("The clipped objective against the ratio r. For a positive advantage it rises with r up to 1.2 "
-                      "and is flat beyond; for a negative advantage it falls with r down to 0.8 and is flat below. "
-                      "The unclipped r A is a dashed straight line."))
+                 alt=("The clipped objective against the ratio. For a positive advantage it rises with the ratio up "
+                      "to 1.2 and is flat beyond; for a negative advantage it falls with the ratio down to 0.8 and "
+                      "is flat below. The unclipped ratio times advantage is a dashed straight line."))
 for advantage in (1.0, -1.0):
-    grads = [clipped_objective_grad(r, advantage, CONFIG.clip) for r in (0.5, 0.9, 1.0, 1.1, 1.5)]
-    print(f"A = {advantage:+.0f}: gradient in r at r = 0.5, 0.9, 1.0, 1.1, 1.5:", *(f"{g:+.0f}" for g in grads))
-assert clipped_objective_grad(1.5, 1.0, CONFIG.clip) == 0.0 and clipped_objective_grad(0.5, -1.0, CONFIG.clip) == 0.0
+    grads = [clipped_objective_grad(rho, advantage, CONFIG.clip) for rho in (0.5, 0.9, 1.0, 1.1, 1.5)]
+    print(f"A = {advantage:+.0f}: gradient in rho at rho = 0.5, 0.9, 1.0, 1.1, 1.5:", *(f"{g:g}" for g in grads))
+assert clipped_objective_grad(1.5, 1.0, CONFIG.clip) == 0.0
+assert clipped_objective_grad(0.5, -1.0, CONFIG.clip) == 0.0
 assert clipped_objective(1.5, -1.0, CONFIG.clip) == -1.5  # the wrong way is penalised in full
 
 # %% [markdown]
-# In the update, the gradient flows to the network through $r$: with $\partial r / \partial \log\pi = r$,
-# each sample contributes $-\frac{\partial L}{\partial r}\, r$ to the gradient of the loss with respect to
-# its log-probability, and the Gaussian's derivatives above carry it to $\mu$ and $\log\sigma$.
+# In the update, the gradient flows to the network through $\rho$: since
+# $\partial \rho / \partial \log\pi = \rho$, each sample contributes
+# $-\frac{\partial L}{\partial \rho}\, \rho$ to the gradient of the loss with respect to its
+# log-probability, and the Gaussian's derivatives above carry it to $\mu$ and $\log\sigma$.
 #
 # ## Advantages: generalised advantage estimation
 #
 # The critic is a second network of the same size, trained to predict the discounted return
 # ($\gamma = 0.99$) from the state. With it, each step has a temporal-difference error, lesson 03's
-# $\delta_t = r_t + \gamma V(s_{t+1}) - V(s_t)$: one step of real reward, the rest guessed. **GAE**
-# (Schulman et al. 2016) averages the advantage estimates of every length with weights that shrink by
-# $\gamma\lambda$ per step, computed backwards along the batch:
+# $\delta_t = r_t + \gamma V(s_{t+1}) - V(s_t)$: one step of real reward, the rest guessed. Summing $k$ of
+# them gives the $k$-step estimate: $k$ real rewards, then the critic's guess. **GAE** (Schulman et al.
+# 2016) averages the $k$-step estimates with weights $(1 - \lambda)\lambda^{k-1}$, lesson 03's
+# $\lambda$-return; written in TD errors, each is weighted by $(\gamma\lambda)^l$, computed backwards
+# along the batch:
 #
 # $$ \hat A_t = \delta_t + \gamma\lambda\, \hat A_{t+1} = \sum_{l \ge 0} (\gamma\lambda)^l\, \delta_{t+l}. $$
 #
 # $\lambda$ is lesson 03's dial between bootstrapping and Monte Carlo. At $\lambda = 0$, $\hat A_t =
-# \delta_t$: low variance, since only one reward is random, but biased wherever the critic is wrong. At
+# \delta_t$: low variance, since only one transition is sampled, but biased wherever the critic is wrong. At
 # $\lambda = 1$ the $V$ terms cancel and $\hat A_t$ is the real discounted return minus $V(s_t)$: unbiased,
 # but as noisy as the whole rest of the episode. The paper's $\lambda = 0.95$ keeps most of the real
 # rewards while damping the far ones. Where a pole fell the sum stops and $V(s_{t+1}) = 0$; where an
@@ -215,31 +227,35 @@ for lam, by_hand in ((0.0, [0.35, -0.05, -0.5]), (1.0, [-0.1, -0.5, -0.5])):
 # %% [markdown]
 # Before each update the advantages of the batch are normalised to mean 0 and standard deviation 1, as
 # the paper's published code does: the scale of the returns then does not set the step size. The critic
-# is fitted to $R_t = \hat A_t + V_{old}(s_t)$, the same estimate seen as a return.
+# is fitted to $R_t = \hat A_t + V_\text{old}(s_t)$, the same estimate seen as a return.
 #
 # ## One iteration, in code
 #
 # Each iteration plays the current policy for 1,024 steps (carrying on across episodes), computes the
-# advantages, and then runs this: 10 passes over the batch in shuffled minibatches of 64, one Adam step per
-# minibatch for each network. The loss of a sample is $-L^{CLIP}$ minus an entropy bonus
-# $c_H\,H(\pi)$, $H = \log\sigma + \frac12\log(2\pi e)$, whose gradient is the same $-c_H$ on $\log\sigma$
-# for every sample, plus the critic's $\frac12 (V(s_t) - R_t)^2$:
+# advantages, and then runs this: 10 passes over the batch in shuffled minibatches of 64, each pass an Adam
+# step per minibatch for the policy and, with its own Adam, for the critic. The policy's loss is
+# $-L^{CLIP} - c_H\,H(\pi)$, with an entropy bonus $c_H = 0.001$ that rewards a wider Gaussian: the
+# entropy $H = \log\sigma + \frac12\log(2\pi e)$ depends only on $\sigma$, and its derivative with
+# respect to $\log\sigma$ is 1. The critic's loss is $\frac12 (V(s_t) - R_t)^2$.
 
 # %%
 print(inspect.getsource(update))
 
 # %% [markdown]
-# ## PPO against the plain policy gradient, on the same seeds
+# ## PPO against the same update without the clip, on the same seeds
 #
 # Each seed trains PPO for 40 iterations, 40,960 steps. The ablation trains on the same seeds with the
 # same networks, step sizes, epochs and minibatches, but without the clip: it climbs the plain surrogate
-# $r_t \hat A_t$, whose gradient is the policy gradient, as far as 10 epochs of Adam take it. A trained
-# policy is judged by pushing with its mean force, without the noise, over 10 episodes from random starts.
+# $\rho_t \hat A_t$, whose first step is the policy gradient, as far as 10 epochs of Adam take it (the
+# paper's "no clipping or penalty"). A trained policy is judged by pushing with its mean force, without
+# the noise, over 10 episodes from random starts. The **clip fraction**, the share of a batch's samples
+# whose ratio lies outside $[0.8, 1.2]$ during the update, measures how far each update moved the policy;
+# it is measured the same way for the ablation, which has no clip.
 
 # %%
-REFERENCE = [(0.0, 0.0, -0.1, -1.0), (0.0, 0.0, 0.0, 0.0), (0.0, 0.0, 0.1, 1.0)]  # x, x_dot, theta, theta_dot
+REFERENCE = [(0.0, 0.0, -0.1, -1.0), (0.0, 0.0, 0.0, 0.0), (0.0, 0.0, 0.1, 1.0)]  # x, x', angle, angle'
 REFERENCE_LABELS = ["falling left", "upright, at rest", "falling right"]
-SHOWN = sorted({0, ITERATIONS // 8, ITERATIONS // 4, ITERATIONS})  # iterations whose policy plays in the animation
+SHOWN = sorted({0, ITERATIONS // 4, ITERATIONS})  # the policies that play in the animation
 PLAIN = replace(CONFIG, clip=None)
 results = {}
 for label, config in (("PPO", CONFIG), ("no clip", PLAIN)):
@@ -257,26 +273,27 @@ rows = []
 for label in ("PPO", "no clip"):
     for seed in SEEDS:
         run, returns = results[label, seed]
-        last = mean_returns(run.iterations)
+        batches = mean_returns(run.iterations)
         rows.append([label, seed, f"{balanced(returns)} of {EVAL_EPISODES}", f"{statistics.mean(returns):.0f}",
-                     f"{max(last):.0f}", f"{last[-1]:.0f}", f"{run.iterations[-1].sigma:.2f}"])
-show_table(["run", "seed", "balanced 500 steps", "mean return", "best iteration", "last iteration", "σ (N)"], rows,
-           caption=(f"Each trained policy pushing with its mean force, {EVAL_EPISODES} episodes per seed; and the "
-                    "mean return of the training episodes of its best and its last iteration."))
+                     f"{max(batches):.0f}", f"{batches[-1]:.0f}", f"{run.iterations[-1].sigma:.2f}"])
+show_table(["run", "seed", "balanced 500 steps", "mean return", "best batch", "last batch", "σ (N)"], rows,
+           caption=(f"Each trained policy pushing with its mean force, {EVAL_EPISODES} episodes per seed; "
+                    "beside it, the mean return of the training episodes in its best and its last batch, "
+                    "which was gathered before the final update."))
 for seed in SEEDS:
-    run = results["PPO", seed][0]
-    assert balanced(results["PPO", seed][1]) >= MUST_BALANCE, f"seed {seed}: PPO should balance in 9 of 10 episodes"
-    assert mean_returns(run.iterations)[-1] > 2 * mean_returns(run.iterations)[0], f"seed {seed}: PPO should learn"
+    run, returns = results["PPO", seed]
+    assert balanced(returns) >= MUST_BALANCE, f"seed {seed}: PPO should balance in 9 of 10 episodes"
+    assert mean_returns(run.iterations)[-1] > 2 * mean_returns(run.iterations)[0], f"seed {seed}: no learning"
 
 # %%
-learning_figure({label: [results[label, s][0].iterations for s in SEEDS] for label in ("PPO", "no clip")},
+learning_figure({label: {s: results[label, s][0].iterations for s in SEEDS} for label in ("PPO", "no clip")},
                 name="l06-learning",
-                alt=("Mean return per iteration for three seeds. PPO's curves climb to 500 and stay there; without the "
-                     "clip the curves climb as fast at first but then fall back and swing. Beside it, the share of "
-                     "ratios outside 0.8 to 1.2: higher and spikier without the clip."))
+                alt=("Mean return per iteration for three seeds. PPO's curves climb to 500, dip less and end there; "
+                     "without the clip the curves climb as fast at first but then fall back and swing. Beside it, "
+                     "the clip fraction: higher and spikier without the clip."))
 drift = {label: statistics.mean(it.clip_fraction for s in SEEDS for it in results[label, s][0].iterations)
          for label in ("PPO", "no clip")}
-print("mean share of ratios outside [0.8, 1.2] during updates:",
+print("mean clip fraction (ratios outside [0.8, 1.2]) during the updates:",
       ", ".join(f"{label} {share:.1%}" for label, share in drift.items()))
 ppo_total = sum(balanced(results["PPO", s][1]) for s in SEEDS)
 plain_total = sum(balanced(results["no clip", s][1]) for s in SEEDS)
@@ -290,11 +307,14 @@ assert ppo_total > plain_total or not MUST_BALANCE, "PPO should balance more oft
 # move the policy further per batch. That same distance is what undoes it. The right-hand panel measures
 # it: without the clip, a much larger share of each batch's ratios ends up outside $[0.8, 1.2]$, so the
 # policy being improved has moved well away from the one whose episodes the gradient was estimated from.
-# The curves reach 500 and fall back, some for good, and the table shows which seeds' final policies still
-# balance. PPO's curves climb more steadily and stay at 500 once there. Its update is the same ten epochs
-# of Adam, but a sample whose ratio has left the window stops pulling, so each iteration's change stays
-# small, *proximal*, however many passes it makes. The clip is no hard limit: PPO's share is not zero,
-# because the network is shared between states and the other samples' gradients keep moving it.
+# The curves reach 500 and fall back, some for good. One update can be enough: a run whose last batch
+# balanced throughout can still end with a policy that fails in evaluation, because the final update,
+# made after that batch, broke it. PPO's curves dip less often and less deeply, and every seed ends at
+# 500. Its update is the same ten epochs of Adam, but a sample whose ratio has left the window on the
+# side its advantage favours stops pulling, so each iteration's change stays small, *proximal*, however
+# many passes it makes. The clip is no hard limit, and PPO's clip fraction is not zero: the network is
+# shared between states, so the other samples' gradients keep moving a clipped sample's ratio; Adam's
+# momentum carries steps on; and moving the wrong way is never clipped.
 #
 # ## What the policy learned
 #
@@ -312,42 +332,47 @@ show_table(["after iteration", *(f"μ, {label}" for label in REFERENCE_LABELS), 
            caption=f"The policy's Gaussian at the reference states, seed {SEEDS[0]}.")
 left_mu, upright_mu, right_mu = run.snapshots[-1][0]
 assert left_mu < -abs(upright_mu) and right_mu > abs(upright_mu), "it should push the way the pole falls"
+sigmas = [it.sigma for s in SEEDS for it in results["PPO", s][0].iterations]
+print(f"σ after every PPO iteration, all seeds: from {min(sigmas):.2f} N to {max(sigmas):.2f} N "
+      f"(it started at {math.exp(CONFIG.log_std_init):.2f} N)")
 
 # %% [markdown]
-# The means move apart, and $\sigma$ hardly moves at all. That is this task, not a rule: the reward counts
-# steps upright and nothing else, a policy that balances tolerates a few newtons of noise, and once it
-# lasts all 500 steps the noise costs it nothing, so nothing pays for narrowing the Gaussian. On tasks that
-# reward precision, the paper's simulated robots among them, $\sigma$ shrinks as the policy improves.
+# The means move apart, and $\sigma$ wanders around where it started, with no trend. That is this task,
+# not a rule. The reward counts steps upright and nothing else, and a policy that balances tolerates a
+# few newtons of noise, so little in the advantages pays for narrowing the Gaussian, while the entropy
+# bonus pays a little for widening it. On tasks that reward precision, the paper's simulated robots among
+# them, $\sigma$ shrinks as the policy improves.
 
 # %% [markdown]
 # ## Watching it learn
 #
-# The first seed's policy plays one episode before training, one after an eighth and one after a quarter
-# of it, and one at the end, sampling its forces from the Gaussian as it did in training. The middle pane
-# shows that Gaussian at the three reference states and, under them in black, the mean force and one
-# $\sigma$ either side at the state the cart is in, with the force drawn in orange; the right pane, the
-# training curves, with a dot at the iteration that is playing.
+# The first seed's policy plays one episode before training (its three Gaussians still lie on top of each
+# other), one after a quarter of it, and one at the end, sampling its forces from the Gaussian as it did
+# in training. The middle pane shows that Gaussian at the three reference states and,
+# under them in black, the mean force and one $\sigma$ either side at the state the cart is in, with the
+# force drawn in orange. The right pane shows the training curves and, as a dot, the return of the
+# episode that is playing, after the number of updates its policy had.
 
 # %%
 episodes = [(k, play(run.kept[k], ForceCartPole(), seed=3)) for k in SHOWN]
 policy_animation(episodes, run.snapshots, run.iterations, REFERENCE_LABELS, 10.0, name="l06-cartpole",
-                 alt=(f"The cart-pole pushed by the policy after {', '.join(map(str, SHOWN[:-1]))} and {SHOWN[-1]} "
-                      f"iterations of PPO: at first it falls within a second, at the end it balances for "
-                      f"{len(episodes[-1][1]) - 1} steps. The middle pane shows the Gaussian over the force at three "
-                      f"reference states moving apart as the policy learns."))
+                 alt=(f"The cart-pole pushed by the policy after {', '.join(map(str, SHOWN[:-1]))} and "
+                      f"{SHOWN[-1]} iterations of PPO: at first it falls within a second, at the end it balances "
+                      f"for {len(episodes[-1][1]) - 1} steps. The middle pane shows the Gaussian over the force at "
+                      "three reference states moving apart as the policy learns."))
 
 # %% [markdown]
 # ## What is different from the paper, and why
 #
 # | | the paper (MuJoCo tasks) | here |
 # |---|---|---|
-# | networks | two hidden layers of 64 tanh units each | one hidden layer of 16 tanh units each |
+# | networks | two hidden layers of 64 tanh units | one hidden layer of 16 tanh units |
 # | steps per iteration | 2,048 | 1,024 |
 # | Adam step size | 3e-4 | 1e-3 |
 # | entropy bonus | 0 | 0.001 |
-# | initial σ | 1 (the whole action range) | 3 N (a third of it) |
+# | initial σ | 1, the action bound (in the paper's code) | 3 N, a third of the bound |
 # | training | 1,000,000 steps | 40,960 steps per run |
-# | inputs | running normalisation | each variable divided by a fixed typical size |
+# | inputs | running normalisation (in the paper's code) | each variable divided by a fixed typical size |
 #
 # The task is much smaller than the paper's simulated robots, so the networks, batches and budgets are too,
 # and a larger step size makes up for fewer steps. What is the paper's: the clipped objective with

@@ -15,7 +15,7 @@ REFERENCE_COLOURS = (VERMILION, GREEN, BLUE)
 
 @rendering
 def objective_figure(clip: float, name: str, alt: str) -> None:
-    """min(r A, clip(r) A) against the ratio r, for a positive and a negative advantage."""
+    """min(ρ A, clip(ρ) A) against the ratio ρ, for a positive and a negative advantage."""
     ratios = [k / 200 for k in range(0, 401)]
     with house_style():
         fig = new_figure(340, 900)
@@ -23,15 +23,15 @@ def objective_figure(clip: float, name: str, alt: str) -> None:
             ax = fig.add_axes((0.07 + k * 0.49, 0.15, 0.41, 0.70))
             flat = (1.0 + clip, 2.0) if advantage > 0 else (0.0, 1.0 - clip)
             ax.axvspan(*flat, color=GRID, alpha=0.5, lw=0)
-            ax.plot(ratios, [r * advantage for r in ratios], color=MUTED, lw=1.3, ls="--", label="r A, unclipped")
+            ax.plot(ratios, [r * advantage for r in ratios], color=MUTED, lw=1.3, ls="--", label="ρ A, unclipped")
             ax.plot(ratios, [clipped_objective(r, advantage, clip) for r in ratios], color=BLUE, lw=2.4,
-                    label="min(r A, clip(r, 1-ε, 1+ε) A)")
+                    label="min(ρ A, clip(ρ, 1-ε, 1+ε) A)")
             for edge in (1.0 - clip, 1.0 + clip):
                 ax.axvline(edge, color=MUTED, lw=0.8, ls=":")
             ax.axvline(1.0, color=INK, lw=0.8)
             ax.set_xlim(0, 2)
             ax.set_ylim(-2.1, 2.1)
-            ax.set_xlabel("probability ratio r = π_new(a|s) / π_old(a|s)")
+            ax.set_xlabel("probability ratio ρ = π_new(a|s) / π_old(a|s)")
             note_x = (flat[0] + flat[1]) / 2
             ax.text(note_x, 1.8 if advantage < 0 else -1.85, "gradient 0", ha="center", fontsize=9.5, color=INK)
             sign = "A > 0: the action was better than expected" if advantage > 0 else \
@@ -44,27 +44,32 @@ def objective_figure(clip: float, name: str, alt: str) -> None:
 
 
 @rendering
-def learning_figure(runs: dict[str, list[list[Iteration]]], name: str, alt: str) -> None:
-    """Mean return per iteration and the share of ratios outside the clip window, per variant and seed."""
-    colours = (BLUE, VERMILION)
+def learning_figure(runs: dict[str, dict[int, list[Iteration]]], name: str, alt: str) -> None:
+    """Mean return per iteration, one line style per seed, and the clip fraction: each seed faint, the
+    mean over the seeds bold."""
+    colours, styles = (BLUE, VERMILION), ("-", "--", ":", "-.")
     with house_style():
         fig = new_figure(380, 1000)
         left = fig.add_axes((0.06, 0.14, 0.50, 0.74))
         right = fig.add_axes((0.65, 0.14, 0.33, 0.74))
         for (label, seeds), colour in zip(runs.items(), colours):
-            for k, iterations in enumerate(seeds):
+            for k, (seed, iterations) in enumerate(seeds.items()):
                 steps = [it.steps for it in iterations]
-                left.plot(steps, mean_returns(iterations), color=colour, lw=1.4, alpha=0.85,
-                          label=label if k == 0 else None)
-                right.plot(steps, [it.clip_fraction for it in iterations], color=colour, lw=1.2, alpha=0.85)
+                left.plot(steps, mean_returns(iterations), color=colour, lw=1.5, ls=styles[k % len(styles)],
+                          alpha=0.9, label=f"{label}, seed {seed}")
+                right.plot(steps, [it.clip_fraction for it in iterations], color=colour, lw=0.8, alpha=0.35)
+            every = list(seeds.values())
+            mean = [sum(run[i].clip_fraction for run in every) / len(every) for i in range(len(steps))]
+            right.plot(steps, mean, color=colour, lw=2.2, label=f"{label}, mean of the seeds")
         left.axhline(500, color=MUTED, lw=0.8, ls=":")
         left.set_ylim(0, 530)
         left.set_xlabel("environment steps")
         left.set_ylabel("mean return of the episodes that ended")
         left.set_title("Return per iteration, on the same seeds")
-        left.legend(loc="lower right", fontsize=9.5)
+        left.legend(loc="lower right", fontsize=8.5, ncol=2)
         right.set_xlabel("environment steps")
-        right.set_title("Share of ratios outside [0.8, 1.2]")
+        right.set_title("Clip fraction: ratios outside [0.8, 1.2]")
+        right.legend(loc="upper left", fontsize=8.5)
     save_png(fig, name, alt)
 
 
@@ -123,36 +128,32 @@ class GaussianPane:
 
 
 class TracePane:
-    """Mean return per iteration (top) and the clip fraction (bottom), a dot at the iteration playing."""
+    """Mean return of each batch against the updates its policy had (top) and the clip fraction of each
+    update (bottom); a dot marks the episode playing, at the updates its policy had."""
 
     def __init__(self, ax: Axes, iterations: list[Iteration]):
         ax.axis("off")
         top = ax.inset_axes((0.0, 0.47, 0.94, 0.45))
         bottom = ax.inset_axes((0.0, 0.0, 0.94, 0.32))
-        self.returns = mean_returns(iterations)
-        self.clips = [it.clip_fraction for it in iterations]
-        xs = range(1, len(iterations) + 1)
-        top.plot(xs, self.returns, color=BLUE, lw=1.8)
+        n = len(iterations)
+        top.plot(range(n), mean_returns(iterations), color=BLUE, lw=1.8)  # batch k: after k - 1 updates
         top.axhline(500, color=MUTED, lw=0.8, ls=":")
         top.set_ylim(0, 540)
-        top.set_title("mean return per iteration", fontsize=10)
+        top.set_title("return: each batch's mean, this episode (dot)", fontsize=10)
         top.set_xticklabels([])
-        bottom.plot(xs, self.clips, color=PURPLE, lw=1.4)
-        bottom.set_title("clip fraction per iteration", fontsize=10)
-        bottom.set_xlabel("iteration")
+        bottom.plot(range(1, n + 1), [it.clip_fraction for it in iterations], color=PURPLE, lw=1.4)
+        bottom.set_title("clip fraction of each update", fontsize=10)
+        bottom.set_xlabel("updates (iterations) so far")
+        bottom.set_ylim(0, 1.15 * max(it.clip_fraction for it in iterations) + 1e-3)
         for axes in (top, bottom):
-            axes.set_xlim(0, len(iterations) + 1)
+            axes.set_xlim(-1, n + 1)
         (self.dot,) = top.plot([], [], "o", color=INK, ms=8, zorder=5)
-        (self.clip_dot,) = bottom.plot([], [], "o", color=INK, ms=6, zorder=5)
-        self.artists = [self.dot, self.clip_dot]
+        (self.line,) = bottom.plot([], [], color=INK, lw=1.2, ls=":")
+        self.artists = [self.dot, self.line]
 
-    def update(self, iteration: int) -> None:
-        if iteration == 0:
-            self.dot.set_data([0], [self.returns[0] * 0])
-            self.clip_dot.set_data([], [])
-        else:
-            self.dot.set_data([iteration], [self.returns[iteration - 1]])
-            self.clip_dot.set_data([iteration], [self.clips[iteration - 1]])
+    def update(self, iteration: int, episode_return: float) -> None:
+        self.dot.set_data([iteration], [episode_return])
+        self.line.set_data([iteration, iteration], [0, 1])
 
 
 @rendering
@@ -191,7 +192,7 @@ def policy_animation(episodes: list[tuple[int, list[Frame]]], snapshots: list[tu
             cart.status.set_text(f"the policy after iteration {iteration}")
         means, sigma = snapshots[iteration]
         gauss.update(means, sigma, frame)
-        trace.update(iteration)
+        trace.update(iteration, steps - 1.0 if steps < 500 else 500.0)  # the failing step earns nothing
         counter.set_text(f"the policy after {iteration} of {len(iterations)} iterations  ·  "
                          f"{k * 0.02:5.2f} s into the episode")
 
