@@ -51,7 +51,7 @@ def learning_figure(runs: dict[str, dict[int, list[Iteration]]], name: str, alt:
     with house_style():
         fig = new_figure(380, 1000)
         left = fig.add_axes((0.06, 0.14, 0.50, 0.74))
-        right = fig.add_axes((0.65, 0.14, 0.33, 0.74))
+        right = fig.add_axes((0.67, 0.14, 0.31, 0.74))
         for (label, seeds), colour in zip(runs.items(), colours):
             for k, (seed, iterations) in enumerate(seeds.items()):
                 steps = [it.steps for it in iterations]
@@ -68,7 +68,8 @@ def learning_figure(runs: dict[str, dict[int, list[Iteration]]], name: str, alt:
         left.set_title("Return per iteration, on the same seeds")
         left.legend(loc="lower right", fontsize=8.5, ncol=2)
         right.set_xlabel("environment steps")
-        right.set_title("Clip fraction: ratios outside [0.8, 1.2]")
+        right.set_title("Clip fraction")
+        right.set_ylabel("share of ratios outside [0.8, 1.2]")
         right.legend(loc="upper left", fontsize=8.5)
     save_png(fig, name, alt)
 
