@@ -12,7 +12,7 @@ stochastic $z_t$, a diagonal Gaussian sample. Written as the papers write it:
 and the loss of a sequence, per step, is the frame's negative log-likelihood, the reward's squared error,
 and the KL from posterior to prior, which teaches the prior to predict what the frame will show:
 
-    L = -log p(o_t | h_t, z_t) + (1/2)(r(h_t, z_t) - r_t)^2 * reward_scale + max(free_nats, KL(q || p))
+    L = -log p(o_t | h_t, z_t) + (1/2)(r(h_t, z_t) - r_t)^2 * reward_scale + beta max(free_nats, KL(q || p))
 
 Backpropagation runs through the whole sequence: the heads' gradients reach $h_t$ and $z_t$, $z_t$'s reach
 the posterior through the reparameterisation $z = \mu + \sigma \epsilon$, and the GRU carries them back in time.
@@ -34,7 +34,9 @@ class ModelConfig:
     stoch: int = 4  # z_t: the Gaussian latent
     hidden: int = 32  # hidden units of the prior, posterior, decoder and reward networks
     min_std: float = 0.1  # sigma = min_std + softplus(raw): never collapses to 0
-    free_nats: float = 1.0  # the KL is not pushed below this (per step, summed over z's dimensions)
+    init_std: float = 0.3  # sigma at the start, for the prior and the posterior: a latent the decoder can read
+    free_nats: float = 3.0  # the KL is not pushed below this (Dreamer's 3 nats per step)
+    kl_scale: float = 1.0  # beta, the KL term's weight
     reward_scale: float = 10.0  # the reward is one number against 256 pixels: weigh it up
 
 
@@ -103,6 +105,9 @@ class WorldModel:
         self.posterior = mlp([c.deter + c.embed, c.hidden, 2 * c.stoch], rng)
         self.decoder = mlp([c.deter + c.stoch, c.hidden, obs_size], rng)
         self.reward = mlp([c.deter + c.stoch, c.hidden, 1], rng)
+        for net in (self.prior, self.posterior):  # the raw std outputs start where sigma = init_std
+            last = net.layers[-1]
+            last.b[c.stoch:] = [math.log(math.expm1(c.init_std - c.min_std))] * c.stoch
         self.nets = (self.encoder, self.prior, self.posterior, self.decoder, self.reward)
 
     def parameters(self):
@@ -174,7 +179,8 @@ class WorldModel:
                 total.reward += 0.5 * (r_pred - reward) ** 2 * scale
                 total.kl += kl * scale
                 steps.append(_Step(gru_step, obs, h, e, post, prior, eps, d_feat,
-                                   None if kl < c.free_nats else tuple([g * scale for g in d] for d in d_kl)))
+                                   None if kl < c.free_nats else tuple([g * c.kl_scale * scale for g in d]
+                                                                       for d in d_kl)))
                 states.append((h, z))
             self._backward(steps)
         return total, states

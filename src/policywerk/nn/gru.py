@@ -88,14 +88,12 @@ class GRUCell:
 
     def _backward_dense(self, k: int, dy: list[float], x: list[float], w: list[list[float]]) -> list[float]:
         """For y = W x + b: dW += dy x^T, db += dy; returns W^T dy."""
-        dx = [0.0] * len(x)
         dw, db = self.grads[k], self.bias_grads[k]
         for j, g in enumerate(dy):
             if g:
                 dw[j][:] = [d + g * xi for d, xi in zip(dw[j], x)]
                 db[j] += g
-                dx = [d + g * wi for d, wi in zip(dx, w[j])]
-        return dx
+        return [sum(map(mul, dy, column)) for column in zip(*w)]
 
     def parameters(self) -> Params:
         pairs = []

@@ -51,7 +51,6 @@ class Dense:
         x = self._x
         sparse = self._nonzero is not None
         nonzero = [(i, x[i]) for i in self._nonzero] if sparse else None
-        dx = [0.0] * len(x) if input_grad else None
         for j, g in enumerate(dy):
             if g:
                 dw_j = self.dw[j]
@@ -61,9 +60,9 @@ class Dense:
                 else:
                     dw_j[:] = [d + g * xi for d, xi in zip(dw_j, x)]  # dL/dW_j += g_j x
                 self.db[j] += g  # dL/db_j += g_j
-                if input_grad:
-                    dx = [d + g * w for d, w in zip(dx, self.w[j])]  # dL/dx += g_j W_j
-        return dx
+        if not input_grad:
+            return None
+        return [sum(map(mul, dy, column)) for column in zip(*self.w)]  # dL/dx_i = sum_j g_j W_ji
 
     def parameters(self) -> Params:
         return [*zip(self.w, self.dw), (self.b, self.db)]

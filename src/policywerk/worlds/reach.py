@@ -22,13 +22,16 @@ MOVES = ((0, 0), (-1, 0), (1, 0), (0, -1), (0, 1))  # (row, column) change of ea
 class Reach:
     """Gymnasium-style: ``reset(seed) -> (obs, info)``, ``step(a) -> (obs, reward, terminated, truncated, info)``."""
 
-    def __init__(self, cells: int = 8, block: int = 2, slip: float = 0.1, max_steps: int | None = 20):
+    def __init__(self, cells: int = 8, block: int = 2, slip: float = 0.1, max_steps: int | None = 20,
+                 target: tuple[int, int] | None = None):
         for name, value in (("cells", cells), ("block", block)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 2:
                 raise ValueError(f"{name} must be an int >= 2, got {value!r}")
         if not 0.0 <= slip < 1.0:  # also rejects nan
             raise ValueError(f"slip must be a probability in [0, 1), got {slip!r}")
-        self.cells, self.block, self.slip = cells, block, slip
+        if target is not None and not (len(target) == 2 and all(0 <= v < cells for v in target)):
+            raise ValueError(f"target must be a (row, column) cell of the {cells} x {cells} lattice, got {target!r}")
+        self.cells, self.block, self.slip, self.fixed_target = cells, block, slip, target
         self.max_steps = check_max_steps(max_steps)
         self.side = cells * block  # pixels per row of the frame
         self.obs_size = self.side * self.side
@@ -43,8 +46,13 @@ class Reach:
         if seed is not None or self._rng is None:
             self._rng = Rng(0 if seed is None else seed)
         n = self.cells
-        first, second = self._rng.sample(range(n * n), 2)
-        self.agent, self.target = divmod(first, n), divmod(second, n)
+        if self.fixed_target is None:
+            first, second = self._rng.sample(range(n * n), 2)
+            self.agent, self.target = divmod(first, n), divmod(second, n)
+        else:
+            self.target = self.fixed_target
+            cells = [divmod(k, n) for k in range(n * n) if divmod(k, n) != self.target]
+            self.agent = cells[self._rng.randrange(len(cells))]
         self.steps = 0
         return self.frame(), {}
 

@@ -1,0 +1,221 @@
+r"""Behaviour learned in imagination, after Hafner et al.'s Dreamer: an actor and a critic trained only on
+rollouts that the world model dreams up.
+
+From each starting state (a posterior state $(h, z)$ of a real sequence), the actor picks an action, the
+model's GRU and *prior* produce the next state (no frame: it is imagined), and the reward predictor says
+what that step earned, for ``horizon`` steps. The critic $v$ learns the lambda-returns of those rewards,
+
+    V_k = r_k + gamma [(1 - lambda) v(s_{k+1}) + lambda V_{k+1}],     V_H = v(s_H),
+
+and the actor makes the actions whose lambda-return beat the critic's expectation more likely (the
+likelihood-ratio gradient, as DreamerV3 trains discrete actions), with an entropy bonus.
+"""
+
+from dataclasses import dataclass, field
+
+from policywerk.agents.world_model import Losses, ModelConfig, WorldModel
+from policywerk.math.random import Rng
+from policywerk.math.vectors import argmax
+from policywerk.nn.distributions import categorical_entropy_grad, categorical_log_prob_grad, softmax
+from policywerk.nn.layers import Dense, Sequential, mlp
+from policywerk.nn.optim import Adam
+
+Step = tuple[int | None, list[float], float]  # (previous action, frame, reward on arriving at it)
+
+
+@dataclass(frozen=True)
+class Config:
+    model: ModelConfig = ModelConfig()
+    hidden: int = 32  # hidden units of the actor and the critic
+    horizon: int = 10  # imagined steps from each start (Dreamer: 15)
+    gamma: float = 0.9  # the episodes are 20 steps: look about 10 ahead
+    lam: float = 0.95
+    entropy: float = 0.01  # the actor's entropy bonus
+    model_lr: float = 1e-3
+    actor_lr: float = 3e-4
+    critic_lr: float = 1e-3
+    batch: int = 8  # sequences per model update
+    length: int = 10  # steps per sequence
+    starts: int = 32  # imagination starts per update, drawn from the batch's posterior states
+    prefill: int = 30  # episodes of random actions before learning starts ...
+    pretrain: int = 500  # ... and model updates on them alone, before the actor is trained
+    updates_per_episode: int = 5
+
+
+def sample_action(logits: list[float], rng: Rng) -> int:
+    probs = softmax(logits)
+    u, acc = rng.random(), 0.0
+    for k, p in enumerate(probs):
+        acc += p
+        if u < acc:
+            return k
+    return len(probs) - 1
+
+
+def lambda_returns(rewards: list[float], values: list[float], gamma: float, lam: float) -> list[float]:
+    """V_k for k = 0..H-1 from H rewards and H + 1 values, backwards from V_H = v(s_H)."""
+    if len(values) != len(rewards) + 1:
+        raise ValueError(f"need one more value than rewards, got {len(values)} and {len(rewards)}")
+    out = [0.0] * len(rewards)
+    following = values[-1]
+    for k in range(len(rewards) - 1, -1, -1):
+        following = rewards[k] + gamma * ((1.0 - lam) * values[k + 1] + lam * following)
+        out[k] = following
+    return out
+
+
+@dataclass
+class Imagined:
+    """One imagined trajectory: H + 1 states (h + z concatenated), H actions and H predicted rewards."""
+
+    features: list[list[float]]
+    actions: list[int]
+    rewards: list[float]
+
+
+def imagine(model: WorldModel, actor: Sequential, start: tuple[list[float], list[float]], horizon: int,
+            rng: Rng | None) -> Imagined:
+    """Roll the model forward from ``start`` with the actor choosing; ``rng`` None: the most likely action
+    and the prior's mean at every step (a deterministic dream)."""
+    h, z = start
+    trajectory = Imagined([h + z], [], [])
+    for _ in range(horizon):
+        logits = actor.forward(h + z)
+        action = argmax(logits) if rng is None else sample_action(logits, rng)
+        h, z = model.imagine_step(h, z, action, rng)
+        trajectory.actions.append(action)
+        trajectory.rewards.append(model.predict_reward(h, z))
+        trajectory.features.append(h + z)
+    return trajectory
+
+
+def behaviour_update(model, actor, critic, starts, c: Config, rng: Rng) -> tuple[float, float]:
+    """Accumulate the actor's and the critic's gradients over imagined trajectories from ``starts``;
+    returns the mean imagined lambda-return and the mean entropy of the actor."""
+    actor.zero_grad()
+    critic.zero_grad()
+    scale = 1.0 / (len(starts) * c.horizon)
+    mean_return = mean_entropy = 0.0
+    for start in starts:
+        dream = imagine(model, actor, start, c.horizon, rng)
+        values = [critic.forward(f)[0] for f in dream.features]
+        targets = lambda_returns(dream.rewards, values, c.gamma, c.lam)
+        for k, action in enumerate(dream.actions):
+            advantage = targets[k] - values[k]
+            logits = actor.forward(dream.features[k])
+            _, d_log_prob = categorical_log_prob_grad(logits, action)
+            entropy, d_entropy = categorical_entropy_grad(logits)
+            actor.backward([-(advantage * g + c.entropy * e) * scale for g, e in zip(d_log_prob, d_entropy)])
+            v = critic.forward(dream.features[k])[0]
+            critic.backward([(v - targets[k]) * scale])  # d/dv of (1/2)(v - V)^2
+            mean_return += targets[k] * scale
+            mean_entropy += entropy * scale
+    return mean_return, mean_entropy
+
+
+def new_actor(n_features: int, hidden: int, n_actions: int, rng: Rng) -> Sequential:
+    actor = mlp([n_features, hidden, n_actions], rng, activation="tanh")
+    last = actor.layers[-1]
+    assert isinstance(last, Dense)
+    last.w = [[0.01 * w for w in row] for row in last.w]  # start close to uniform over the actions
+    last.dw = [[0.0] * len(row) for row in last.w]
+    return actor
+
+
+@dataclass
+class Agent:
+    model: WorldModel
+    actor: Sequential
+    critic: Sequential
+
+    def act(self, env, rng: Rng | None, explore: bool) -> tuple[list[Step], float]:
+        """One real episode: the model keeps track of it from the frames (posterior means), the actor
+        chooses (sampling if ``explore``, else its most likely action; ``rng`` None: random actions)."""
+        obs, _ = env.reset(seed=None)
+        h, z = self.model.initial()
+        steps: list[Step] = [(None, obs, 0.0)]
+        action, total, done = None, 0.0, False
+        while not done:
+            h, z = self.model.observe(h, z, action, obs)
+            logits = self.actor.forward(h + z)
+            action = argmax(logits) if not explore else sample_action(logits, rng)
+            obs, reward, terminated, truncated, _ = env.step(action)
+            steps.append((action, obs, reward))
+            total += reward
+            done = terminated or truncated
+        return steps, total
+
+
+@dataclass
+class Record:
+    """What one round of training saw: the model's losses, the imagination, the real episode."""
+
+    losses: Losses
+    imagined_return: float
+    entropy: float
+    real_return: float
+
+
+@dataclass
+class Run:
+    agent: Agent
+    episodes: list[list[Step]] = field(default_factory=list)
+    records: list[Record] = field(default_factory=list)
+    pretrain_losses: list[Losses] = field(default_factory=list)
+
+
+def random_episode(env, rng: Rng) -> list[Step]:
+    obs, _ = env.reset(seed=rng.randrange(2**31))
+    steps: list[Step] = [(None, obs, 0.0)]
+    done = False
+    while not done:
+        action = rng.randrange(env.action_space.n)
+        obs, reward, terminated, truncated, _ = env.step(action)
+        steps.append((action, obs, reward))
+        done = terminated or truncated
+    return steps
+
+
+def sample_sequences(episodes: list[list[Step]], count: int, length: int, rng: Rng) -> list[list[Step]]:
+    """``count`` windows of ``length`` consecutive steps; each starts afresh (no previous action)."""
+    out = []
+    for _ in range(count):
+        episode = episodes[rng.randrange(len(episodes))]
+        start = rng.randrange(len(episode) - length + 1)
+        window = episode[start:start + length]
+        out.append([(None, *window[0][1:]), *window[1:]])
+    return out
+
+
+def train(env, episodes: int, c: Config, seed: int) -> Run:
+    """``c.prefill`` random episodes, then ``episodes`` rounds of: ``updates_per_episode`` updates of the
+    model and of the behaviour, and one real episode played by the actor (sampling) into the replay."""
+    if isinstance(episodes, bool) or not isinstance(episodes, int) or episodes < 1:
+        raise ValueError(f"episodes must be a positive int, got {episodes!r}")
+    rng = Rng(seed)
+    n_actions = env.action_space.n
+    model = WorldModel(env.obs_size, n_actions, c.model, rng)
+    n_features = c.model.deter + c.model.stoch
+    agent = Agent(model, new_actor(n_features, c.hidden, n_actions, rng),
+                  mlp([n_features, c.hidden, 1], rng, activation="tanh"))
+    model_opt = Adam(model.parameters(), lr=c.model_lr)
+    actor_opt = Adam(agent.actor.parameters(), lr=c.actor_lr)
+    critic_opt = Adam(agent.critic.parameters(), lr=c.critic_lr)
+    run = Run(agent)
+    env.reset(seed=rng.randrange(2**31))
+    run.episodes += [random_episode(env, rng) for _ in range(c.prefill)]
+    for _ in range(c.pretrain):
+        run.pretrain_losses.append(model.learn(sample_sequences(run.episodes, c.batch, c.length, rng), rng)[0])
+        model_opt.step()
+    for _ in range(episodes):
+        for _ in range(c.updates_per_episode):
+            losses, states = model.learn(sample_sequences(run.episodes, c.batch, c.length, rng), rng)
+            model_opt.step()
+            starts = rng.sample(states, min(c.starts, len(states)))
+            imagined, entropy = behaviour_update(model, agent.actor, agent.critic, starts, c, rng)
+            actor_opt.step()
+            critic_opt.step()
+        steps, real = agent.act(env, rng, explore=True)
+        run.episodes.append(steps)
+        run.records.append(Record(losses, imagined, entropy, real))
+    return run
