@@ -91,25 +91,31 @@ def imagine(model: WorldModel, actor: Sequential, start: tuple[list[float], list
 
 def behaviour_update(model, actor, critic, starts, c: Config, rng: Rng) -> tuple[float, float]:
     """Accumulate the actor's and the critic's gradients over imagined trajectories from ``starts``;
-    returns the mean imagined lambda-return and the mean entropy of the actor."""
+    returns the mean imagined lambda-return and the mean entropy of the actor. The advantages are
+    normalised over the whole imagined batch, so the step size does not depend on the reward's scale."""
     actor.zero_grad()
     critic.zero_grad()
-    scale = 1.0 / (len(starts) * c.horizon)
-    mean_return = mean_entropy = 0.0
+    samples = []  # (features, action, advantage, lambda-return) of every imagined step
     for start in starts:
         dream = imagine(model, actor, start, c.horizon, rng)
         values = [critic.forward(f)[0] for f in dream.features]
         targets = lambda_returns(dream.rewards, values, c.gamma, c.lam)
         for k, action in enumerate(dream.actions):
-            advantage = targets[k] - values[k]
-            logits = actor.forward(dream.features[k])
-            _, d_log_prob = categorical_log_prob_grad(logits, action)
-            entropy, d_entropy = categorical_entropy_grad(logits)
-            actor.backward([-(advantage * g + c.entropy * e) * scale for g, e in zip(d_log_prob, d_entropy)])
-            v = critic.forward(dream.features[k])[0]
-            critic.backward([(v - targets[k]) * scale])  # d/dv of (1/2)(v - V)^2
-            mean_return += targets[k] * scale
-            mean_entropy += entropy * scale
+            samples.append((dream.features[k], action, targets[k] - values[k], targets[k]))
+    mean_adv = sum(s[2] for s in samples) / len(samples)
+    std_adv = max(1e-3, (sum((s[2] - mean_adv) ** 2 for s in samples) / len(samples)) ** 0.5)
+    scale = 1.0 / len(samples)
+    mean_return = mean_entropy = 0.0
+    for features, action, advantage, target in samples:
+        advantage = (advantage - mean_adv) / std_adv
+        logits = actor.forward(features)
+        _, d_log_prob = categorical_log_prob_grad(logits, action)
+        entropy, d_entropy = categorical_entropy_grad(logits)
+        actor.backward([-(advantage * g + c.entropy * e) * scale for g, e in zip(d_log_prob, d_entropy)])
+        v = critic.forward(features)[0]
+        critic.backward([(v - target) * scale])  # d/dv of (1/2)(v - V)^2
+        mean_return += target * scale
+        mean_entropy += entropy * scale
     return mean_return, mean_entropy
 
 

@@ -33,15 +33,13 @@ class ModelConfig:
     deter: int = 32  # h_t: the GRU's state
     stoch: int = 4  # z_t: the Gaussian latent
     hidden: int = 32  # hidden units of the prior, posterior, decoder and reward networks
-    min_std: float = 0.1  # sigma = min_std + softplus(raw): never collapses to 0
+    min_std: float = 0.1  # sigma = min_std + (max_std - min_std) sigmoid(raw): never collapses to 0 ...
+    max_std: float = 1.0  # ... and never grows past this, so the prior cannot settle for a vague guess
     init_std: float = 0.3  # sigma at the start, for the prior and the posterior: a latent the decoder can read
     free_nats: float = 3.0  # the KL is not pushed below this (Dreamer's 3 nats per step)
     kl_scale: float = 1.0  # beta, the KL term's weight
+    kl_balance: float = 0.8  # share of the KL's gradient that trains the prior (DreamerV2); the rest, the posterior
     reward_scale: float = 10.0  # the reward is one number against 256 pixels: weigh it up
-
-
-def softplus(v: float) -> float:
-    return max(v, 0.0) + math.log1p(math.exp(-abs(v)))
 
 
 def sigmoid(v: float) -> float:
@@ -65,15 +63,16 @@ class Stats:
         return [math.log(s) for s in self.sigma]
 
 
-def stats(out: list[float], min_std: float) -> Stats:
+def stats(out: list[float], c: "ModelConfig") -> Stats:
     n = len(out) // 2
-    return Stats(out[:n], [min_std + softplus(v) for v in out[n:]], out[n:])
+    return Stats(out[:n], [c.min_std + (c.max_std - c.min_std) * sigmoid(v) for v in out[n:]], out[n:])
 
 
-def stats_grad(s: Stats, d_mu: list[float], d_log_std: list[float]) -> list[float]:
+def stats_grad(s: Stats, d_mu: list[float], d_log_std: list[float], c: "ModelConfig") -> list[float]:
     """Gradient with respect to the network's output, from gradients with respect to mu and log sigma:
-    d log sigma / d raw = sigmoid(raw) / sigma."""
-    return [*d_mu, *(g * sigmoid(r) / sg for g, r, sg in zip(d_log_std, s.raw, s.sigma))]
+    d log sigma / d raw = (max_std - min_std) sigmoid(raw) (1 - sigmoid(raw)) / sigma."""
+    span = c.max_std - c.min_std
+    return [*d_mu, *(g * span * sigmoid(r) * (1.0 - sigmoid(r)) / sg for g, r, sg in zip(d_log_std, s.raw, s.sigma))]
 
 
 @dataclass
@@ -107,7 +106,8 @@ class WorldModel:
         self.reward = mlp([c.deter + c.stoch, c.hidden, 1], rng)
         for net in (self.prior, self.posterior):  # the raw std outputs start where sigma = init_std
             last = net.layers[-1]
-            last.b[c.stoch:] = [math.log(math.expm1(c.init_std - c.min_std))] * c.stoch
+            share = (c.init_std - c.min_std) / (c.max_std - c.min_std)
+            last.b[c.stoch:] = [math.log(share / (1.0 - share))] * c.stoch
         self.nets = (self.encoder, self.prior, self.posterior, self.decoder, self.reward)
 
     def parameters(self):
@@ -128,7 +128,7 @@ class WorldModel:
     def observe(self, h, z, action, obs, rng: Rng | None = None) -> tuple[list[float], list[float]]:
         """The next state given the frame: the posterior's sample (its mean if no ``rng``)."""
         h, _ = self.advance(h, z, action)
-        post = stats(self.posterior.forward(h + self.encoder.forward(obs)), self.c.min_std)
+        post = stats(self.posterior.forward(h + self.encoder.forward(obs)), self.c)
         if rng is None:
             return h, post.mu
         return h, [m + s * rng.gauss(0.0, 1.0) for m, s in zip(post.mu, post.sigma)]
@@ -136,7 +136,7 @@ class WorldModel:
     def imagine_step(self, h, z, action, rng: Rng | None = None) -> tuple[list[float], list[float]]:
         """The next state without a frame: the prior's sample (its mean if no ``rng``)."""
         h, _ = self.advance(h, z, action)
-        prior = stats(self.prior.forward(h), self.c.min_std)
+        prior = stats(self.prior.forward(h), self.c)
         if rng is None:
             return h, prior.mu
         return h, [m + s * rng.gauss(0.0, 1.0) for m, s in zip(prior.mu, prior.sigma)]
@@ -164,8 +164,8 @@ class WorldModel:
             for action, obs, reward in seq:
                 h, gru_step = self.advance(h, z, action)
                 e = self.encoder.forward(obs)
-                post = stats(self.posterior.forward(h + e), c.min_std)
-                prior = stats(self.prior.forward(h), c.min_std)
+                post = stats(self.posterior.forward(h + e), c)
+                prior = stats(self.prior.forward(h), c)
                 eps = [rng.gauss(0.0, 1.0) for _ in post.mu]
                 z = [m + s * n for m, s, n in zip(post.mu, post.sigma, eps)]
                 kl, d_kl = gaussian_kl(post.mu, post.log_std, prior.mu, prior.log_std)
@@ -179,11 +179,18 @@ class WorldModel:
                 total.reward += 0.5 * (r_pred - reward) ** 2 * scale
                 total.kl += kl * scale
                 steps.append(_Step(gru_step, obs, h, e, post, prior, eps, d_feat,
-                                   None if kl < c.free_nats else tuple([g * c.kl_scale * scale for g in d]
-                                                                       for d in d_kl)))
+                                   None if kl < c.free_nats else self._balanced(d_kl, c.kl_scale * scale)))
                 states.append((h, z))
             self._backward(steps)
         return total, states
+
+    def _balanced(self, d_kl, scale: float) -> tuple:
+        """KL balancing: the prior moves towards the posterior faster than the posterior towards the prior,
+        so the frame's evidence is not pulled back to the prior's guess."""
+        to_posterior, to_prior = (1.0 - self.c.kl_balance) * scale, self.c.kl_balance * scale
+        d_mu_q, d_ls_q, d_mu_p, d_ls_p = d_kl
+        return ([g * to_posterior for g in d_mu_q], [g * to_posterior for g in d_ls_q],
+                [g * to_prior for g in d_mu_p], [g * to_prior for g in d_ls_p])
 
     def _backward(self, steps: list[_Step]) -> None:
         """Backpropagation through time over one sequence, last step first."""
@@ -201,13 +208,13 @@ class WorldModel:
                 d_ls_q = [a + b for a, b in zip(d_ls_q, k_ls_q)]
                 d_mu_p, d_ls_p = k_mu_p, k_ls_p
             self.posterior.forward(s.h + s.e)  # recompute, so the layers hold this step's inputs again
-            d_he = self.posterior.backward(stats_grad(s.post, d_mu_q, d_ls_q), input_grad=True)
+            d_he = self.posterior.backward(stats_grad(s.post, d_mu_q, d_ls_q, c), input_grad=True)
             dh = [a + b for a, b in zip(dh, d_he[:c.deter])]
             self.encoder.forward(s.obs)
             self.encoder.backward(d_he[c.deter:])
             if s.d_kl is not None:
                 self.prior.forward(s.h)
-                dh = [a + b for a, b in zip(dh, self.prior.backward(stats_grad(s.prior, d_mu_p, d_ls_p),
+                dh = [a + b for a, b in zip(dh, self.prior.backward(stats_grad(s.prior, d_mu_p, d_ls_p, c),
                                                                     input_grad=True))]
             dx, dh_next = self.gru.backward(dh, s.gru)
             dz_next = dx[:c.stoch]
