@@ -1,0 +1,85 @@
+"""The Reach world: its frames, moves, slips, rewards and errors."""
+
+import pytest
+
+from policywerk.worlds.reach import DOWN, LEFT, RIGHT, STAY, UP, Reach
+
+
+def lit(frame, side=16):
+    return {(i // side, i % side) for i, v in enumerate(frame) if v}
+
+
+def test_the_frame_shows_the_agent_block_and_the_target_diagonal():
+    env = Reach(slip=0.0)
+    env.reset(seed=0)
+    env.agent, env.target = (1, 2), (5, 6)
+    assert lit(env.frame()) == {(2, 4), (2, 5), (3, 4), (3, 5), (10, 12), (11, 13)}
+    env.agent = env.target  # on the target, the agent's block covers it
+    assert lit(env.frame()) == {(10, 12), (10, 13), (11, 12), (11, 13)}
+
+
+def test_moves_stop_at_the_edges_and_reward_comes_on_the_target():
+    env = Reach(slip=0.0, target=(0, 1))
+    env.reset(seed=3)
+    env.agent = (0, 0)
+    _, reward, terminated, truncated, info = env.step(UP)
+    assert env.agent == (0, 0) and reward == 0.0 and not terminated and not truncated and not info["slipped"]
+    _, reward, *_ = env.step(RIGHT)
+    assert env.agent == (0, 1) and reward == 1.0
+    _, reward, *_ = env.step(STAY)
+    assert reward == 1.0  # staying on the target keeps paying
+    env.step(DOWN)
+    env.step(LEFT)
+    assert env.agent == (1, 0)
+
+
+def test_episodes_are_truncated_after_max_steps():
+    env = Reach(max_steps=5)
+    env.reset(seed=1)
+    flags = [env.step(STAY)[3] for _ in range(5)]
+    assert flags == [False] * 4 + [True]
+    with pytest.raises(RuntimeError):
+        env.step(STAY)
+
+
+def test_slips_happen_at_their_rate_and_leave_the_agent_in_place():
+    env = Reach(slip=0.3, max_steps=None)
+    env.reset(seed=2)
+    slips = 0
+    for _ in range(4000):
+        env.agent = (4, 4)
+        _, _, _, _, info = env.step(RIGHT)
+        slips += info["slipped"]
+        assert env.agent == ((4, 4) if info["slipped"] else (4, 5))
+    assert 0.27 < slips / 4000 < 0.33
+
+
+def test_reset_is_reproducible_and_starts_apart():
+    a, b = Reach(), Reach()
+    for seed in range(50):
+        assert a.reset(seed=seed)[0] == b.reset(seed=seed)[0]
+        assert a.agent != a.target
+    fixed = Reach(target=(3, 4))
+    for seed in range(50):
+        fixed.reset(seed=seed)
+        assert fixed.target == (3, 4) and fixed.agent != (3, 4)
+
+
+@pytest.mark.parametrize("kwargs", [{"cells": 1}, {"block": True}, {"slip": 1.0}, {"slip": float("nan")},
+                                    {"target": (8, 0)}, {"target": (1,)}, {"max_steps": 0}])
+def test_bad_settings_are_refused(kwargs):
+    with pytest.raises(ValueError):
+        Reach(**kwargs)
+
+
+@pytest.mark.parametrize("action", [5, -1, 1.0, True, None])
+def test_bad_actions_are_refused(action):
+    env = Reach()
+    env.reset(seed=0)
+    with pytest.raises(ValueError, match="stay, up, down, left, right"):
+        env.step(action)
+
+
+def test_step_before_reset_is_refused():
+    with pytest.raises(RuntimeError):
+        Reach().step(STAY)
