@@ -1,12 +1,14 @@
 """The GRU cell: its forward pass against the equations written out, and backpropagation through time
 against finite differences of a loss over a whole sequence."""
 
+import contextlib
 import math
 
 import pytest
 
 from policywerk.math.random import Rng
 from policywerk.nn.gru import GRUCell
+from policywerk.nn.layers import minibatch
 
 
 def sigmoid(v):
@@ -100,3 +102,25 @@ def test_the_update_gate_keeps_the_old_state():
     h = [0.2, -0.7, 0.4]
     got, _ = cell.step([5.0, -5.0], h)
     assert got == pytest.approx(h, abs=1e-12)
+
+
+def test_a_minibatch_block_gives_the_gradients_of_step_by_step_accumulation():
+    rng = Rng(7)
+    cell = GRUCell(2, 3, Rng(3))
+    xs = [[rng.uniform(-1, 1) for _ in range(2)] for _ in range(4)]
+    dhs = [[rng.uniform(-1, 1) for _ in range(3)] for _ in range(4)]
+
+    def run(batched):
+        cell.zero_grad()
+        h, back = [0.1, -0.2, 0.3], []
+        with minibatch(cell) if batched else contextlib.nullcontext():
+            for x, dh in zip(xs, dhs):
+                h, record = cell.step(x, h)
+                back.append(cell.backward(dh, record))
+        return [list(g) for _, g in cell.parameters()], back
+
+    each, back_each = run(False)
+    together, back_together = run(True)
+    assert back_together == back_each
+    for a, b in zip(together, each):
+        assert a == pytest.approx(b, rel=1e-12, abs=1e-15)

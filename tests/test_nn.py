@@ -4,13 +4,14 @@ Expected values come from literal numbers, from numpy (an independent reference 
 from the layers' weights, which are data), or from central finite differences of that numpy reference.
 """
 
+import contextlib
 import math
 
 import numpy as np
 import pytest
 
 from policywerk.math.random import Rng
-from policywerk.nn.layers import Dense, ReLU, Sequential, Tanh, mlp
+from policywerk.nn.layers import Dense, ReLU, Sequential, Tanh, minibatch, mlp
 from policywerk.nn.losses import huber, squared_error
 from policywerk.nn.optim import SGD, Adam
 
@@ -670,3 +671,42 @@ def test_optimisers_refuse_a_nan_learning_rate():
         SGD(net.parameters(), lr=float("nan"))
     with pytest.raises(ValueError):
         Adam(net.parameters(), lr=float("nan"))
+
+
+def test_a_minibatch_block_gives_the_same_gradients_and_input_gradients_as_sample_by_sample():
+    """Inside ``minibatch`` the weight gradients are added up at the end, in the same order: bit for bit
+    the per-sample sums, on dense and sparse (pixel) inputs alike; input gradients come back at once."""
+    gen = np.random.default_rng(41)
+    net = mlp([12, 7, 3], Rng(41))
+    randomise_biases(net, gen)
+    xs = [gen.normal(size=12).tolist() for _ in range(5)] + [[1.0 if i in (2, 9) else 0.0 for i in range(12)]]
+    gs = [gen.normal(size=3).tolist() for _ in xs]
+
+    def run(batched):
+        net.zero_grad()
+        dxs = []
+        with minibatch(net) if batched else contextlib.nullcontext():
+            for x, g in zip(xs, gs):
+                net.forward(x)
+                dxs.append(net.backward(g, input_grad=True))
+                assert all(v == 0.0 for _, grads in net.parameters() for v in grads) or not batched
+        return [list(g) for _, g in net.parameters()], dxs
+
+    each, dx_each = run(batched=False)
+    together, dx_together = run(batched=True)
+    assert dx_together == dx_each
+    for a, b in zip(together, each):
+        assert a == pytest.approx(b, rel=1e-12, abs=1e-15)
+    assert any(v != 0.0 for g in together for v in g)
+
+
+def test_a_minibatch_block_adds_up_what_it_queued_even_when_the_block_raises():
+    net = mlp([3, 2], Rng(42))
+    with pytest.raises(RuntimeError), minibatch(net):
+        net.forward([1.0, 2.0, 3.0])
+        net.backward([1.0, -1.0])
+        raise RuntimeError("stop")
+    assert net.layers[0].db == [1.0, -1.0]
+    net.forward([1.0, 2.0, 3.0])
+    net.backward([1.0, 1.0])  # outside the block, gradients accumulate at once again
+    assert net.layers[0].db == [2.0, 0.0]

@@ -5,17 +5,34 @@ import pytest
 from policywerk.worlds.reach import DOWN, LEFT, RIGHT, STAY, UP, Reach
 
 
-def lit(frame, side=16):
+def lit(frame, side=10):
     return {(i // side, i % side) for i, v in enumerate(frame) if v}
 
 
-def test_the_frame_shows_the_agent_block_and_the_target_diagonal():
+def block(row, col):
+    return {(row + i, col + j) for i in range(3) for j in range(3)}
+
+
+def test_the_frame_shows_the_agent_block_and_the_target_outline():
     env = Reach(slip=0.0)
     env.reset(seed=0)
+    assert len(env.frame()) == env.obs_size == 100
     env.agent, env.target = (1, 2), (5, 6)
-    assert lit(env.frame()) == {(2, 4), (2, 5), (3, 4), (3, 5), (10, 12), (11, 13)}
-    env.agent = env.target  # on the target, the agent's block covers it
-    assert lit(env.frame()) == {(10, 12), (10, 13), (11, 12), (11, 13)}
+    assert lit(env.frame()) == block(1, 2) | (block(5, 6) - {(6, 7)})
+    env.agent = env.target  # on the target, the agent's block fills the outline
+    assert lit(env.frame()) == block(5, 6)
+    env.agent, env.target = (7, 7), (0, 0)  # the far corner's block reaches the frame's last pixel
+    assert (9, 9) in lit(env.frame())
+
+
+def test_neighbouring_positions_share_most_pixels():
+    env = Reach(slip=0.0)
+    env.reset(seed=0)
+    env.target = (0, 0)
+    env.agent = (4, 4)
+    before = lit(env.frame()) - block(0, 0)
+    env.agent = (4, 5)
+    assert len(before & lit(env.frame())) == 6  # a one-cell move shifts the 3 x 3 block by one pixel
 
 
 def test_moves_stop_at_the_edges_and_reward_comes_on_the_target():
@@ -65,8 +82,8 @@ def test_reset_is_reproducible_and_starts_apart():
         assert fixed.target == (3, 4) and fixed.agent != (3, 4)
 
 
-@pytest.mark.parametrize("kwargs", [{"cells": 1}, {"block": True}, {"slip": 1.0}, {"slip": float("nan")},
-                                    {"target": (8, 0)}, {"target": (1,)}, {"max_steps": 0}])
+@pytest.mark.parametrize("kwargs", [{"cells": 1}, {"size": True}, {"size": 2}, {"slip": 1.0}, {"slip": float("nan")},
+                                    {"target": (8, 0)}, {"target": (1,)}, {"target": (1.0, 2)}, {"max_steps": 0}])
 def test_bad_settings_are_refused(kwargs):
     with pytest.raises(ValueError):
         Reach(**kwargs)

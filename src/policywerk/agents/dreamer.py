@@ -17,7 +17,7 @@ from policywerk.agents.world_model import Losses, ModelConfig, WorldModel
 from policywerk.math.random import Rng
 from policywerk.math.vectors import argmax
 from policywerk.nn.distributions import categorical_entropy_grad, categorical_log_prob_grad, softmax
-from policywerk.nn.layers import Dense, Sequential, mlp
+from policywerk.nn.layers import Dense, Sequential, minibatch, mlp
 from policywerk.nn.optim import Adam
 
 Step = tuple[int | None, list[float], float]  # (previous action, frame, reward on arriving at it)
@@ -106,16 +106,17 @@ def behaviour_update(model, actor, critic, starts, c: Config, rng: Rng) -> tuple
     std_adv = max(1e-3, (sum((s[2] - mean_adv) ** 2 for s in samples) / len(samples)) ** 0.5)
     scale = 1.0 / len(samples)
     mean_return = mean_entropy = 0.0
-    for features, action, advantage, target in samples:
-        advantage = (advantage - mean_adv) / std_adv
-        logits = actor.forward(features)
-        _, d_log_prob = categorical_log_prob_grad(logits, action)
-        entropy, d_entropy = categorical_entropy_grad(logits)
-        actor.backward([-(advantage * g + c.entropy * e) * scale for g, e in zip(d_log_prob, d_entropy)])
-        v = critic.forward(features)[0]
-        critic.backward([(v - target) * scale])  # d/dv of (1/2)(v - V)^2
-        mean_return += target * scale
-        mean_entropy += entropy * scale
+    with minibatch(actor, critic):
+        for features, action, advantage, target in samples:
+            advantage = (advantage - mean_adv) / std_adv
+            logits = actor.forward(features)
+            _, d_log_prob = categorical_log_prob_grad(logits, action)
+            entropy, d_entropy = categorical_entropy_grad(logits)
+            actor.backward([-(advantage * g + c.entropy * e) * scale for g, e in zip(d_log_prob, d_entropy)])
+            v = critic.forward(features)[0]
+            critic.backward([(v - target) * scale])  # d/dv of (1/2)(v - V)^2
+            mean_return += target * scale
+            mean_entropy += entropy * scale
     return mean_return, mean_entropy
 
 

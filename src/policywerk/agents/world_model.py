@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from policywerk.math.random import Rng
 from policywerk.nn.distributions import bernoulli_nll, gaussian_kl
 from policywerk.nn.gru import GRUCell, GRUStep
-from policywerk.nn.layers import mlp
+from policywerk.nn.layers import minibatch, mlp
 
 
 @dataclass(frozen=True)
@@ -154,10 +154,15 @@ class WorldModel:
         frame, reward) steps; the first step's previous action is None. Returns the mean losses and every
         posterior state (h, z), the starting points for imagination."""
         self.zero_grad()
-        c = self.c
         scale = 1.0 / sum(len(seq) for seq in sequences)
         total = Losses(0.0, 0.0, 0.0)
         states = []
+        with minibatch(*self.nets, self.gru):
+            self._learn(sequences, rng, scale, total, states)
+        return total, states
+
+    def _learn(self, sequences, rng, scale, total, states) -> None:
+        c = self.c
         for seq in sequences:
             h, z = self.initial()
             steps = []
@@ -182,7 +187,6 @@ class WorldModel:
                                    None if kl < c.free_nats else self._balanced(d_kl, c.kl_scale * scale)))
                 states.append((h, z))
             self._backward(steps)
-        return total, states
 
     def _balanced(self, d_kl, scale: float) -> tuple:
         """KL balancing: the prior moves towards the posterior faster than the posterior towards the prior,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from operator import mul
 
 from policywerk.math.random import Rng
-from policywerk.nn.layers import Params
+from policywerk.nn.layers import Params, add_outer_products
 
 
 @dataclass
@@ -52,6 +52,8 @@ class GRUCell:
         self.b_u, self.b_r, self.b_c = [0.0] * n_hidden, [0.0] * n_hidden, [0.0] * n_hidden
         self.grads = [[[0.0] * (n_in + n_hidden) for _ in range(n_hidden)] for _ in range(3)]
         self.bias_grads = [[0.0] * n_hidden for _ in range(3)]
+        self._queues: list[list] | None = None  # per gate, (input, output gradient) pairs in a minibatch
+        self._columns: list[list] | None = None  # per gate, the weight matrix's columns in a minibatch
 
     def step(self, x: list[float], h: list[float]) -> tuple[list[float], GRUStep]:
         if len(x) != self.n_in or len(h) != self.n_hidden:
@@ -88,12 +90,25 @@ class GRUCell:
 
     def _backward_dense(self, k: int, dy: list[float], x: list[float], w: list[list[float]]) -> list[float]:
         """For y = W x + b: dW += dy x^T, db += dy; returns W^T dy."""
+        if self._queues is not None:
+            self._queues[k].append((x, dy))  # added up when the minibatch ends
+            return [sum(map(mul, dy, column)) for column in self._columns[k]]
         dw, db = self.grads[k], self.bias_grads[k]
         for j, g in enumerate(dy):
             if g:
                 dw[j][:] = [d + g * xi for d, xi in zip(dw[j], x)]
                 db[j] += g
         return [sum(map(mul, dy, column)) for column in zip(*w)]
+
+    def begin_minibatch(self) -> None:
+        self._queues = [[], [], []]
+        self._columns = [list(zip(*w)) for w in (self.w_u, self.w_r, self.w_c)]
+
+    def end_minibatch(self) -> None:
+        queues, self._queues, self._columns = self._queues, None, None
+        for k, queue in enumerate(queues or []):
+            if queue:
+                add_outer_products(self.grads[k], self.bias_grads[k], [x for x, _ in queue], [g for _, g in queue])
 
     def parameters(self) -> Params:
         pairs = []

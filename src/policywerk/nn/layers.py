@@ -9,9 +9,16 @@ the backward pass for an output gradient $g = \partial L / \partial y$ is
 Gradients accumulate over the samples of a minibatch until ``zero_grad``. The inner loops are written
 for CPython's speed: a dot product is ``sum(map(mul, row, x))``, a scaled row is one list comprehension,
 and rows whose output gradient is exactly 0 (a ReLU that was off) are skipped.
+
+Inside ``with minibatch(net, ...)`` the layers keep each sample's input and output gradient instead and add
+up $\sum_s g_s x_s^T$ when the block ends, one dot product over the samples per weight: the same sums,
+about three times faster in CPython than adding one outer product per sample. The world model of lesson
+07, which backpropagates thousands of steps per update, uses it.
 """
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from operator import mul
 
 from policywerk.math.random import Rng
@@ -32,6 +39,8 @@ class Dense:
         self.dw = [[0.0] * n_in for _ in range(n_out)]
         self.db = [0.0] * n_out
         self._x: list[float] | None = None
+        self._queue: list[tuple[list[float], list[float]]] | None = None  # (x, dy) per sample in a minibatch
+        self._columns: list[tuple[float, ...]] | None = None  # W's columns, fixed while a minibatch is open
 
     def forward(self, x: list[float]) -> list[float]:
         if len(x) != len(self.w[0]):
@@ -49,23 +58,59 @@ class Dense:
         """Accumulate the parameter gradients; return dL/dx unless ``input_grad`` is False (the first
         layer of a network, whose input is data, needs none: half the work saved)."""
         x = self._x
-        sparse = self._nonzero is not None
-        nonzero = [(i, x[i]) for i in self._nonzero] if sparse else None
-        for j, g in enumerate(dy):
-            if g:
-                dw_j = self.dw[j]
-                if sparse:
-                    for i, xi in nonzero:
-                        dw_j[i] += g * xi  # dL/dW_j += g_j x
-                else:
-                    dw_j[:] = [d + g * xi for d, xi in zip(dw_j, x)]  # dL/dW_j += g_j x
-                self.db[j] += g  # dL/db_j += g_j
+        if self._queue is not None:
+            self._queue.append((x, dy))  # added up when the minibatch ends
+        else:
+            sparse = self._nonzero is not None
+            nonzero = [(i, x[i]) for i in self._nonzero] if sparse else None
+            for j, g in enumerate(dy):
+                if g:
+                    dw_j = self.dw[j]
+                    if sparse:
+                        for i, xi in nonzero:
+                            dw_j[i] += g * xi  # dL/dW_j += g_j x
+                    else:
+                        dw_j[:] = [d + g * xi for d, xi in zip(dw_j, x)]  # dL/dW_j += g_j x
+                    self.db[j] += g  # dL/db_j += g_j
         if not input_grad:
             return None
-        return [sum(map(mul, dy, column)) for column in zip(*self.w)]  # dL/dx_i = sum_j g_j W_ji
+        columns = self._columns if self._columns is not None else zip(*self.w)
+        return [sum(map(mul, dy, column)) for column in columns]  # dL/dx_i = sum_j g_j W_ji
+
+    def begin_minibatch(self) -> None:
+        self._queue, self._columns = [], list(zip(*self.w))
+
+    def end_minibatch(self) -> None:
+        queue, self._queue, self._columns = self._queue, None, None
+        if queue:
+            add_outer_products(self.dw, self.db, [x for x, _ in queue], [g for _, g in queue])
 
     def parameters(self) -> Params:
         return [*zip(self.w, self.dw), (self.b, self.db)]
+
+
+def add_outer_products(dw: list[list[float]], db: list[float], xs: list[list[float]],
+                       gs: list[list[float]]) -> None:
+    """dW += sum_s g_s x_s^T and db += sum_s g_s over the samples s, one dot product per weight:
+    dW_ji += (g_1j, ..., g_Sj) . (x_1i, ..., x_Si)."""
+    x_columns = list(zip(*xs))
+    for j, g in enumerate(zip(*gs)):
+        if any(g):
+            dw[j][:] = [d + sum(map(mul, g, x)) for d, x in zip(dw[j], x_columns)]
+            db[j] += sum(g)
+
+
+@contextmanager
+def minibatch(*modules) -> Iterator[None]:
+    """Queue the weight gradients of ``modules`` (networks, layers, GRU cells) inside the block and add
+    them up when it ends. The weights must not change inside: an optimiser steps after the block."""
+    for module in modules:
+        module.begin_minibatch()
+    try:
+        yield
+    finally:
+        for module in modules:
+            module.end_minibatch()
 
 
 class ReLU:
@@ -122,6 +167,16 @@ class Sequential:
     def zero_grad(self) -> None:
         for _, grads in self.parameters():
             grads[:] = [0.0] * len(grads)
+
+    def begin_minibatch(self) -> None:
+        for layer in self.layers:
+            if isinstance(layer, Dense):
+                layer.begin_minibatch()
+
+    def end_minibatch(self) -> None:
+        for layer in self.layers:
+            if isinstance(layer, Dense):
+                layer.end_minibatch()
 
     def copy_from(self, other: "Sequential") -> None:
         """Take ``other``'s parameter values (a target network refreshed from the online one)."""

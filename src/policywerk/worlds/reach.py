@@ -1,15 +1,19 @@
-"""A dot that must reach a target, seen only as a 16 x 16 image: lesson 07's world.
+"""A block that must reach a target, seen only as a 10 x 10 image: lesson 07's world.
 
-The agent lives on a ``cells`` x ``cells`` lattice (8 x 8), and each cell is drawn as a block of
-``block`` x ``block`` pixels (2 x 2), so the observation is a 16 x 16 frame of 0s and 1s, flattened row by
-row. The agent is a solid block; the target is the two pixels on one diagonal of its block (on the target,
-the agent's block covers it). Actions: 0 stay, 1 up, 2 down, 3 left, 4 right; a move into the edge stays.
-A move slips with probability ``slip`` and the agent stays where it was, so the next frame is not a fixed
-function of this one and the action: there is something for a model to be unsure about.
+The agent lives on a ``cells`` x ``cells`` lattice (8 x 8) and is drawn as a solid ``size`` x ``size``
+block (3 x 3) whose top-left pixel is its cell, so the frame is ``cells + size - 1`` pixels a side
+(10 x 10) and a one-cell move shifts the block by one pixel. Neighbouring positions share most of their
+pixels; a model that puts the block one cell off is mostly right, which is what lets a small network learn
+to draw it. The target is the hollow outline of a block (its 8 border pixels); on the target, the agent
+fills it. The frame is flattened row by row, 0s and 1s.
+
+Actions: 0 stay, 1 up, 2 down, 3 left, 4 right; a move into the edge stays. A move slips with probability
+``slip`` and the agent stays where it was, so the next frame is not a fixed function of this one and the
+action: there is something for a model to be unsure about.
 
 Every step that ends with the agent on the target earns +1: the best policy goes there and stays. An
-episode always lasts ``max_steps`` steps (it is truncated, never terminated). Agent and target start on
-two different random cells.
+episode always lasts ``max_steps`` steps (it is truncated, never terminated). The agent starts on a random
+cell other than the target; the target is fixed if given, else drawn at random for each episode.
 """
 
 from policywerk.math.random import Rng
@@ -17,23 +21,25 @@ from policywerk.rl.mdp import Discrete, check_max_steps
 
 STAY, UP, DOWN, LEFT, RIGHT = range(5)
 MOVES = ((0, 0), (-1, 0), (1, 0), (0, -1), (0, 1))  # (row, column) change of each action
+ACTION_NAMES = ("stay", "up", "down", "left", "right")
 
 
 class Reach:
     """Gymnasium-style: ``reset(seed) -> (obs, info)``, ``step(a) -> (obs, reward, terminated, truncated, info)``."""
 
-    def __init__(self, cells: int = 8, block: int = 2, slip: float = 0.1, max_steps: int | None = 20,
+    def __init__(self, cells: int = 8, size: int = 3, slip: float = 0.1, max_steps: int | None = 20,
                  target: tuple[int, int] | None = None):
-        for name, value in (("cells", cells), ("block", block)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 2:
-                raise ValueError(f"{name} must be an int >= 2, got {value!r}")
+        for name, value, least in (("cells", cells, 2), ("size", size, 3)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < least:
+                raise ValueError(f"{name} must be an int >= {least}, got {value!r}")
         if not 0.0 <= slip < 1.0:  # also rejects nan
             raise ValueError(f"slip must be a probability in [0, 1), got {slip!r}")
-        if target is not None and not (len(target) == 2 and all(0 <= v < cells for v in target)):
+        if target is not None and not (len(target) == 2 and all(
+                isinstance(v, int) and 0 <= v < cells for v in target)):
             raise ValueError(f"target must be a (row, column) cell of the {cells} x {cells} lattice, got {target!r}")
-        self.cells, self.block, self.slip, self.fixed_target = cells, block, slip, target
+        self.cells, self.size, self.slip, self.fixed_target = cells, size, slip, target
         self.max_steps = check_max_steps(max_steps)
-        self.side = cells * block  # pixels per row of the frame
+        self.side = cells + size - 1  # pixels per row of the frame
         self.obs_size = self.side * self.side
         self.action_space = Discrete(len(MOVES))
         self.observation_space = Discrete(2 ** self.obs_size)  # every pixel 0 or 1 (a size, not used)
@@ -74,14 +80,21 @@ class Reach:
         return self.frame(), reward, False, truncated, {"slipped": slipped}
 
     def frame(self) -> list[float]:
-        """The 16 x 16 image, row by row: the target's diagonal pixels, then the agent's block over them."""
-        pixels = [0.0] * self.obs_size
-        b, side = self.block, self.side
-        row, col = self.target
-        for k in range(b):
-            pixels[(row * b + k) * side + col * b + k] = 1.0
-        row, col = self.agent
-        for i in range(b):
-            for j in range(b):
-                pixels[(row * b + i) * side + col * b + j] = 1.0
-        return pixels
+        """The image, row by row: the target's outline, then the agent's solid block over it."""
+        return draw(self.agent, self.target, self.cells, self.size)
+
+
+def draw(agent: tuple[int, int], target: tuple[int, int], cells: int = 8, size: int = 3) -> list[float]:
+    """The frame showing ``agent`` and ``target`` (each a lattice cell) on a lattice of ``cells``."""
+    side = cells + size - 1
+    pixels = [0.0] * (side * side)
+    row, col = target
+    for i in range(size):
+        for j in range(size):
+            if i in (0, size - 1) or j in (0, size - 1):
+                pixels[(row + i) * side + col + j] = 1.0
+    row, col = agent
+    for i in range(size):
+        for j in range(size):
+            pixels[(row + i) * side + col + j] = 1.0
+    return pixels
