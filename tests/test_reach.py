@@ -36,7 +36,7 @@ def test_neighbouring_positions_share_most_pixels():
 
 
 def test_moves_stop_at_the_edges_and_reward_comes_on_the_target():
-    env = Reach(slip=0.0, target=(0, 1))
+    env = Reach(slip=0.0, target=(0, 1), falloff=0.0)  # pays on the target only
     env.reset(seed=3)
     env.agent = (0, 0)
     _, reward, terminated, truncated, info = env.step(UP)
@@ -48,6 +48,15 @@ def test_moves_stop_at_the_edges_and_reward_comes_on_the_target():
     env.step(DOWN)
     env.step(LEFT)
     assert env.agent == (1, 0)
+
+
+def test_the_reward_halves_with_every_move_between_agent_and_target():
+    env = Reach(slip=0.0, target=(3, 3))
+    env.reset(seed=0)
+    for agent, moves in (((3, 3), 0), ((3, 4), 1), ((1, 3), 2), ((0, 0), 6), ((7, 7), 8)):
+        env.agent = agent
+        assert env.distance() == moves
+        assert env.step(STAY)[1] == 0.5 ** moves
 
 
 def test_episodes_are_truncated_after_max_steps():
@@ -83,7 +92,8 @@ def test_reset_is_reproducible_and_starts_apart():
 
 
 @pytest.mark.parametrize("kwargs", [{"cells": 1}, {"size": True}, {"size": 2}, {"slip": 1.0}, {"slip": float("nan")},
-                                    {"target": (8, 0)}, {"target": (1,)}, {"target": (1.0, 2)}, {"max_steps": 0}])
+                                    {"falloff": 1.0}, {"falloff": -0.1}, {"target": (8, 0)}, {"target": (1,)},
+                                    {"target": (1.0, 2)}, {"max_steps": 0}])
 def test_bad_settings_are_refused(kwargs):
     with pytest.raises(ValueError):
         Reach(**kwargs)

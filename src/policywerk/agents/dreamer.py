@@ -8,9 +8,19 @@ what that step earned, for ``horizon`` steps. The critic $v$ learns the lambda-r
     V_k = r_k + gamma [(1 - lambda) v(s_{k+1}) + lambda V_{k+1}],     V_H = v(s_H),
 
 and the actor makes the actions whose lambda-return beat the critic's expectation more likely (the
-likelihood-ratio gradient, as DreamerV3 trains discrete actions), with an entropy bonus.
+likelihood-ratio gradient, as DreamerV3 trains discrete actions), with an entropy bonus:
+
+    actor loss = -(V_k - v(s_k)) / S * log pi(a_k | s_k) - eta H(pi(. | s_k)),    S = max(1, P95 - P5)
+
+where S, the spread of the batch's returns, keeps the step size independent of the reward's scale
+without blowing up the noise of a batch in which nothing was earned (DreamerV3's return normalisation).
+
+Training alternates, as in the papers, between the world model learning from replayed real sequences,
+the behaviour learning in imagination from the states those sequences passed through, and one real
+episode played by the actor, added to the replay.
 """
 
+import copy
 from dataclasses import dataclass, field
 
 from policywerk.agents.world_model import Losses, ModelConfig, WorldModel
@@ -21,6 +31,7 @@ from policywerk.nn.layers import Dense, Sequential, minibatch, mlp
 from policywerk.nn.optim import Adam
 
 Step = tuple[int | None, list[float], float]  # (previous action, frame, reward on arriving at it)
+State = tuple[list[float], list[float]]  # the model's (h, z)
 
 
 @dataclass(frozen=True)
@@ -30,26 +41,20 @@ class Config:
     horizon: int = 10  # imagined steps from each start (Dreamer: 15)
     gamma: float = 0.9  # the episodes are 20 steps: look about 10 ahead
     lam: float = 0.95
-    entropy: float = 0.01  # the actor's entropy bonus
-    model_lr: float = 1e-3
-    actor_lr: float = 3e-4
+    entropy: float = 0.01  # eta, the actor's entropy bonus
+    model_lr: float = 1e-2
+    actor_lr: float = 3e-3
     critic_lr: float = 1e-3
-    batch: int = 8  # sequences per model update
-    length: int = 10  # steps per sequence
-    starts: int = 32  # imagination starts per update, drawn from the batch's posterior states
-    prefill: int = 30  # episodes of random actions before learning starts ...
-    pretrain: int = 500  # ... and model updates on them alone, before the actor is trained
-    updates_per_episode: int = 5
+    batch: int = 4  # sequences per model update
+    length: int = 8  # steps per sequence
+    starts: int = 16  # imagination starts per update, drawn from the batch's posterior states
+    prefill: int = 100  # episodes of random actions before learning starts ...
+    pretrain: int = 300  # ... and model updates on them alone, before the actor is trained
+    updates_per_episode: int = 5  # model and behaviour updates per real episode played
 
 
 def sample_action(logits: list[float], rng: Rng) -> int:
-    probs = softmax(logits)
-    u, acc = rng.random(), 0.0
-    for k, p in enumerate(probs):
-        acc += p
-        if u < acc:
-            return k
-    return len(probs) - 1
+    return rng.choice_weighted(softmax(logits))
 
 
 def lambda_returns(rewards: list[float], values: list[float], gamma: float, lam: float) -> list[float]:
@@ -64,6 +69,13 @@ def lambda_returns(rewards: list[float], values: list[float], gamma: float, lam:
     return out
 
 
+def return_scale(returns: list[float]) -> float:
+    """S = max(1, P95 - P5): the spread of the returns between their 5th and 95th percentile, at least 1."""
+    ordered = sorted(returns)
+    top, bottom = ordered[round(0.95 * (len(ordered) - 1))], ordered[round(0.05 * (len(ordered) - 1))]
+    return max(1.0, top - bottom)
+
+
 @dataclass
 class Imagined:
     """One imagined trajectory: H + 1 states (h + z concatenated), H actions and H predicted rewards."""
@@ -73,8 +85,7 @@ class Imagined:
     rewards: list[float]
 
 
-def imagine(model: WorldModel, actor: Sequential, start: tuple[list[float], list[float]], horizon: int,
-            rng: Rng | None) -> Imagined:
+def imagine(model: WorldModel, actor: Sequential, start: State, horizon: int, rng: Rng | None) -> Imagined:
     """Roll the model forward from ``start`` with the actor choosing; ``rng`` None: the most likely action
     and the prior's mean at every step (a deterministic dream)."""
     h, z = start
@@ -89,32 +100,30 @@ def imagine(model: WorldModel, actor: Sequential, start: tuple[list[float], list
     return trajectory
 
 
-def behaviour_update(model, actor, critic, starts, c: Config, rng: Rng) -> tuple[float, float]:
+def behaviour_update(model: WorldModel, actor: Sequential, critic: Sequential, starts: list[State], c: Config,
+                     rng: Rng) -> tuple[float, float]:
     """Accumulate the actor's and the critic's gradients over imagined trajectories from ``starts``;
-    returns the mean imagined lambda-return and the mean entropy of the actor. The advantages are
-    normalised over the whole imagined batch, so the step size does not depend on the reward's scale."""
+    returns the mean imagined lambda-return and the mean entropy of the actor."""
     actor.zero_grad()
     critic.zero_grad()
-    samples = []  # (features, action, advantage, lambda-return) of every imagined step
+    samples = []  # (features, action, lambda-return, value) of every imagined step
     for start in starts:
         dream = imagine(model, actor, start, c.horizon, rng)
         values = [critic.forward(f)[0] for f in dream.features]
         targets = lambda_returns(dream.rewards, values, c.gamma, c.lam)
-        for k, action in enumerate(dream.actions):
-            samples.append((dream.features[k], action, targets[k] - values[k], targets[k]))
-    mean_adv = sum(s[2] for s in samples) / len(samples)
-    std_adv = max(1e-3, (sum((s[2] - mean_adv) ** 2 for s in samples) / len(samples)) ** 0.5)
+        samples += zip(dream.features, dream.actions, targets, values)
+    spread = return_scale([target for _, _, target, _ in samples])
     scale = 1.0 / len(samples)
     mean_return = mean_entropy = 0.0
     with minibatch(actor, critic):
-        for features, action, advantage, target in samples:
-            advantage = (advantage - mean_adv) / std_adv
+        for features, action, target, value in samples:
+            advantage = (target - value) / spread
             logits = actor.forward(features)
             _, d_log_prob = categorical_log_prob_grad(logits, action)
             entropy, d_entropy = categorical_entropy_grad(logits)
             actor.backward([-(advantage * g + c.entropy * e) * scale for g, e in zip(d_log_prob, d_entropy)])
-            v = critic.forward(features)[0]
-            critic.backward([(v - target) * scale])  # d/dv of (1/2)(v - V)^2
+            critic.forward(features)
+            critic.backward([(value - target) * scale])  # d/dv of (1/2)(v - V)^2
             mean_return += target * scale
             mean_entropy += entropy * scale
     return mean_return, mean_entropy
@@ -135,17 +144,17 @@ class Agent:
     actor: Sequential
     critic: Sequential
 
-    def act(self, env, rng: Rng | None, explore: bool) -> tuple[list[Step], float]:
+    def act(self, env, rng: Rng | None, explore: bool, seed: int | None = None) -> tuple[list[Step], float]:
         """One real episode: the model keeps track of it from the frames (posterior means), the actor
-        chooses (sampling if ``explore``, else its most likely action; ``rng`` None: random actions)."""
-        obs, _ = env.reset(seed=None)
+        chooses (sampling with ``rng`` if ``explore``, else its most likely action)."""
+        obs, _ = env.reset(seed=seed)
         h, z = self.model.initial()
         steps: list[Step] = [(None, obs, 0.0)]
         action, total, done = None, 0.0, False
         while not done:
             h, z = self.model.observe(h, z, action, obs)
             logits = self.actor.forward(h + z)
-            action = argmax(logits) if not explore else sample_action(logits, rng)
+            action = sample_action(logits, rng) if explore else argmax(logits)
             obs, reward, terminated, truncated, _ = env.step(action)
             steps.append((action, obs, reward))
             total += reward
@@ -155,7 +164,7 @@ class Agent:
 
 @dataclass
 class Record:
-    """What one round of training saw: the model's losses, the imagination, the real episode."""
+    """What one round of training saw: the model's last losses, the imagination, the real episode."""
 
     losses: Losses
     imagined_return: float
@@ -166,9 +175,10 @@ class Record:
 @dataclass
 class Run:
     agent: Agent
-    episodes: list[list[Step]] = field(default_factory=list)
+    episodes: list[list[Step]] = field(default_factory=list)  # the replay: prefill first, then the actor's
     records: list[Record] = field(default_factory=list)
-    pretrain_losses: list[Losses] = field(default_factory=list)
+    model_losses: list[Losses] = field(default_factory=list)  # every model update's, pretraining included
+    snapshots: dict[int, Agent] = field(default_factory=dict)  # copies of the agent after chosen rounds
 
 
 def random_episode(env, rng: Rng) -> list[Step]:
@@ -194,11 +204,15 @@ def sample_sequences(episodes: list[list[Step]], count: int, length: int, rng: R
     return out
 
 
-def train(env, episodes: int, c: Config, seed: int) -> Run:
-    """``c.prefill`` random episodes, then ``episodes`` rounds of: ``updates_per_episode`` updates of the
-    model and of the behaviour, and one real episode played by the actor (sampling) into the replay."""
-    if isinstance(episodes, bool) or not isinstance(episodes, int) or episodes < 1:
-        raise ValueError(f"episodes must be a positive int, got {episodes!r}")
+def train(env, rounds: int, c: Config, seed: int, snapshots: tuple[int, ...] = ()) -> Run:
+    """``c.prefill`` random episodes and ``c.pretrain`` model updates on them, then ``rounds`` rounds of:
+    ``c.updates_per_episode`` updates of the model and of the behaviour, and one real episode played by
+    the actor (sampling) into the replay. ``snapshots``: rounds after which to keep a copy of the agent
+    (0: after pretraining, before the actor has learned anything)."""
+    if isinstance(rounds, bool) or not isinstance(rounds, int) or rounds < 0:
+        raise ValueError(f"rounds must be a non-negative int, got {rounds!r}")
+    if any(not 0 <= k <= rounds for k in snapshots):
+        raise ValueError(f"snapshots must be rounds in 0..{rounds}, got {snapshots!r}")
     rng = Rng(seed)
     n_actions = env.action_space.n
     model = WorldModel(env.obs_size, n_actions, c.model, rng)
@@ -209,20 +223,50 @@ def train(env, episodes: int, c: Config, seed: int) -> Run:
     actor_opt = Adam(agent.actor.parameters(), lr=c.actor_lr)
     critic_opt = Adam(agent.critic.parameters(), lr=c.critic_lr)
     run = Run(agent)
-    env.reset(seed=rng.randrange(2**31))
     run.episodes += [random_episode(env, rng) for _ in range(c.prefill)]
-    for _ in range(c.pretrain):
-        run.pretrain_losses.append(model.learn(sample_sequences(run.episodes, c.batch, c.length, rng), rng)[0])
+
+    def model_update() -> list[State]:
+        losses, states = model.learn(sample_sequences(run.episodes, c.batch, c.length, rng), rng)
         model_opt.step()
-    for _ in range(episodes):
+        run.model_losses.append(losses)
+        return states
+
+    for _ in range(c.pretrain):
+        model_update()
+    for k in range(rounds + 1):
+        if k in snapshots:
+            run.snapshots[k] = copy.deepcopy(agent)
+        if k == rounds:
+            break
         for _ in range(c.updates_per_episode):
-            losses, states = model.learn(sample_sequences(run.episodes, c.batch, c.length, rng), rng)
-            model_opt.step()
-            starts = rng.sample(states, min(c.starts, len(states)))
-            imagined, entropy = behaviour_update(model, agent.actor, agent.critic, starts, c, rng)
+            states = model_update()
+            imagined, entropy = behaviour_update(model, agent.actor, agent.critic,
+                                                 rng.sample(states, min(c.starts, len(states))), c, rng)
             actor_opt.step()
             critic_opt.step()
-        steps, real = agent.act(env, rng, explore=True)
+        steps, real = agent.act(env, rng, explore=True, seed=rng.randrange(2**31))
         run.episodes.append(steps)
-        run.records.append(Record(losses, imagined, entropy, real))
+        run.records.append(Record(run.model_losses[-1], imagined, entropy, real))
     return run
+
+
+def evaluate(policy, env, episodes: int, seed: int) -> list[list[float]]:
+    """The rewards of ``episodes`` real episodes, each from its own seeded start; ``policy`` is an Agent
+    (acting greedily) or a function ``(env, rng) -> action``, such as a random policy, which may read the
+    world's true state (a baseline, not a learner)."""
+    rng = Rng(seed)
+    out = []
+    for _ in range(episodes):
+        start = rng.randrange(2**31)
+        if isinstance(policy, Agent):
+            steps, _ = policy.act(env, None, explore=False, seed=start)
+            out.append([reward for _, _, reward in steps[1:]])
+            continue
+        env.reset(seed=start)
+        rewards, done = [], False
+        while not done:
+            _, reward, terminated, truncated, _ = env.step(policy(env, rng))
+            rewards.append(reward)
+            done = terminated or truncated
+        out.append(rewards)
+    return out

@@ -29,17 +29,17 @@ from policywerk.nn.layers import minibatch, mlp
 
 @dataclass(frozen=True)
 class ModelConfig:
-    embed: int = 32  # e_t: the encoder's features of a frame
-    deter: int = 32  # h_t: the GRU's state
+    embed: int = 16  # e_t: the encoder's features of a frame
+    deter: int = 16  # h_t: the GRU's state
     stoch: int = 4  # z_t: the Gaussian latent
     hidden: int = 32  # hidden units of the prior, posterior, decoder and reward networks
-    min_std: float = 0.1  # sigma = min_std + (max_std - min_std) sigmoid(raw): never collapses to 0 ...
+    min_std: float = 0.05  # sigma = min_std + (max_std - min_std) sigmoid(raw): never collapses to 0 ...
     max_std: float = 1.0  # ... and never grows past this, so the prior cannot settle for a vague guess
-    init_std: float = 0.3  # sigma at the start, for the prior and the posterior: a latent the decoder can read
-    free_nats: float = 3.0  # the KL is not pushed below this (Dreamer's 3 nats per step)
+    init_std: float = 0.1  # sigma at the start, for the prior and the posterior: a latent the decoder can read
+    free_nats: float = 1.0  # the KL is not pushed below this (Dreamer: 3 nats; DreamerV3: 1)
     kl_scale: float = 1.0  # beta, the KL term's weight
     kl_balance: float = 0.8  # share of the KL's gradient that trains the prior (DreamerV2); the rest, the posterior
-    reward_scale: float = 10.0  # the reward is one number against 256 pixels: weigh it up
+    reward_scale: float = 10.0  # the reward is one number against 100 pixels: weigh it up
 
 
 def sigmoid(v: float) -> float:
@@ -87,6 +87,7 @@ class _Step:
     gru: GRUStep
     obs: list[float]
     h: list[float]
+    z: list[float]
     e: list[float]
     post: Stats
     prior: Stats
@@ -141,6 +142,25 @@ class WorldModel:
             return h, prior.mu
         return h, [m + s * rng.gauss(0.0, 1.0) for m, s in zip(prior.mu, prior.sigma)]
 
+    def filter(self, steps) -> list[tuple[list[float], list[float]]]:
+        """The states (h, z) along a real episode of (previous action, frame, reward) steps, each from the
+        frames up to it: the posterior's mean at every step, no sampling."""
+        h, z = self.initial()
+        states = []
+        for action, obs, _ in steps:
+            h, z = self.observe(h, z, action, obs)
+            states.append((h, z))
+        return states
+
+    def rollout(self, h, z, actions) -> list[tuple[list[float], list[float]]]:
+        """Open-loop imagination from (h, z): the states the prior's means predict for ``actions``, one
+        after the other, without seeing a frame."""
+        states = []
+        for action in actions:
+            h, z = self.imagine_step(h, z, action)
+            states.append((h, z))
+        return states
+
     def decode(self, h, z) -> list[float]:
         """The frame the model expects: each pixel's probability of being lit."""
         return [sigmoid(v) for v in self.decoder.forward(h + z)]
@@ -155,38 +175,39 @@ class WorldModel:
         posterior state (h, z), the starting points for imagination."""
         self.zero_grad()
         scale = 1.0 / sum(len(seq) for seq in sequences)
-        total = Losses(0.0, 0.0, 0.0)
-        states = []
+        total, states = Losses(0.0, 0.0, 0.0), []
         with minibatch(*self.nets, self.gru):
-            self._learn(sequences, rng, scale, total, states)
+            for seq in sequences:
+                steps = self._forward(seq, rng, scale, total)
+                states += [(s.h, s.z) for s in steps]
+                self._backward(steps)
         return total, states
 
-    def _learn(self, sequences, rng, scale, total, states) -> None:
+    def _forward(self, seq, rng: Rng, scale: float, total: Losses) -> list["_Step"]:
+        """Run the model along one sequence with the frames (posterior samples), adding each step's losses
+        to ``total`` and keeping what the backward pass needs, with the heads' gradients already taken."""
         c = self.c
-        for seq in sequences:
-            h, z = self.initial()
-            steps = []
-            for action, obs, reward in seq:
-                h, gru_step = self.advance(h, z, action)
-                e = self.encoder.forward(obs)
-                post = stats(self.posterior.forward(h + e), c)
-                prior = stats(self.prior.forward(h), c)
-                eps = [rng.gauss(0.0, 1.0) for _ in post.mu]
-                z = [m + s * n for m, s, n in zip(post.mu, post.sigma, eps)]
-                kl, d_kl = gaussian_kl(post.mu, post.log_std, prior.mu, prior.log_std)
-                feat = h + z
-                nll, d_logits = bernoulli_nll(self.decoder.forward(feat), obs)
-                d_feat = self.decoder.backward([g * scale for g in d_logits], input_grad=True)
-                r_pred = self.reward.forward(feat)[0]
-                d_r = self.reward.backward([(r_pred - reward) * c.reward_scale * scale], input_grad=True)
-                d_feat = [a + b for a, b in zip(d_feat, d_r)]
-                total.reconstruction += nll * scale
-                total.reward += 0.5 * (r_pred - reward) ** 2 * scale
-                total.kl += kl * scale
-                steps.append(_Step(gru_step, obs, h, e, post, prior, eps, d_feat,
-                                   None if kl < c.free_nats else self._balanced(d_kl, c.kl_scale * scale)))
-                states.append((h, z))
-            self._backward(steps)
+        h, z = self.initial()
+        steps = []
+        for action, obs, reward in seq:
+            h, gru_step = self.advance(h, z, action)
+            e = self.encoder.forward(obs)
+            post = stats(self.posterior.forward(h + e), c)
+            prior = stats(self.prior.forward(h), c)
+            eps = [rng.gauss(0.0, 1.0) for _ in post.mu]
+            z = [m + s * n for m, s, n in zip(post.mu, post.sigma, eps)]  # reparameterised: z = mu + sigma eps
+            kl, d_kl = gaussian_kl(post.mu, post.log_std, prior.mu, prior.log_std)
+            feat = h + z
+            nll, d_logits = bernoulli_nll(self.decoder.forward(feat), obs)
+            d_feat = self.decoder.backward([g * scale for g in d_logits], input_grad=True)
+            r_pred = self.reward.forward(feat)[0]
+            d_r = self.reward.backward([(r_pred - reward) * c.reward_scale * scale], input_grad=True)
+            total.reconstruction += nll * scale
+            total.reward += 0.5 * (r_pred - reward) ** 2 * scale
+            total.kl += kl * scale
+            steps.append(_Step(gru_step, obs, h, z, e, post, prior, eps, [a + b for a, b in zip(d_feat, d_r)],
+                               None if kl < c.free_nats else self._balanced(d_kl, c.kl_scale * scale)))
+        return steps
 
     def _balanced(self, d_kl, scale: float) -> tuple:
         """KL balancing: the prior moves towards the posterior faster than the posterior towards the prior,

@@ -11,8 +11,10 @@ Actions: 0 stay, 1 up, 2 down, 3 left, 4 right; a move into the edge stays. A mo
 ``slip`` and the agent stays where it was, so the next frame is not a fixed function of this one and the
 action: there is something for a model to be unsure about.
 
-Every step that ends with the agent on the target earns +1: the best policy goes there and stays. An
-episode always lasts ``max_steps`` steps (it is truncated, never terminated). The agent starts on a random
+Every step earns ``falloff ** d``, where d is the number of moves between the agent and the target: 1 on
+the target, 1/2 next to it, 1/4 two moves away, and so on (``falloff`` 0 pays on the target only). The
+best policy goes there by the shortest path and stays. An episode always lasts ``max_steps`` steps (it is
+truncated, never terminated). The agent starts on a random
 cell other than the target; the target is fixed if given, else drawn at random for each episode.
 """
 
@@ -28,16 +30,18 @@ class Reach:
     """Gymnasium-style: ``reset(seed) -> (obs, info)``, ``step(a) -> (obs, reward, terminated, truncated, info)``."""
 
     def __init__(self, cells: int = 8, size: int = 3, slip: float = 0.1, max_steps: int | None = 20,
-                 target: tuple[int, int] | None = None):
+                 target: tuple[int, int] | None = None, falloff: float = 0.5):
         for name, value, least in (("cells", cells, 2), ("size", size, 3)):
             if isinstance(value, bool) or not isinstance(value, int) or value < least:
                 raise ValueError(f"{name} must be an int >= {least}, got {value!r}")
         if not 0.0 <= slip < 1.0:  # also rejects nan
             raise ValueError(f"slip must be a probability in [0, 1), got {slip!r}")
+        if not 0.0 <= falloff < 1.0:
+            raise ValueError(f"falloff must be in [0, 1), got {falloff!r}")
         if target is not None and not (len(target) == 2 and all(
                 isinstance(v, int) and 0 <= v < cells for v in target)):
             raise ValueError(f"target must be a (row, column) cell of the {cells} x {cells} lattice, got {target!r}")
-        self.cells, self.size, self.slip, self.fixed_target = cells, size, slip, target
+        self.cells, self.size, self.slip, self.fixed_target, self.falloff = cells, size, slip, target, falloff
         self.max_steps = check_max_steps(max_steps)
         self.side = cells + size - 1  # pixels per row of the frame
         self.obs_size = self.side * self.side
@@ -75,9 +79,13 @@ class Reach:
             row, col = self.agent
             self.agent = (min(max(row + dr, 0), self.cells - 1), min(max(col + dc, 0), self.cells - 1))
         self.steps += 1
-        reward = 1.0 if self.agent == self.target else 0.0
+        reward = self.falloff ** self.distance()
         truncated = self.max_steps is not None and self.steps >= self.max_steps
         return self.frame(), reward, False, truncated, {"slipped": slipped}
+
+    def distance(self) -> int:
+        """Moves between the agent and the target (on the lattice, the Manhattan distance)."""
+        return abs(self.agent[0] - self.target[0]) + abs(self.agent[1] - self.target[1])
 
     def frame(self) -> list[float]:
         """The image, row by row: the target's outline, then the agent's solid block over it."""
