@@ -41,3 +41,46 @@ def test_every_gradient_matches_finite_differences():
             assert analytic[i] == pytest.approx((up - down) / (2 * eps), rel=1e-4, abs=1e-7)
             checked += 1
     assert checked > 200
+
+
+def pixels_wrong(probabilities, frame):
+    return sum((p > 0.5) != (x > 0.5) for p, x in zip(probabilities, frame))
+
+
+def test_the_model_learns_to_draw_and_to_predict_frames_better_than_the_mean_frame():
+    """150 updates on random play in a 4 x 4 Reach: on held-out episodes, the reconstruction from the
+    posterior and the one-step prediction from the prior both get far fewer pixels wrong than the mean
+    frame of the training data."""
+    from policywerk.agents.dreamer import Config, random_episode, train
+    from policywerk.worlds.reach import Reach
+
+    run = train(Reach(cells=4, target=(1, 2)), 0, Config(prefill=30, pretrain=150), seed=0)
+    model = run.agent.model
+    frames = [obs for episode in run.episodes for _, obs, _ in episode]
+    mean_frame = [sum(column) / len(frames) for column in zip(*frames)]
+    wrong = {"reconstruction": 0, "prediction": 0, "mean frame": 0}
+    for k in range(10):
+        episode = random_episode(Reach(cells=4, target=(1, 2)), Rng(50 + k))
+        states = model.filter(episode)
+        for t in range(1, len(episode)):
+            action, frame, _ = episode[t]
+            wrong["reconstruction"] += pixels_wrong(model.decode(*states[t]), frame)
+            wrong["prediction"] += pixels_wrong(model.decode(*model.imagine_step(*states[t - 1], action)), frame)
+            wrong["mean frame"] += pixels_wrong(mean_frame, frame)
+    assert wrong["reconstruction"] < 0.3 * wrong["mean frame"]
+    assert wrong["prediction"] < 0.6 * wrong["mean frame"]
+    losses = run.model_losses
+    assert sum(l.reconstruction for l in losses[-20:]) < 0.3 * sum(l.reconstruction for l in losses[:20])
+
+
+def test_filtering_and_open_loop_rollouts_follow_observe_and_imagine_step():
+    model, sequences = tiny()
+    steps = sequences[0]
+    states = model.filter(steps)
+    h, z = model.initial()
+    for (action, obs, _), state in zip(steps, states):
+        h, z = model.observe(h, z, action, obs)
+        assert state == (h, z)
+    rolled = model.rollout(*states[0], [1, 0])
+    assert rolled[0] == model.imagine_step(*states[0], 1)
+    assert rolled[1] == model.imagine_step(*rolled[0], 0)

@@ -42,14 +42,14 @@ class Config:
     gamma: float = 0.9  # the episodes are 20 steps: look about 10 ahead
     lam: float = 0.95
     entropy: float = 0.01  # eta, the actor's entropy bonus
-    model_lr: float = 1e-2
+    model_lr: float = 5e-3
     actor_lr: float = 3e-3
     critic_lr: float = 1e-3
     batch: int = 4  # sequences per model update
     length: int = 8  # steps per sequence
     starts: int = 16  # imagination starts per update, drawn from the batch's posterior states
     prefill: int = 100  # episodes of random actions before learning starts ...
-    pretrain: int = 300  # ... and model updates on them alone, before the actor is trained
+    pretrain: int = 500  # ... and model updates on them alone, before the actor is trained
     updates_per_episode: int = 5  # model and behaviour updates per real episode played
 
 

@@ -48,7 +48,7 @@ CATALOG = (
     LessonInfo(6, "l06_ppo", "Proximal policy optimisation", "Schulman et al., Proximal Policy Optimization",
                "2017", "Gaussian policy, GAE, clipped surrogate", "continuous-force balance"),
     LessonInfo(7, "l07_world_model", "Learning in imagination", "Hafner et al., Dream to Control (Dreamer)",
-               "2020", "latent world model, learning in imagination", "a pixel point-mass world"),
+               "2020", "latent world model, learning in imagination", "a block reaching a target, seen as pixels"),
 )
 
 

@@ -1,0 +1,45 @@
+"""Lesson 07 end to end in the quick setting: the page shows the world model, imagination and the agent."""
+
+import inspect
+
+import pytest
+
+from policywerk.literate.cells import parse_file
+from policywerk.literate.page import render
+
+
+@pytest.fixture(scope="module")
+def run(quick_build):
+    return quick_build("l07_world_model")
+
+
+def printed(record):
+    return "".join(cell.stdout for cell in record.cells)
+
+
+def test_the_gru_gradient_check_is_on_the_page(run):
+    out = printed(run[2])
+    line = next(x for x in out.splitlines() if x.startswith("dL/dW_c[1][3]"))
+    analytic, numeric = (float(part.split()[-1]) for part in line.split(","))
+    assert analytic == pytest.approx(numeric, abs=1e-7) and analytic != 0.0
+
+
+def test_the_code_shown_is_the_code_that_runs(run):
+    from policywerk.agents.dreamer import behaviour_update
+    from policywerk.agents.world_model import WorldModel
+
+    out = printed(run[2])
+    assert inspect.getsource(behaviour_update) in out
+    assert inspect.getsource(WorldModel._forward) in out
+
+
+def test_page_has_the_animation_the_figures_the_tables_and_the_differences(run):
+    info, _, record = run
+    page = render(info, parse_file(info.path), record, assets="l07-world-model")
+    assert page.startswith("# Lesson 07")
+    for name in ("l07-reach.gif", "l07-world.png", "l07-model.png", "l07-dream.png", "l07-horizon.png",
+                 "l07-learning.png"):
+        assert f"(l07-world-model/{name})" in page
+    assert "| Dreamer (2020) | here |" in page
+    assert "| policy | reaches the target | mean return |" in page
+    assert "| frame drawn by | nats per frame | pixels wrong per frame |" in page
