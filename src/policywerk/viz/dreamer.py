@@ -3,6 +3,7 @@ imagination, and the agent that learned in imagination playing for real."""
 
 from matplotlib.axes import Axes
 from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.patches import Rectangle
 
 from policywerk.math.vectors import moving_average
 from policywerk.session import rendering
@@ -19,10 +20,15 @@ def as_image(frame: list[float], side: int) -> list[list[float]]:
     return [frame[r * side:(r + 1) * side] for r in range(side)]
 
 
-class FrameView:
-    """One frame drawn as pixels in an inset of ``ax``, with a caption under it."""
+Mark = tuple[int, int, int]  # (row, column, size) of a square to outline on a frame: where the target is
 
-    def __init__(self, ax: Axes, bounds: tuple[float, float, float, float], side: int, title: str = ""):
+
+class FrameView:
+    """One frame drawn as pixels in an inset of ``ax``, with a caption under it and, if ``mark`` is
+    given, an orange outline around that square of pixels."""
+
+    def __init__(self, ax: Axes, bounds: tuple[float, float, float, float], side: int, title: str = "",
+                 mark: Mark | None = None):
         self.side = side
         self.ax = ax.inset_axes(bounds)
         self.image = self.ax.imshow([[0.0] * side for _ in range(side)], cmap=LIT_CMAP, vmin=0.0, vmax=1.0,
@@ -36,6 +42,9 @@ class FrameView:
             spine.set_visible(True)
             spine.set_color(MUTED)
             spine.set_linewidth(0.8)
+        if mark is not None:
+            row, col, size = mark
+            self.ax.add_patch(Rectangle((col - 0.5, row - 0.5), size, size, fill=False, ec=ORANGE, lw=1.6))
         self.title = self.ax.set_title(title, fontsize=9.5, fontweight="normal")
         self.caption = self.ax.text(0.5, -0.06, "", transform=self.ax.transAxes, ha="center", va="top",
                                     fontsize=9, color=INK)
@@ -48,7 +57,7 @@ class FrameView:
 
 @rendering
 def frames_figure(rows: list[tuple[str, list[list[float]], list[str]]], side: int, name: str, alt: str,
-                  width_px: int = 1000) -> None:
+                  width_px: int = 1000, mark: Mark | None = None) -> None:
     """Rows of frames with a label on the left of each row and a caption under each frame."""
     columns = max(len(frames) for _, frames, _ in rows)
     with house_style():
@@ -61,7 +70,8 @@ def frames_figure(rows: list[tuple[str, list[list[float]], list[str]]], side: in
             bottom = 1.0 - (k + 1) * height + 0.2 * height
             ax.text(0.01, bottom + 0.36 * height, label, fontsize=10.5, va="center", ha="left", color=INK)
             for j, frame in enumerate(frames):
-                view = FrameView(ax, (left + j * width + 0.08 * width, bottom, 0.84 * width, 0.7 * height), side)
+                view = FrameView(ax, (left + j * width + 0.08 * width, bottom, 0.84 * width, 0.7 * height), side,
+                                 mark=mark)
                 view.show(frame, captions[j] if j < len(captions) else "")
     save_png(fig, name, alt)
 
@@ -154,11 +164,11 @@ class DreamPane:
     """From the current state, the actor's dream: the frames the model imagines for its next steps and
     the reward it predicts for each."""
 
-    def __init__(self, ax: Axes, side: int, shown: int, horizon: int):
+    def __init__(self, ax: Axes, side: int, shown: int, horizon: int, mark: Mark | None = None):
         ax.axis("off")
         ax.set_title("The actor's dream from here")
         width = 1.0 / shown
-        self.views = [FrameView(ax, (k * width + 0.06 * width, 0.56, 0.88 * width, 0.34), side, f"+{k + 1}")
+        self.views = [FrameView(ax, (k * width + 0.06 * width, 0.56, 0.88 * width, 0.34), side, f"+{k + 1}", mark)
                       for k in range(shown)]
         self.bars_ax = ax.inset_axes((0.08, 0.0, 0.9, 0.36))
         self.bars = self.bars_ax.bar(range(1, horizon + 1), [0.0] * horizon, color=ORANGE, width=0.6)
@@ -167,7 +177,7 @@ class DreamPane:
         self.bars_ax.set_xlim(0.4, horizon + 0.6)
         self.bars_ax.set_xticks(range(1, horizon + 1))
         self.bars_ax.set_xlabel("imagined step")
-        self.bars_ax.set_title("reward: imagined r̂ (bars), what came for real (dots)", fontsize=9.5)
+        self.bars_ax.set_title("reward r̂ imagined (bars), real (dots)", fontsize=9.5)
         self.artists = [*(a for v in self.views for a in v.artists), *self.bars, self.real]
 
     def update(self, frames: list[list[float]], actions: list[int], rewards: list[float],
@@ -211,7 +221,7 @@ class TrainingPane:
 
 @rendering
 def play_animation(episodes: list, side: int, reconstruction: list[float], pretrain: int, updates_per_round: int,
-                   real_returns: list[float], name: str, alt: str) -> None:
+                   real_returns: list[float], name: str, alt: str, mark: Mark | None = None) -> None:
     """Real episodes of the agent after chosen rounds, one after another. ``episodes`` holds, per episode,
     (round, frames, reconstructions, open-loop imaginations, dreams, rewards); a dream is (frames,
     actions, predicted rewards) from that step."""
@@ -224,13 +234,14 @@ def play_animation(episodes: list, side: int, reconstruction: list[float], pretr
     with house_style():
         panes.env.axis("off")
         panes.env.set_title("What the model makes of the world")
-        real = FrameView(panes.env, (0.0, 0.40, 0.31, 0.5), side, "real frame")
-        recon = FrameView(panes.env, (0.345, 0.40, 0.31, 0.5), side, "reconstructed")
-        dream = FrameView(panes.env, (0.69, 0.40, 0.31, 0.5), side, "imagined")
+        real = FrameView(panes.env, (0.0, 0.40, 0.31, 0.5), side, "real frame", mark)
+        recon = FrameView(panes.env, (0.345, 0.40, 0.31, 0.5), side, "reconstructed", mark)
+        dream = FrameView(panes.env, (0.69, 0.40, 0.31, 0.5), side, "imagined", mark)
         status = panes.env.text(0.0, 0.22, "", transform=panes.env.transAxes, fontsize=10.5, va="top", color=INK)
-        panes.env.text(0.0, 0.1, "imagined: from the first frame and the actions taken,\nwithout a frame since",
-                       transform=panes.env.transAxes, fontsize=9, va="top", color=MUTED)
-        dream_pane = DreamPane(panes.internals, side, shown, horizon)
+        panes.env.text(0.0, 0.1, "imagined: from the first frame and the actions taken,\nwithout a frame since. "
+                       "Orange: where the target is.", transform=panes.env.transAxes, fontsize=9, va="top",
+                       color=MUTED)
+        dream_pane = DreamPane(panes.internals, side, shown, horizon, mark)
         trace = TrainingPane(panes.trace, reconstruction, pretrain, updates_per_round, real_returns)
     counter = footer(panes.fig, "", left=True)
 
