@@ -84,3 +84,18 @@ def test_filtering_and_open_loop_rollouts_follow_observe_and_imagine_step():
     rolled = model.rollout(*states[0], [1, 0])
     assert rolled[0] == model.imagine_step(*states[0], 1)
     assert rolled[1] == model.imagine_step(*rolled[0], 0)
+
+
+def test_beliefs_follow_the_filtered_states():
+    model, sequences = tiny()
+    steps = sequences[1]
+    beliefs = model.beliefs(steps)
+    states = model.filter(steps)
+    assert len(beliefs) == len(steps)
+    for (post, prior), (_, z) in zip(beliefs, states):
+        assert post.mu == z
+        assert all(model.c.min_std <= s <= model.c.max_std for s in post.sigma + prior.sigma)
+    h0, z0 = model.initial()
+    h1, _ = model.advance(h0, z0, steps[0][0])
+    assert beliefs[0][1].mu == model.imagine_step(h0, z0, steps[0][0])[1]
+    assert len(h1) == model.c.deter

@@ -13,7 +13,8 @@ likelihood-ratio gradient, as DreamerV3 trains discrete actions), with an entrop
     actor loss = -(V_k - v(s_k)) / S * log pi(a_k | s_k) - eta H(pi(. | s_k)),    S = max(1, P95 - P5)
 
 where S, the spread of the batch's returns, keeps the step size independent of the reward's scale
-without blowing up the noise of a batch in which nothing was earned (DreamerV3's return normalisation).
+without blowing up the noise of a batch in which nothing was earned (DreamerV3's return normalisation,
+which keeps a running average of the spread where this takes each batch's own).
 
 Training alternates, as in the papers, between the world model learning from replayed real sequences,
 the behaviour learning in imagination from the states those sequences passed through, and one real

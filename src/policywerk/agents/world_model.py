@@ -152,6 +152,18 @@ class WorldModel:
             states.append((h, z))
         return states
 
+    def beliefs(self, steps) -> list[tuple[Stats, Stats]]:
+        """Along a real episode, filtered as ``filter`` does: at every step the posterior's Gaussian (with
+        the frame) and the prior's (the guess before it)."""
+        h, z = self.initial()
+        out = []
+        for action, obs, _ in steps:
+            h, _ = self.advance(h, z, action)
+            post = stats(self.posterior.forward(h + self.encoder.forward(obs)), self.c)
+            out.append((post, stats(self.prior.forward(h), self.c)))
+            z = post.mu
+        return out
+
     def rollout(self, h, z, actions) -> list[tuple[list[float], list[float]]]:
         """Open-loop imagination from (h, z): the states the prior's means predict for ``actions``, one
         after the other, without seeing a frame."""

@@ -8,12 +8,13 @@
 # wear, its falls.
 #
 # Danijar Hafner, Timothy Lillicrap, Jimmy Ba and Mohammad Norouzi's *Dream to Control: Learning Behaviors
-# by Latent Imagination* (ICLR 2020, arXiv:1912.01603) does both. It **learns** a model of the world from
-# what it sees, pixels and rewards, and then learns how to act **inside that model**, on episodes the model
-# imagines. Real steps are spent only to make the model better. Lesson 01's planning returns, with a
-# learned model in place of a given one. Its successors, DreamerV2 (2021) and DreamerV3 (*Mastering Diverse
-# Domains through World Models*, 2023), kept the design and made it robust; this lesson borrows a few of
-# their fixes and says which.
+# by Latent Imagination* (ICLR 2020, arXiv:1912.01603) takes from both. It **learns** a model of the world
+# from what it sees, pixels and rewards, as lessons 02 to 06 learned values, and then learns how to act
+# **inside that model**, on episodes the model imagines, as lesson 01 worked inside the model it was given.
+# Real steps are spent only to make the model better. Lesson 01 swept its model's Bellman equations; Dreamer
+# trains an actor and a critic on its model's imagined episodes, which scales to worlds no table can hold.
+# Its successors, DreamerV2 (2021) and DreamerV3 (*Mastering Diverse Domains through World Models*, 2023),
+# kept the design and made it robust; this lesson borrows a few of their fixes and says which.
 #
 # This page is generated from `src/policywerk/lessons/l07_world_model.py`; the code ran when the site was
 # built.
@@ -24,9 +25,10 @@ import math
 import statistics
 
 from policywerk.agents.dreamer import Config, behaviour_update, evaluate, imagine, random_episode, train
-from policywerk.agents.world_model import WorldModel, stats
+from policywerk.agents.world_model import WorldModel
 from policywerk.math.random import Rng
-from policywerk.nn.distributions import bernoulli_nll, softmax
+from policywerk.math.vectors import argmax
+from policywerk.nn.distributions import bernoulli_nll, gaussian_kl, softmax
 from policywerk.nn.gru import GRUCell
 from policywerk.session import budget, show_table
 from policywerk.viz.dreamer import (
@@ -36,7 +38,7 @@ from policywerk.viz.dreamer import (
     model_learning_figure,
     play_animation,
 )
-from policywerk.worlds.reach import ACTION_NAMES, Reach
+from policywerk.worlds.reach import ACTION_NAMES, DOWN, LEFT, RIGHT, STAY, UP, Reach
 
 TARGET = (2, 5)  # the target's cell, the same in every episode
 CONFIG = Config(prefill=budget(full=100, quick=10), pretrain=budget(full=500, quick=30))
@@ -80,7 +82,7 @@ frames_figure([("random\nplay", [obs for _, obs, _ in example[:9]],
 def go_to_target(env, rng):
     """The shortest path, read off the world's true state: a baseline for scale, not a learner."""
     (row, col), (t_row, t_col) = env.agent, env.target
-    return 2 if t_row > row else 1 if t_row < row else 4 if t_col > col else 3 if t_col < col else 0
+    return DOWN if t_row > row else UP if t_row < row else RIGHT if t_col > col else LEFT if t_col < col else STAY
 
 
 def summary(rewards):
@@ -99,7 +101,8 @@ for name, (reached, mean) in (("random policy", RANDOM), ("shortest path", SHORT
 # Dreamer's model is a **recurrent state-space model**. Its state at time $t$ has two parts. $h_t$ is
 # deterministic, a memory carried forward by a recurrent network, lesson 05's dense layers with a loop.
 # $z_t$ is stochastic, a sample from a Gaussian: the part of the world the model cannot be sure of, here
-# whether a move slipped. Five small networks work on them:
+# where the block is when the model first sees it, and whether a move slipped. Six small networks work on
+# them:
 #
 # $$
 # \begin{aligned}
@@ -115,8 +118,8 @@ for name, (reached, mean) in (("random policy", RANDOM), ("shortest path", SHORT
 # same thing before seeing it. When a real frame is there, the posterior is used and the model tracks the
 # world; when there is none, the prior is, and the model *imagines*. The decoder turns a state back into
 # a picture, each pixel lit with its own probability (a Bernoulli distribution); the reward predictor
-# says what the state pays. Here every network has one hidden layer: $h_t$ has 16 numbers, $z_t$ 4, and
-# the encoder turns a frame into 16 features.
+# says what the state pays. Here every network but the GRU has one hidden layer (of 32 units; the
+# encoder's, 16): $h_t$ has 16 numbers, $z_t$ 4, and the encoder turns a frame into 16 features.
 #
 # The recurrent network is a **gated recurrent unit** (Cho et al. 2014). From its input $x$ and its
 # previous state $h$, with $\sigma$ the logistic function and $\odot$ an elementwise product,
@@ -150,8 +153,7 @@ for x in xs:
     records.append(record)
 dh = [0.0, 0.0, 0.0]
 for record in reversed(records):  # backpropagation through time, last step first
-    _, dh_before = cell.backward([g + d for g, d in zip((1.0, 0.0, -2.0), dh)], record)
-    dh = dh_before
+    _, dh = cell.backward([g + d for g, d in zip((1.0, 0.0, -2.0), dh)], record)
 analytic, eps, keep = cell.grads[2][1][3], 1e-6, cell.w_c[1][3]
 cell.w_c[1][3] = keep + eps
 up = sequence_loss()
@@ -175,17 +177,21 @@ assert abs(analytic - (up - down) / (2 * eps)) < 1e-7
 # The **reconstruction** term asks the state to keep what is needed to redraw the frame: for a pixel
 # that is lit with probability $p$, it costs $-\log p$ if the pixel is lit and $-\log(1 - p)$ if it is
 # not (the binary cross-entropy), summed over the 100 pixels. The **reward** term asks the state to
-# predict the reward ($c_r = 10$, since one number stands against a hundred pixels). The **KL** term,
-# $\mathrm{KL}(q \| p) = \sum_i \log\frac{\sigma_{p,i}}{\sigma_{q,i}} + \frac{\sigma_{q,i}^2 + (\mu_{q,i}
-# - \mu_{p,i})^2}{2\sigma_{p,i}^2} - \frac12$ for diagonal Gaussians, is what teaches the prior: it is
-# smallest when the guess without the frame matches the belief with it. It is also a price on the
-# posterior for straying from the prior, which keeps the latent from memorising noise.
+# predict the reward ($c_r = 10$, since one number stands against a hundred pixels). The **KL** term is
+# the Kullback-Leibler divergence $\mathrm{KL}(q \| p) = \mathbb E_{z \sim q}[\log q(z) - \log p(z)]$,
+# how much more surprising samples of $q$ are to someone who expected $p$. It is never negative, zero only
+# when $q = p$, and measured in **nats** when the logarithms are natural (one nat is $\log_2 e \approx
+# 1.44$ bits). For diagonal Gaussians it has a closed form, $\sum_i \log\frac{\sigma_{p,i}}{\sigma_{q,i}}
+# + \frac{\sigma_{q,i}^2 + (\mu_{q,i} - \mu_{p,i})^2}{2\sigma_{p,i}^2} - \frac12$. It is what teaches the
+# prior: it is smallest when the guess without the frame matches the belief with it. It is also a price
+# on the posterior for straying from the prior, which keeps the latent from memorising noise. (The code
+# averages these terms over the steps of a batch instead of summing them, which only rescales the step.)
 #
-# Two details keep that price from doing harm, both from the papers' later versions. **Free nats**: below
-# $F = 1$ nat the KL is not pushed down at all, so the posterior can always carry a little information
-# for free (DreamerV3; the first Dreamer used 3). **KL balancing** (DreamerV2): 80% of the KL's gradient
-# goes to the prior and 20% to the posterior, so the prior learns to predict the frames faster than the
-# posterior learns to ignore them.
+# Two details keep that price from doing harm. **Free nats**, already in the first Dreamer: below $F$ nats
+# the KL is not pushed down at all, so the posterior can always carry a little information for free (the
+# first Dreamer set $F = 3$; here $F = 1$, DreamerV3's value). **KL balancing**, from DreamerV2: 80% of the
+# KL's gradient goes to the prior and 20% to the posterior, so the prior learns to predict the frames
+# faster than the posterior learns to ignore them.
 #
 # The sample $z_t$ is drawn as $z_t = \mu_t + \sigma_t \odot \epsilon_t$ with $\epsilon_t \sim \mathcal
 # N(0, 1)$: the **reparameterisation trick**. Written that way, the gradient of the decoder's loss flows
@@ -205,8 +211,10 @@ print(inspect.getsource(WorldModel._forward))
 # and the critic read the state $[h; z]$ itself. It is used on this page only to show what the model
 # imagines.)
 #
-# On the imagined rewards $\hat r_k$ the critic $v$ learns lesson 03's $\lambda$-return, with $\gamma =
-# 0.9$ and $\lambda = 0.95$, bootstrapped from its own value at the end of the horizon $H$:
+# Write $s_k$ for the $k$-th imagined state $[h; z]$ and $\hat r_k$ for the reward predicted for the step
+# out of it, read off $s_{k+1}$. The critic $v$ learns lesson 03's $\lambda$-return, with $\gamma = 0.9$
+# and $\lambda = 0.95$, bootstrapped from its own value at the end of the horizon $H$, by the loss
+# $\frac12 (v(s_k) - V^\lambda_k)^2$:
 #
 # $$ V^\lambda_k = \hat r_k + \gamma\big[(1 - \lambda)\, v(s_{k+1}) + \lambda V^\lambda_{k+1}\big], \qquad
 #    V^\lambda_H = v(s_H). $$
@@ -218,11 +226,12 @@ print(inspect.getsource(WorldModel._forward))
 #    + \eta\, \mathrm{H}\big[\pi(\cdot \mid s_k)\big]\Big], \qquad S = \max(1,\ P_{95} - P_5), $$
 #
 # with an entropy bonus $\eta = 0.01$ that keeps it exploring. $S$ is DreamerV3's return scale: the
-# spread of the batch's returns between their 5th and 95th percentiles, but never less than 1, so that a
-# batch in which nothing much was earned is not blown up into a confident step, as normalising the
-# advantages to unit variance (lesson 06) would do. The first Dreamer backpropagated the returns through
-# the model's dynamics into the actor; for a discrete action that needs a trick, and DreamerV3 uses this
-# estimator instead.
+# spread of the returns between their 5th and 95th percentiles, but never less than 1, so that a batch in
+# which nothing much was earned is not blown up into a confident step, as normalising the advantages to
+# unit variance (lesson 06) would do. (DreamerV3 keeps a running average of the spread; here each batch
+# uses its own.) The first Dreamer backpropagated the returns through the model's dynamics into the actor;
+# for a discrete action that needs a trick, and DreamerV2 (on Atari) and DreamerV3 use this estimator
+# instead.
 
 # %%
 print(inspect.getsource(behaviour_update))
@@ -300,29 +309,33 @@ model_learning_figure([l.reconstruction for l in run.model_losses], [l.kl for l 
                            "latent starts to carry the block's position; the reward loss falls."))
 
 # %% [markdown]
-# The KL does not fall to zero, and cannot. It measures how much the frame told the model that its guess
-# did not already know. The prior must stay wide enough to cover a slip it cannot foresee, while the
-# posterior, which saw the frame, can be narrower, and between a wide Gaussian and a narrow one the KL is
-# a few nats even where their means agree. The average spread of each, on the held-out episodes:
+# The KL does not fall to zero, and cannot: it measures how much the frame told the model that its guess
+# did not already know. At the first step of a sequence the model has seen nothing yet, so the frame
+# tells it where the block is, one of 63 cells, about $\ln 63 \approx 4.1$ nats; every sequence the model
+# trains on starts that way, one step in eight. After that, the frame mostly confirms the guess, except
+# after a slip. Measured on the held-out episodes, with the average spread $\sigma$ of each Gaussian:
 
 # %%
-spreads = {"posterior": [], "prior": []}
+first, later, spreads = [], [], {"posterior": [], "prior": []}
 for episode in held_out:
-    h, z = model.initial()
-    for action, frame, _ in episode:
-        h, _ = model.advance(h, z, action)
-        post = stats(model.posterior.forward(h + model.encoder.forward(frame)), model.c)
-        prior = stats(model.prior.forward(h), model.c)
+    for t, (post, prior) in enumerate(model.beliefs(episode)):
+        kl, _ = gaussian_kl(post.mu, post.log_std, prior.mu, prior.log_std)
+        (first if t == 0 else later).append(kl)
         spreads["posterior"].append(statistics.mean(post.sigma))
         spreads["prior"].append(statistics.mean(prior.sigma))
-        z = post.mu
-print("mean standard deviation of z:", ", ".join(f"{k} {statistics.mean(v):.3f}" for k, v in spreads.items()))
-assert statistics.mean(spreads["prior"]) > 2 * statistics.mean(spreads["posterior"]) or not MUST_REACH
+print(f"KL(posterior || prior): {statistics.mean(first):.2f} nats at the first frame, "
+      f"{statistics.mean(later):.2f} nats per frame after it")
+print("mean sigma of z:", ", ".join(f"{k} {statistics.mean(v):.3f}" for k, v in spreads.items()))
+if MUST_REACH:
+    assert statistics.mean(first) > 2 * statistics.mean(later), "the first frame should tell the most"
+    assert statistics.mean(spreads["prior"]) > 2 * statistics.mean(spreads["posterior"])
 
 # %% [markdown]
-# The prior takes nearly all the width it is allowed (the model bounds every $\sigma$ between 0.05 and 1).
-# Imagination samples from it, so the imagined states the actor trains on are noisy versions of the
-# model's best guess; the pictures below use the guess itself, the prior's mean.
+# The prior is much wider than the posterior, and takes nearly all the width the model allows it (every
+# $\sigma$ is bounded between 0.05 and 1). For a Gaussian guess the best spread is the typical size of its
+# own error, the posterior's spread plus how far the prior's mean tends to miss the posterior's; here that
+# is more than the bound. Imagination samples from this prior, so the states the actor trains on are noisy
+# versions of the model's best guess; the pictures below show the guess itself, the prior's mean.
 #
 # ## Where imagination fails
 #
@@ -341,33 +354,34 @@ frames_figure([("real", [obs for _, obs, _ in episode[1:13:2]], [f"step {t}" for
               alt=("Two rows of six frames, steps 1, 3, ..., 11 of a real episode above and the model's open-loop "
                    "imagination of the same actions below, from only the first frame; the imagined block follows "
                    "the real one at first and drifts or blurs later."))
-HORIZON = 12
-open_loop, slipped = [[] for _ in range(HORIZON)], [0] * HORIZON
+OPEN_LOOP_STEPS = 12
+open_loop = [[] for _ in range(OPEN_LOOP_STEPS)]
 for episode in held_out:
-    env_rng_free = episode[1:HORIZON + 1]
+    following = episode[1:OPEN_LOOP_STEPS + 1]
     start = model.filter(episode[:1])[0]
-    states = model.rollout(*start, [a for a, _, _ in env_rng_free])
-    for k, ((_, frame, _), state) in enumerate(zip(env_rng_free, states)):
+    states = model.rollout(*start, [action for action, _, _ in following])
+    for k, ((_, frame, _), state) in enumerate(zip(following, states)):
         open_loop[k].append(wrong(model.decode(*state), frame))
 OPEN_LOOP = [statistics.mean(v) for v in open_loop]
-print("pixels wrong, open loop, after 1..12 imagined steps:", " ".join(f"{v:.1f}" for v in OPEN_LOOP))
+print(f"pixels wrong, open loop, after 1..{OPEN_LOOP_STEPS} imagined steps:", " ".join(f"{v:.1f}" for v in OPEN_LOOP))
 assert OPEN_LOOP[0] < OPEN_LOOP[-1] or not MUST_REACH, "errors should grow with the horizon"
 
 # %% [markdown]
 # Each step without a frame, the model has to guess, among other things, whether the move slipped; it
-# cannot know, so its best guess is "the move went through", and after each real slip it is one pixel off
-# for good. One slip in ten moves means that after twelve steps most imagined episodes are out of step
+# cannot know, so its best guess is close to "the move went through", and after each real slip it is one
+# pixel off for good. One slip in ten moves means that after twelve steps most imagined episodes are out of step
 # with the real ones. The model's own errors add to that. This is why Dreamer imagines only a short way
 # ahead (15 steps in the paper, 10 here) and always starts from a state the posterior reached on real
 # frames: imagination is trusted a little way beyond what was seen, not further.
 
 # %%
 SLIP_PER_STEP = 0.8 * env.slip  # a random policy moves on 4 steps in 5, and a move slips 1 time in 10
-horizon_figure(OPEN_LOOP, RECON_WRONG, MEAN_FRAME_WRONG, [1 - (1 - SLIP_PER_STEP) ** k for k in range(1, HORIZON + 1)],
-               name="l07-horizon",
+horizon_figure(OPEN_LOOP, RECON_WRONG, ONE_STEP_WRONG, MEAN_FRAME_WRONG,
+               [1 - (1 - SLIP_PER_STEP) ** k for k in range(1, OPEN_LOOP_STEPS + 1)], name="l07-horizon",
                alt=("Pixels wrong per frame against the number of steps imagined since the last frame: the open-loop "
-                    "curve starts near the reconstruction error and climbs with every step towards the mean frame's "
-                    "error; on the right, the share of random episodes with at least one slip, rising with the steps."))
+                    "curve starts near the one-step prediction's error and climbs with every step towards the mean "
+                    "frame's error, far above the reconstruction's; on the right, the expected share of random "
+                    "episodes with at least one slip, rising with the steps."))
 
 # %% [markdown]
 # ## Did it learn to act?
@@ -404,22 +418,24 @@ def belief_at(agent, cell):
     here = world(slip=0.0)
     here.reset(seed=0)
     here.agent = cell
-    steps = [(None, here.frame(), 0.0)] + [(0, here.step(0)[0], 0.0) for _ in range(2)]
+    steps = [(None, here.frame(), 0.0)] + [(STAY, here.step(STAY)[0], 0.0) for _ in range(2)]
     return agent.model.filter(steps)[-1]
 
 
 def moves_closer(cell, action):
-    row, col = cell
-    d_row, d_col = ((0, 0), (-1, 0), (1, 0), (0, -1), (0, 1))[action]
-    after = (min(max(row + d_row, 0), env.cells - 1), min(max(col + d_col, 0), env.cells - 1))
-    return abs(after[0] - TARGET[0]) + abs(after[1] - TARGET[1]) < abs(row - TARGET[0]) + abs(col - TARGET[1])
+    here = world(slip=0.0)
+    here.reset(seed=0)
+    here.agent = cell
+    before = here.distance()
+    here.step(action)
+    return here.distance() < before
 
 
 chosen = {}
 for row in range(env.cells):
     for col in range(env.cells):
         h, z = belief_at(run.agent, (row, col))
-        chosen[row, col] = max(range(5), key=run.agent.actor.forward(h + z).__getitem__)
+        chosen[row, col] = argmax(run.agent.actor.forward(h + z))
 for row in range(env.cells):
     print(" ".join(f"[{ARROWS[chosen[row, col]]}]" if (row, col) == TARGET else f" {ARROWS[chosen[row, col]]} "
                    for col in range(env.cells)))
@@ -428,31 +444,34 @@ print(f"\nthe most likely action moves the block closer to the target from {CLOS
 h, z = belief_at(run.agent, TARGET)
 probabilities = softmax(run.agent.actor.forward(h + z))
 after = [model.imagine_step(h, z, a) for a in range(5)]
-show_table(["action at the target", "probability", "imagined reward r̂", "critic's value after it"],
-           [[ACTION_NAMES[a], f"{probabilities[a]:.2f}", f"{model.predict_reward(*after[a]):.2f}",
-             f"{run.agent.critic.forward(after[a][0] + after[a][1])[0]:.2f}"] for a in range(5)],
-           caption="On the target: the actor's probabilities, and one imagined step of each action.")
-assert CLOSER >= 0.9 or not MUST_REACH, "the policy should point towards the target almost everywhere"
 rewards_after = [model.predict_reward(*state) for state in after]
-values_after = [run.agent.critic.forward(h + z)[0] for h, z in after]
+values_after = [run.agent.critic.forward(h_next + z_next)[0] for h_next, z_next in after]
+look_ahead = [r + CONFIG.gamma * v for r, v in zip(rewards_after, values_after)]
+show_table(["action at the target", "probability", "imagined reward r̂", "critic's value v after it", "r̂ + γ v"],
+           [[ACTION_NAMES[a], f"{probabilities[a]:.2f}", f"{rewards_after[a]:.2f}", f"{values_after[a]:.2f}",
+             f"{look_ahead[a]:.2f}"] for a in range(5)],
+           caption="On the target: the actor's probabilities, and one imagined step of each action.")
 if MUST_REACH:  # the story below rests on these; a change that breaks one must revise it
-    assert chosen[TARGET] != 0, "it should step off the target"
-    assert rewards_after[0] > max(rewards_after[1:]) + 0.2, "the model should know that staying pays more"
-    assert max(values_after) - min(values_after) < 0.5, "the critic should be nearly flat around the target"
+    assert CLOSER >= 0.9, "the policy should point towards the target from almost every cell"
+    assert chosen[TARGET] != STAY, "it should step off the target"
+    assert rewards_after[STAY] > max(rewards_after[1:]) + 0.2, "the model should know that staying pays more"
+    assert look_ahead[STAY] == max(look_ahead), "one step of look-ahead with the critic should stay"
 
 # %% [markdown]
-# Every arrow points the shortest way to the target, learned from pixels and from episodes the model
-# imagined. The flaw is on the target itself: the actor would rather step off than stay, and so the agent
-# oscillates, on the target and off, which is why its return falls short of the shortest path's although
-# it always arrives. The model knows better: it predicts a reward near 1 for staying and about 0.55 for a
-# move (a half, or 1 when the move slips). But the actor learns from the critic's values too, and these
-# are nearly flat around the target: after the five actions they differ by less than the half point of
-# reward that staying is worth, and not always in the right order. A smooth network that says "right"
-# just left of the target and "up" just below it also needs a sharp exception at one cell to say "stay",
-# and one cell in 64 gives it little reason to. Either would be cured by more: more critic training, a
-# larger network, more rounds.
-# That the model was right and the behaviour still wrong is the usual division of labour in Dreamer: the
-# behaviour is only as good as the critic that summarises the imagined future.
+# From almost every cell the arrow points a shortest way to the target (the share is printed above),
+# learned from pixels and from episodes the model imagined. The flaw is on the target itself: the actor
+# would rather step off than stay, so the agent arrives and then oscillates, on the target and off, which
+# is why its return falls short of the shortest path's although it reaches the target in nearly every
+# episode. The model knows better. It predicts a reward near 1 for staying and about 0.6 for a move (the
+# truth is 0.55: a half, or 1 when the move slips), and even one step of look-ahead with the critic, $\hat
+# r + \gamma v$, picks "stay". So the model and the critic are not what is wrong; the actor's learning is.
+# We have not tested which of these matters most, but three things work against it: staying beats stepping
+# off and back by only a few tenths of imagined return, and that is divided by the return scale $S$, a few
+# units here, before it reaches the actor; imagined states are drawn from a prior as wide as it is allowed
+# to be, so "on the target" blurs into its neighbours; and a smooth network that says "right" just left of
+# the target and "up" just below it needs a sharp exception at one cell in 64 to say "stay". More rounds, a
+# larger actor or a narrower prior might help. The lesson in it is Dreamer's division of labour: a good
+# model is necessary, not sufficient, and the behaviour is only as good as its learning in imagination.
 
 # %% [markdown]
 # ## Watching it play
@@ -497,16 +516,20 @@ play_animation(episodes, env.side, [l.reconstruction for l in run.model_losses],
 # | observations | 64 x 64 colour images, convolutional encoder and decoder | 10 x 10 binary images, dense layers |
 # | decoder | Gaussian over pixel intensities | Bernoulli per pixel |
 # | model state | GRU of 200 units, 30-dimensional Gaussian $z$ | GRU of 16 units, 4-dimensional Gaussian $z$ |
+# | spread of $z$ | unbounded above | $\sigma$ between 0.05 and 1 |
 # | KL | free nats 3 | free nats 1 (DreamerV3), balancing 0.8 (DreamerV2) |
-# | actor | continuous, returns backpropagated through the model | 5 actions, likelihood ratio (DreamerV3) |
-# | imagination | 15 steps, $\gamma = 0.99$ | 10 steps, $\gamma = 0.9$ (episodes last 20 steps) |
+# | actor | continuous, returns backpropagated through the model | 5 actions, likelihood ratio (DreamerV2, V3) |
+# | advantages | (no normalisation) | divided by the batch's return spread $S$ (DreamerV3: a running average) |
+# | imagination | 15 steps from all 2,500 states of a batch, $\gamma = 0.99$ | 10 steps from 16, $\gamma = 0.9$ |
 # | model training | batches of 50 sequences of 50 steps, Adam 6e-4 | 4 sequences of 8 steps, Adam 5e-3 |
+# | actor and critic | Adam 8e-5 | Adam 3e-3 and 1e-3 |
 # | data | 5 random episodes, then one episode per 100 updates | 100 random episodes, then one per 5 updates |
 #
 # Everything is smaller because everything runs in plain Python on one core, and larger step sizes make
-# up for fewer updates. What is the paper's: the recurrent state-space model with a deterministic and a
-# stochastic part, the reconstruction, reward and KL terms, learning the behaviour only from imagined
-# trajectories that start at states of real sequences, and a critic on $\lambda$-returns. The reward is
-# shaped (it halves with each move away from the target) because with a reward on the target alone a
-# random policy is paid on about one step in a hundred, too rare for the reward predictor to learn in the
-# few hundred updates this page can afford.
+# up for fewer updates; the discount is shorter because the episodes last 20 steps. What is the paper's:
+# the recurrent state-space model with a deterministic and a stochastic part, the reconstruction, reward
+# and KL terms, learning the behaviour only from imagined trajectories that start at states of real
+# sequences, and a critic on $\lambda$-returns with $\lambda = 0.95$. The reward is shaped (it halves
+# with each move away from the target) because with a reward on the target alone a random policy is paid
+# on fewer than two steps in a hundred, too rare for the reward predictor to learn in the few hundred
+# updates this page can afford.

@@ -106,28 +106,30 @@ def model_learning_figure(reconstruction: list[float], kl: list[float], reward: 
 
 
 @rendering
-def horizon_figure(open_loop: list[float], reconstruction: float, mean_frame: float, slips: list[float],
-                   name: str, alt: str) -> None:
+def horizon_figure(open_loop: list[float], reconstruction: float, one_step: float, mean_frame: float,
+                   slips: list[float], name: str, alt: str) -> None:
     """Pixels wrong per frame against the number of steps imagined without a frame, with the posterior's
-    reconstruction and the mean frame for scale; the share of episodes with a slip so far, on the right."""
+    reconstruction, the one-step prediction and the mean frame for scale; the share of episodes with a
+    slip so far, on the right."""
     steps = list(range(1, len(open_loop) + 1))
     with house_style():
         fig = new_figure(340, 900)
         ax = fig.add_axes((0.08, 0.16, 0.62, 0.7))
         ax.plot(steps, open_loop, color=VERMILION, marker="o", ms=4, label="imagined open loop (prior)")
         ax.axhline(reconstruction, color=BLUE, lw=1.6, label="reconstructed from its frame (posterior)")
+        ax.axhline(one_step, color=BLUE, lw=1.2, ls=":", label="one step ahead, after seeing every frame before")
         ax.axhline(mean_frame, color=INK, lw=1.2, ls="--", label="the mean frame")
         ax.set_xlabel("steps imagined since the last frame seen")
         ax.set_ylabel("pixels wrong per frame (of 100)")
         ax.set_ylim(0, 1.15 * max(max(open_loop), mean_frame))
         ax.set_xlim(0.5, len(open_loop) + 0.5)
         ax.set_title("How far imagination can be trusted")
-        ax.legend(loc="center right", fontsize=9)
-        side = fig.add_axes((0.79, 0.16, 0.19, 0.7))
+        ax.legend(loc="lower right", fontsize=9, bbox_to_anchor=(1.0, 0.08))
+        side = fig.add_axes((0.8, 0.16, 0.18, 0.7))
         side.plot(steps, slips, color=MUTED, lw=1.6)
         side.set_ylim(0, 1)
         side.set_xlabel("steps")
-        side.set_title("episodes with a slip so far", fontsize=10)
+        side.set_title("with a slip so far", fontsize=10)
         side.set_ylabel("expected share")
     save_png(fig, name, alt)
 
