@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass, field
 
 from policywerk.math.random import Rng
-from policywerk.nn.layers import Dense, Sequential, mlp
+from policywerk.nn.layers import Dense, Sequential, minibatch, mlp
 from policywerk.nn.optim import Adam
 
 LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
@@ -217,20 +217,21 @@ def update(policy: GaussianPolicy, critic: Sequential, batch: Batch, advantages:
             policy.zero_grad()
             critic.zero_grad()
             log_std = policy.log_std[0]
-            for i in chunk:
-                a, A = batch.actions[i], advantages[i]
-                mu = policy.mean.forward(inputs[i])[0]
-                ratio = math.exp(gaussian_log_prob(a, mu, log_std) - batch.log_probs[i])
-                counted += 1
-                clipped += abs(ratio - 1.0) > window
-                # d(-objective)/d(log pi) = -(d objective/d ratio) * ratio
-                g = -clipped_objective_grad(ratio, A, c.clip) * ratio * scale
-                d_mu, d_log_std = gaussian_log_prob_grads(a, mu, log_std)
-                policy.mean.backward([g * d_mu])
-                policy.dlog_std[0] += g * d_log_std
-                v = critic.forward(inputs[i])[0]
-                critic.backward([(v - targets[i]) * scale])  # d/dV of (1/2)(V - R)^2, averaged
-                value_loss += 0.5 * (v - targets[i]) ** 2 / n
+            with minibatch(policy.mean, critic):  # the same sums, added up once per minibatch
+                for i in chunk:
+                    a, A = batch.actions[i], advantages[i]
+                    mu = policy.mean.forward(inputs[i])[0]
+                    ratio = math.exp(gaussian_log_prob(a, mu, log_std) - batch.log_probs[i])
+                    counted += 1
+                    clipped += abs(ratio - 1.0) > window
+                    # d(-objective)/d(log pi) = -(d objective/d ratio) * ratio
+                    g = -clipped_objective_grad(ratio, A, c.clip) * ratio * scale
+                    d_mu, d_log_std = gaussian_log_prob_grads(a, mu, log_std)
+                    policy.mean.backward([g * d_mu])
+                    policy.dlog_std[0] += g * d_log_std
+                    v = critic.forward(inputs[i])[0]
+                    critic.backward([(v - targets[i]) * scale])  # d/dV of (1/2)(V - R)^2, averaged
+                    value_loss += 0.5 * (v - targets[i]) ** 2 / n
             policy.dlog_std[0] -= c.entropy  # dH/dlog sigma = 1 for every sample
             policy_opt.step()
             critic_opt.step()

@@ -309,11 +309,11 @@ model_learning_figure([l.reconstruction for l in run.model_losses], [l.kl for l 
                            "latent starts to carry the block's position; the reward loss falls."))
 
 # %% [markdown]
-# The KL does not fall to zero, and cannot: it measures how much the frame told the model that its guess
-# did not already know. At the first step of a sequence the model has seen nothing yet, so the frame
-# tells it where the block is, one of 63 cells, about $\ln 63 \approx 4.1$ nats; every sequence the model
-# trains on starts that way, one step in eight. After that, the frame mostly confirms the guess, except
-# after a slip. Measured on the held-out episodes, with the average spread $\sigma$ of each Gaussian:
+# The KL does not fall to zero, and cannot: it measures how far the belief after the frame is from the
+# guess before it. At the first step of a sequence the model has seen nothing yet, so the frame tells it
+# where the block is, which the prior cannot know; every sequence the model trains on starts that way, one
+# step in eight. After that, the frame mostly confirms the guess, except after a slip. Measured on the
+# held-out episodes, with the average spread $\sigma$ of each Gaussian:
 
 # %%
 first, later, spreads = [], [], {"posterior": [], "prior": []}
@@ -331,8 +331,11 @@ if MUST_REACH:
     assert statistics.mean(spreads["prior"]) > 2 * statistics.mean(spreads["posterior"])
 
 # %% [markdown]
-# The prior is much wider than the posterior, and takes nearly all the width the model allows it (every
-# $\sigma$ is bounded between 0.05 and 1). For a Gaussian guess the best spread is the typical size of its
+# The first frame's KL is far more than the $\ln 63 \approx 4.1$ nats that naming one of 63 cells is
+# worth: a prior that may spread no wider than $\sigma = 1$ cannot cover every place the posterior may put
+# the block, and the KL charges heavily for a posterior that lies out in the prior's tails. The
+# prior is much wider than the posterior throughout, and takes nearly all the width the model allows it
+# (every $\sigma$ is bounded between 0.05 and 1). For a Gaussian guess the best spread is the typical size of its
 # own error, the posterior's spread plus how far the prior's mean tends to miss the posterior's; here that
 # is more than the bound. Imagination samples from this prior, so the states the actor trains on are noisy
 # versions of the model's best guess; the pictures below show the guess itself, the prior's mean.
