@@ -1,9 +1,12 @@
 """Generate the lesson pages for MkDocs (run by the mkdocs-gen-files plugin on every build).
 
 For each lesson that exists: make sure its cached run is fresh (running it in a subprocess if not, with
-its progress on the console), then write ``lessons/<slug>.md`` and copy the files it showed beside it.
-The setting comes from ``POLICYWERK_SETTING`` (``full``, the default, or ``quick``). A lesson that fails
-stops the build with the lesson, cell and line; its previous good run stays cached.
+its progress on the console), then write ``lessons/<slug>.md``, copy the files it showed beside it, and
+add its downloads (the source as a ``.py`` file and a notebook made from it). Each concept page gets the
+list of lessons that use it, and the home page the lessons as cards. The setting comes from
+``POLICYWERK_SETTING`` (``full``, the default, or ``quick``), the runs' folder from ``POLICYWERK_RUNS``
+(``build/lessons`` by default). A lesson that fails stops the build with the
+lesson, cell and line; its previous good run stays cached.
 """
 
 import os
@@ -12,10 +15,11 @@ import sys
 from pathlib import Path
 
 import mkdocs_gen_files
+from mkdocs.structure.files import InclusionLevel
 
 ROOT = Path(__file__).resolve().parents[1]
 SETTING = os.environ.get("POLICYWERK_SETTING", "full")
-RUNS = ROOT / "build" / "lessons"
+RUNS = Path(os.environ.get("POLICYWERK_RUNS", ROOT / "build" / "lessons"))  # where the cached runs live
 
 # mkdocs serve keeps imported modules across rebuilds: drop ours so that edits to the library show.
 for name in [n for n in sys.modules if n == "policywerk" or n.startswith("policywerk.")]:
@@ -24,7 +28,8 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from policywerk import lessons  # noqa: E402
 from policywerk.literate.cells import parse_file  # noqa: E402
-from policywerk.literate.page import render  # noqa: E402
+from policywerk.literate.notebook import to_notebook  # noqa: E402
+from policywerk.literate.page import downloads, render  # noqa: E402
 from policywerk.literate.runner import is_fresh, load_record, output_dir  # noqa: E402
 
 if SETTING not in ("full", "quick"):
@@ -44,17 +49,63 @@ for info in lessons.available():
     record = load_record(folder)
     if record is None:
         raise SystemExit(f"no usable run of {info.module} in {folder}")
+    cells = parse_file(info.path)
     page = f"lessons/{info.slug}.md"
     with mkdocs_gen_files.open(page, "w") as f:
-        f.write(render(info, parse_file(info.path), record, assets=info.slug))
+        f.write(render(info, cells, record, assets=info.slug))
     mkdocs_gen_files.set_edit_path(page, f"../{info.path.relative_to(ROOT).as_posix()}")
     for name in record.files():
         with mkdocs_gen_files.open(f"lessons/{info.slug}/{name}", "wb") as f:
             f.write((folder / name).read_bytes())
+    py, ipynb = downloads(info)
+    with mkdocs_gen_files.open(f"lessons/{info.slug}/{py}", "wb") as f:
+        f.write(info.path.read_bytes())
+    with mkdocs_gen_files.open(f"lessons/{info.slug}/{ipynb}", "w") as f:
+        f.write(to_notebook(cells, title=f"Lesson {info.number:02d}: {info.title}"))
 
+# Each concept page ends with the lessons that use it, the first one first.
+for c in lessons.CONCEPTS:
+    using = [info for info in lessons.CATALOG if c.slug in info.concepts]
+    lines = ["", "## Where it appears", ""]
+    for k, info in enumerate(using):
+        name = f"Lesson {info.number:02d}, {info.title} ({info.paper.split(',')[0]} {info.year})"
+        link = f"[{name}](../lessons/{info.slug}.md)" if info.exists else f"{name} *(coming)*"
+        lines.append(f"- {link}" + (": where it first appears" if k == 0 else ""))
+    with mkdocs_gen_files.open(f"concepts/{c.slug}.md", "a") as f:
+        f.write("\n".join(lines) + "\n")
+
+# The home page: a card per lesson, its poster, paper, year and mechanism.
+cards = ['<div class="grid cards pw-lessons" markdown>', ""]
+for info in lessons.CATALOG:
+    poster = f"assets/posters/{info.slug}.png"
+    has_poster = (ROOT / "docs" / poster).is_file()
+    title = f"[{info.title}](lessons/{info.slug}.md)" if info.exists else f"{info.title} *(coming)*"
+    cards.append(f"-   **{info.number:02d} · {title}**")
+    cards.append("")
+    if has_poster and info.exists:
+        cards.append(f"    [![Poster frame of lesson {info.number:02d}: {info.world}]({poster}){{ loading=lazy }}]"
+                     f"(lessons/{info.slug}.md)")
+        cards.append("")
+    cards.append(f"    {info.paper}, {info.year}. *{info.mechanism}*; {info.world}.")
+    cards.append("")
+cards.append("</div>")
 rows = ["| # | Lesson | Paper | Year | Mechanism | World |", "|---:|---|---|---|---|---|"]
 for info in lessons.CATALOG:
     title = f"[{info.title}](lessons/{info.slug}.md)" if info.exists else f"{info.title} *(coming)*"
     rows.append(f"| {info.number:02d} | {title} | {info.paper} | {info.year} | {info.mechanism} | {info.world} |")
-with mkdocs_gen_files.open("index.md", "a") as f:
-    f.write("\n" + "\n".join(rows) + "\n")
+with mkdocs_gen_files.open("index.md", "r") as f:
+    home = f.read()
+if "<!-- lessons -->" not in home:
+    raise SystemExit("docs/index.md has lost its <!-- lessons --> marker, where the lessons go")
+with mkdocs_gen_files.open("index.md", "w") as f:
+    f.write(home.replace("<!-- lessons -->", "\n".join(cards) + "\n\nThe same, as a table:\n\n" + "\n".join(rows)))
+
+# The navigation, in the catalog's order: the home page, the lessons, the concepts.
+nav = ["* [Home](index.md)", "* Lessons"]
+nav += [f"    * [{info.number:02d} · {info.title}](lessons/{info.slug}.md)" for info in lessons.available()]
+nav += ["* Concepts", "    * [Overview](concepts/index.md)"]
+nav += [f"    * [{c.title}](concepts/{c.slug}.md)" for c in lessons.CONCEPTS]
+with mkdocs_gen_files.open("SUMMARY.md", "w") as f:
+    f.write("\n".join(nav) + "\n")
+# literate-nav reads it; it is not a page of its own.
+mkdocs_gen_files.FilesEditor.current().files.get_file_from_path("SUMMARY.md").inclusion = InclusionLevel.EXCLUDED

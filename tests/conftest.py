@@ -19,11 +19,11 @@ def quick_build(tmp_path_factory):
     from policywerk.literate.runner import build
 
     cache = {}
+    root = tmp_path_factory.mktemp("runs")  # one root for every lesson: the site is built from the same runs
 
     def get(module: str):
         if module not in cache:
             info = find(module)
-            root = tmp_path_factory.mktemp(module)
             cache[module] = (info, root, build(info, "quick", root))
         return cache[module]
 
@@ -31,11 +31,15 @@ def quick_build(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def quick_site(tmp_path_factory) -> Path:
-    """The whole site built with ``mkdocs build --strict`` in the quick setting, into a temporary folder."""
+def quick_site(tmp_path_factory, quick_build) -> Path:
+    """The whole site built with ``mkdocs build --strict`` in the quick setting, into a temporary folder, from
+    the lessons' quick runs of this test session (each lesson runs once per session, not once more here)."""
+    from policywerk.lessons import available
+
+    runs = {quick_build(info.module)[1] for info in available()}
     out = tmp_path_factory.mktemp("site")
-    env = {**os.environ, "POLICYWERK_SETTING": "quick", "NO_MKDOCS_2_WARNING": "1",
-           "DISABLE_MKDOCS_2_WARNING": "true"}
+    env = {**os.environ, "POLICYWERK_SETTING": "quick", "POLICYWERK_RUNS": str(runs.pop()),
+           "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
                             cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"

@@ -1,5 +1,10 @@
-"""The built site in headless Chromium: no console errors, no request off 127.0.0.1, media and math
-render, search finds the lesson."""
+"""The built site in headless Chromium, page by page, at a desktop and a phone-sized viewport: no console
+errors, no request off 127.0.0.1, every image loaded, math rendered wherever there is math; the lesson
+downloads served; readers who ask for reduced motion get the poster, with the animation one click away;
+search finds a lesson."""
+
+import json
+import time
 
 import pytest
 
@@ -7,17 +12,28 @@ from policywerk.lessons import available
 
 pytestmark = pytest.mark.browser
 
+VIEWPORTS = {"desktop": {"width": 1400, "height": 1000}, "phone": {"width": 390, "height": 844}}
 
-@pytest.fixture
-def page(browser, site_url):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+
+def pages_of(site) -> list[str]:
+    """Every page of the built site, as a path under its root (``""`` for the home page)."""
+    paths = []
+    for index in sorted(site.rglob("index.html")):
+        folder = index.parent.relative_to(site).as_posix()
+        if not folder.startswith(("assets", "search")):
+            paths.append("" if folder == "." else folder + "/")
+    return paths
+
+
+def new_page(browser, viewport, reduced_motion="no-preference"):
+    context = browser.new_context(viewport=viewport, reduced_motion=reduced_motion)
     page = context.new_page()
     page.requests, page.problems = [], []
     page.on("request", lambda r: page.requests.append(r.url))
     page.on("console", lambda m: m.type in ("error", "warning") and page.problems.append(f"{m.type}: {m.text}"))
     page.on("pageerror", lambda e: page.problems.append(f"pageerror: {e}"))
-    yield page
-    context.close()
+    page.on("requestfailed", lambda r: page.problems.append(f"failed: {r.url} {r.failure}"))
+    return context, page
 
 
 def visit(page, url):
@@ -26,37 +42,115 @@ def visit(page, url):
     page.wait_for_load_state("networkidle")
 
 
-def assert_clean(page, site_url):
-    foreign = [u for u in page.requests if not u.startswith(site_url)]
-    assert not foreign, f"requests left the site: {foreign}"
-    assert not page.problems, page.problems
+def load_every_image(page):
+    """Scroll through the page so that lazy images load, then return the images that failed."""
+    height = page.evaluate("document.body.scrollHeight")
+    for y in range(0, height + 1, 700):
+        page.evaluate(f"window.scrollTo(0, {y})")
+        time.sleep(0.02)
+    page.wait_for_load_state("networkidle")
+    shown = "[...document.images].filter(img => img.getClientRects().length > 0)"  # not display: none
+    page.wait_for_function(f"{shown}.every(img => img.complete)", timeout=15_000)
+    return page.evaluate(f"{shown}.filter(img => img.naturalWidth === 0).map(img => img.src)")
 
 
-def test_index_loads_clean(page, site_url):
-    visit(page, site_url + "/")
-    assert "Policywerk" in page.title()
-    assert page.locator(".md-content a[href*='lessons/l01-bellman']").count() >= 1
-    assert_clean(page, site_url)
+@pytest.fixture(scope="module")
+def walked(browser, site_url, quick_site):
+    """Every page at both viewports: the problems found on each, and how long the walk took."""
+    report = {"pages": 0, "requests": 0, "images": 0, "math pages": 0, "problems": [], "seconds": 0.0}
+    started = time.perf_counter()
+    paths = pages_of(quick_site)
+    for name, viewport in VIEWPORTS.items():
+        context, page = new_page(browser, viewport)
+        for path in paths:
+            page.requests.clear()
+            page.problems.clear()
+            visit(page, f"{site_url}/{path}")
+            broken = load_every_image(page)
+            report["images"] += page.evaluate("[...document.images].filter(i => i.getClientRects().length).length")
+            html = (quick_site / path / "index.html").read_text(encoding="utf-8")
+            if 'class="arithmatex"' in html:
+                report["math pages"] += 1
+                rendered = page.locator(".arithmatex .katex").count()
+                errors = page.locator(".katex-error").count()
+                if rendered == 0 or errors:
+                    page.problems.append(f"math: {rendered} formulas rendered, {errors} errors")
+            foreign = [u for u in page.requests if not u.startswith(site_url)]
+            for item in [*page.problems, *(f"image failed: {u}" for u in broken),
+                         *(f"request left the site: {u}" for u in foreign)]:
+                report["problems"].append(f"{name} /{path}: {item}")
+            report["pages"] += 1
+            report["requests"] += len(page.requests)
+        context.close()
+    report["seconds"] = time.perf_counter() - started
+    print(f"\nbrowser walk: {report['pages']} page visits ({len(paths)} pages x {len(VIEWPORTS)} viewports), "
+          f"{report['requests']} requests, {report['images']} images, {report['math pages']} with math, "
+          f"{report['seconds']:.1f} s")
+    return report
+
+
+def test_every_page_loads_clean_at_both_viewports(walked, quick_site):
+    assert walked["pages"] == len(pages_of(quick_site)) * len(VIEWPORTS) >= 2 * (1 + len(available()) + 12)
+    assert not walked["problems"], "\n".join(walked["problems"])
+    assert walked["images"] > 20 and walked["math pages"] >= 2 * (len(available()) + 8)
 
 
 @pytest.mark.parametrize("slug", [info.slug for info in available()])
-def test_lesson_page_renders_animation_and_math(page, site_url, slug):
+def test_lesson_page_shows_its_animation_at_full_width(browser, site_url, slug):
+    context, page = new_page(browser, VIEWPORTS["desktop"])
     visit(page, f"{site_url}/lessons/{slug}/")
     gif = page.locator("img.pw-animation").first
     gif.scroll_into_view_if_needed()
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=gif.element_handle())
     assert gif.evaluate("img => img.naturalWidth") >= 1000
-    assert page.locator(".katex").count() >= 5  # KaTeX rendered the formulas
-    assert page.locator(".katex-error").count() == 0
+    assert gif.is_visible() and not page.locator("img.pw-poster").first.is_visible()
     assert page.locator(".arithmatex .katex-display").count() >= 1  # display math too
-    assert_clean(page, site_url)
+    context.close()
 
 
-def test_search_finds_the_lesson(page, site_url):
+@pytest.mark.parametrize("slug", [info.slug for info in available()])
+def test_downloads_are_served_and_are_the_lesson(browser, site_url, slug):
+    from policywerk.lessons import find
+
+    info = find(slug)
+    context, page = new_page(browser, VIEWPORTS["desktop"])
+    visit(page, f"{site_url}/lessons/{slug}/")
+    links = page.locator("a[download]")
+    assert links.count() == 2
+    hrefs = [links.nth(k).evaluate("a => a.href") for k in range(2)]
+    py, ipynb = (page.request.get(href) for href in hrefs)
+    assert py.ok and py.body() == info.path.read_bytes()
+    assert ipynb.ok and json.loads(ipynb.body())["nbformat"] == 4
+    context.close()
+
+
+def test_reduced_motion_shows_the_poster_with_the_animation_one_click_away(browser, site_url):
+    slug = available()[0].slug
+    context, page = new_page(browser, VIEWPORTS["desktop"], reduced_motion="reduce")
+    visit(page, f"{site_url}/lessons/{slug}/")
+    poster = page.locator("img.pw-poster").first
+    assert poster.evaluate("img => getComputedStyle(img).display") == "block"
+    assert page.locator("img.pw-animation").first.evaluate("img => getComputedStyle(img).display") == "none"
+    poster.scroll_into_view_if_needed()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=poster.element_handle())
+    assert poster.is_visible() and not page.locator("img.pw-animation").first.is_visible()
+    link = page.locator("a.pw-poster-link").first
+    href = link.evaluate("a => a.href")
+    assert href.endswith(".gif") and page.request.get(href).ok
+    link.click()
+    page.wait_for_load_state("load")
+    assert page.url == href  # one click, and the animation plays on its own
+    assert not page.problems
+    context.close()
+
+
+def test_search_finds_the_lesson(browser, site_url):
+    context, page = new_page(browser, VIEWPORTS["desktop"])
     visit(page, site_url + "/")
     page.locator("label.md-search__icon, .md-search__input").first.click()
     box = page.locator("input.md-search__input")
     box.press_sequentially("Bellman", delay=30)
     result = page.locator(".md-search-result__item a[href*='l01-bellman']").first
     result.wait_for(timeout=15_000)
-    assert_clean(page, site_url)
+    assert not page.problems and all(u.startswith(site_url) for u in page.requests)
+    context.close()

@@ -48,3 +48,37 @@ def test_no_asset_is_loaded_from_another_origin(quick_site):
             assert not url.startswith(("http:", "https:", "//")), f"{page} loads {url}"
         checked += len(loaded)
     assert checked > 20, "found almost nothing to check: the pattern no longer matches the pages"
+
+
+def test_lesson_pages_link_to_the_lessons_before_and_after(quick_site):
+    slugs = [info.slug for info in LESSONS]
+    for k, slug in enumerate(slugs):
+        html = (quick_site / "lessons" / slug / "index.html").read_text(encoding="utf-8")
+        if 0 < k:
+            assert f'href="../{slugs[k - 1]}/" class="md-footer__link md-footer__link--prev' in html
+        if k < len(slugs) - 1:
+            assert f'href="../{slugs[k + 1]}/" class="md-footer__link md-footer__link--next' in html
+
+
+def test_concepts_and_lessons_link_to_each_other(quick_site):
+    from policywerk.lessons import CATALOG, CONCEPTS
+
+    for c in CONCEPTS:
+        html = (quick_site / "concepts" / c.slug / "index.html").read_text(encoding="utf-8")
+        assert 'id="where-it-appears"' in html and 'class="arithmatex"' in html, c.slug
+        users = [info for info in CATALOG if c.slug in info.concepts]
+        for info in users:
+            assert f'href="../../lessons/{info.slug}/"' in html, (c.slug, info.slug)
+        assert "where it first appears" in html
+    for info in LESSONS:
+        html = (quick_site / "lessons" / info.slug / "index.html").read_text(encoding="utf-8")
+        for slug in info.concepts:
+            assert f'href="../../concepts/{slug}/"' in html, (info.slug, slug)
+        assert info.url in html and "What this lesson simplifies" in html
+
+
+def test_home_page_shows_every_lesson_as_a_card_with_its_poster(quick_site):
+    html = (quick_site / "index.html").read_text(encoding="utf-8")
+    assert "<!-- lessons -->" not in html and 'class="grid cards pw-lessons"' in html
+    for info in LESSONS:
+        assert f'src="assets/posters/{info.slug}.png"' in html, info.slug

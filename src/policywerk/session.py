@@ -7,7 +7,9 @@ went; run by the page builder, each shown item is recorded under the code cell t
 This module imports nothing from the package, so every layer may use it.
 """
 
+import dataclasses
 import functools
+import inspect
 import os
 import re
 import time
@@ -131,6 +133,31 @@ def show_table(headers: Sequence[str], rows: Sequence[Sequence[object]], caption
         for row in cells:
             print("  ".join(c.rjust(w) for c, w in zip(row, widths)))
     return item
+
+
+def show_hyperparameters(rows: Sequence[tuple[str, object, str]], caption: str = "") -> Shown:
+    """The lesson's hyperparameters in one table: each one's name, value, and what it sets."""
+    return show_table(["hyperparameter", "value", "what it sets"], [[name, value, meaning] for name, value, meaning
+                                                                   in rows],
+                      caption or "Every hyperparameter of this page's runs, in one place (the full setting).")
+
+
+def config_rows(config, prefix: str = "") -> list[tuple[str, object, str]]:
+    """A dataclass's fields as hyperparameter rows, each with the comment beside its field in the class's
+    source (the one place it is explained); a field that is itself a dataclass is spelled out below it."""
+    comments = {}
+    for line in inspect.getsource(type(config)).splitlines():
+        match = re.match(r"\s+(\w+)\s*:[^#]*#\s*(.*)$", line)
+        if match:
+            comments[match.group(1)] = match.group(2).strip()
+    rows: list[tuple[str, object, str]] = []
+    for f in dataclasses.fields(config):
+        value = getattr(config, f.name)
+        if dataclasses.is_dataclass(value):
+            rows += config_rows(value, prefix=f"{prefix}{f.name}.")
+        else:
+            rows.append((f"{prefix}{f.name}", value, comments.get(f.name, "")))
+    return rows
 
 
 def _printed(session: Session) -> int:

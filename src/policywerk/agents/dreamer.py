@@ -41,11 +41,11 @@ class Config:
     hidden: int = 32  # hidden units of the actor and the critic
     horizon: int = 10  # imagined steps from each start (Dreamer: 15)
     gamma: float = 0.9  # the episodes are 20 steps: look about 10 ahead
-    lam: float = 0.95
+    lam: float = 0.95  # lambda of the lambda-returns (the paper's)
     entropy: float = 0.01  # eta, the actor's entropy bonus
-    model_lr: float = 5e-3
-    actor_lr: float = 3e-3
-    critic_lr: float = 1e-3
+    model_lr: float = 5e-3  # Adam's step size for the world model (the paper: 6e-4)
+    actor_lr: float = 3e-3  # ... for the actor (the paper: 8e-5)
+    critic_lr: float = 1e-3  # ... and for the critic (the paper: 8e-5)
     batch: int = 4  # sequences per model update
     length: int = 8  # steps per sequence
     starts: int = 16  # imagination starts per update, drawn from the batch's posterior states

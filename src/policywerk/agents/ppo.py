@@ -87,7 +87,7 @@ class Config:
     epochs: int = 10  # passes over each batch (the paper: 10)
     minibatch: int = 64  # steps per Adam step (the paper: 64)
     lr: float = 1e-3  # Adam's step size for both networks (the paper: 3e-4)
-    gamma: float = 0.99
+    gamma: float = 0.99  # discount (the paper's)
     lam: float = 0.95  # GAE's lambda
     clip: float | None = 0.2  # epsilon; None for the plain surrogate (no clipping)
     entropy: float = 0.001  # c_H, the entropy bonus (the paper: 0 for continuous control)

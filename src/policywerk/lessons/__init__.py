@@ -8,6 +8,27 @@ HERE = Path(__file__).resolve().parent
 
 
 @dataclass(frozen=True)
+class Concept:
+    slug: str  # the page's name under docs/concepts/
+    title: str
+
+
+CONCEPTS = (
+    Concept("mdp", "Markov decision processes"),
+    Concept("returns", "Returns and discounting"),
+    Concept("value-functions", "Value functions"),
+    Concept("policies", "Policies"),
+    Concept("exploration", "Exploration and exploitation"),
+    Concept("bootstrapping", "Bootstrapping"),
+    Concept("credit-assignment", "Credit assignment and eligibility traces"),
+    Concept("function-approximation", "Function approximation"),
+    Concept("backpropagation", "Backpropagation"),
+    Concept("policy-gradients", "Policy gradients"),
+    Concept("world-models", "World models"),
+)
+
+
+@dataclass(frozen=True)
 class LessonInfo:
     number: int
     module: str  # file name under policywerk/lessons, without .py
@@ -16,6 +37,10 @@ class LessonInfo:
     year: str
     mechanism: str
     world: str
+    citation: str = ""  # the paper's full reference
+    url: str = ""  # where to read it
+    simplifies: str = ""  # what the lesson simplifies relative to the paper, in a sentence or three
+    concepts: tuple[str, ...] = ()  # slugs of the concepts it uses
     source: Path | None = None  # only for lessons kept outside the package (the runner's tests)
 
     @property
@@ -32,23 +57,77 @@ class LessonInfo:
         return self.module.replace("_", "-")
 
 
+BASICS = ("mdp", "returns", "value-functions")
+
 CATALOG = (
     LessonInfo(1, "l01_bellman", "Bellman's value iteration", "Bellman, A Markovian Decision Process", "1957",
-               "value iteration, policy iteration (known model)", "5x5 gridworld with goal, pit, wall"),
+               "value iteration, policy iteration (known model)", "5x5 gridworld with goal, pit, wall",
+               citation="Richard Bellman (1957). A Markovian Decision Process. Journal of Mathematics and "
+                        "Mechanics 6(5), 679-684.",
+               url="https://www.jstor.org/stable/24900506",
+               simplifies="Nothing in the method: value iteration and policy iteration are run exactly, to a "
+                          "tolerance of one in a million. The world is a 5 x 5 grid, small enough to print every "
+                          "value; policy iteration is Howard's (1960), added beside Bellman's sweeps.",
+               concepts=(*BASICS, "policies", "bootstrapping", "world-models")),
     LessonInfo(2, "l02_actor_critic", "An actor and a critic balance a pole",
                "Barto, Sutton & Anderson, Neuronlike Adaptive Elements", "1983",
-               "actor (ASE) and critic (ACE), eligibility traces", "cart-pole, discretised into boxes"),
+               "actor (ASE) and critic (ACE), eligibility traces", "cart-pole, discretised into boxes",
+               citation="Andrew G. Barto, Richard S. Sutton and Charles W. Anderson (1983). Neuronlike Adaptive "
+                        "Elements That Can Solve Difficult Learning Control Problems. IEEE Transactions on "
+                        "Systems, Man, and Cybernetics SMC-13(5), 834-846.",
+               url="https://doi.org/10.1109/TSMC.1983.6313077",
+               simplifies="Little: the physics with friction, the 162 boxes, the parameters and the stopping rule "
+                          "(100 failures or a 100,000-step trial) are the paper's. Ten seeded learners are shown "
+                          "one by one.",
+               concepts=(*BASICS, "policies", "exploration", "bootstrapping", "credit-assignment",
+                         "policy-gradients")),
     LessonInfo(3, "l03_td_learning", "Temporal-difference learning",
                "Sutton, Learning to Predict by the Methods of Temporal Differences", "1988",
-               "TD(0), TD(λ) vs Monte Carlo", "five-state random walk"),
+               "TD(0), TD(λ) vs Monte Carlo", "five-state random walk",
+               citation="Richard S. Sutton (1988). Learning to Predict by the Methods of Temporal Differences. "
+                        "Machine Learning 3(1), 9-44.",
+               url="https://doi.org/10.1007/BF00115009",
+               simplifies="The random walk and both experiments are the paper's; the errors come out lower than in "
+                          "its figures, and the page says why it does not matter. Sutton & Barto's later TD(0) "
+                          "against Monte Carlo examples are added.",
+               concepts=(*BASICS, "bootstrapping", "credit-assignment", "function-approximation")),
     LessonInfo(4, "l04_q_learning", "Q-learning and SARSA on the cliff", "Watkins, Learning from Delayed Rewards",
-               "1989", "Q-learning vs SARSA (off- vs on-policy)", "4x12 cliff world"),
+               "1989", "Q-learning vs SARSA (off- vs on-policy)", "4x12 cliff world",
+               citation="Christopher J. C. H. Watkins (1989). Learning from Delayed Rewards. PhD thesis, "
+                        "University of Cambridge.",
+               url="http://www.cs.rhul.ac.uk/~chrisw/thesis.html",
+               simplifies="The world and the settings are Sutton & Barto's cliff (Example 6.6), not the thesis's; "
+                          "the update rules are exactly Q-learning's and SARSA's.",
+               concepts=(*BASICS, "policies", "exploration", "bootstrapping")),
     LessonInfo(5, "l05_dqn", "Deep Q-networks", "Mnih et al., Human-level control through deep RL", "2013/2015",
-               "neural Q-function, experience replay, target network", "a small pixel game"),
+               "neural Q-function, experience replay, target network", "a small pixel game",
+               citation="Volodymyr Mnih et al. (2015). Human-level control through deep reinforcement learning. "
+                        "Nature 518, 529-533; and (2013) Playing Atari with Deep Reinforcement Learning, "
+                        "arXiv:1312.5602.",
+               url="https://doi.org/10.1038/nature14236",
+               simplifies="An 8 x 10 binary Breakout instead of Atari, one dense layer of 32 units instead of "
+                          "convolutions, and every budget scaled down to match (the table at the end of the page).",
+               concepts=(*BASICS, "policies", "exploration", "bootstrapping", "function-approximation",
+                         "backpropagation")),
     LessonInfo(6, "l06_ppo", "Proximal policy optimisation", "Schulman et al., Proximal Policy Optimization",
-               "2017", "Gaussian policy, GAE, clipped surrogate", "continuous-force balance"),
+               "2017", "Gaussian policy, GAE, clipped surrogate", "continuous-force balance",
+               citation="John Schulman, Filip Wolski, Prafulla Dhariwal, Alec Radford and Oleg Klimov (2017). "
+                        "Proximal Policy Optimization Algorithms. arXiv:1707.06347.",
+               url="https://arxiv.org/abs/1707.06347",
+               simplifies="Lesson 02's cart-pole with a continuous force instead of simulated robots, networks of 16 "
+                          "units instead of 64, and 40,960 steps per run (the table at the end of the page).",
+               concepts=(*BASICS, "policies", "exploration", "bootstrapping", "credit-assignment",
+                         "function-approximation", "backpropagation", "policy-gradients")),
     LessonInfo(7, "l07_world_model", "Learning in imagination", "Hafner et al., Dream to Control (Dreamer)",
-               "2020", "latent world model, learning in imagination", "a block reaching a target, seen as pixels"),
+               "2020", "latent world model, learning in imagination", "a block reaching a target, seen as pixels",
+               citation="Danijar Hafner, Timothy Lillicrap, Jimmy Ba and Mohammad Norouzi (2020). Dream to "
+                        "Control: Learning Behaviors by Latent Imagination. ICLR 2020, arXiv:1912.01603.",
+               url="https://arxiv.org/abs/1912.01603",
+               simplifies="10 x 10 binary frames and dense networks instead of 64 x 64 colour images and "
+                          "convolutions, a shaped reward, and discrete actions trained as DreamerV3 trains them "
+                          "(the table at the end of the page).",
+               concepts=(*BASICS, "policies", "exploration", "bootstrapping", "credit-assignment",
+                         "function-approximation", "backpropagation", "policy-gradients", "world-models")),
 )
 
 
@@ -63,3 +142,10 @@ def find(name: str) -> LessonInfo:
 
 def available() -> list[LessonInfo]:
     return [info for info in CATALOG if info.exists]
+
+
+def concept(slug: str) -> Concept:
+    for c in CONCEPTS:
+        if c.slug == slug:
+            return c
+    raise KeyError(f"unknown concept {slug!r}")

@@ -16,13 +16,18 @@ import math
 from policywerk.agents.policy_iteration import policy_iteration
 from policywerk.agents.value_iteration import value_iteration
 from policywerk.rl.bellman import bellman_optimality_residual
-from policywerk.session import budget, show_table
+from policywerk.session import budget, show_hyperparameters, show_table
 from policywerk.viz.bellman import convergence_figure, policy_grid_figure, value_iteration_animation
 from policywerk.worlds.gridworld import ARROWS, GridWorld
 
-GAMMA = 0.9  # discount: a reward one step later is worth 0.9 of a reward now
-SLIP = 0.2  # chance that a move goes sideways instead (half to each side)
-THETA = budget(full=1e-6, quick=1e-3)  # stop when no value moves by more than this in a sweep
+GAMMA = 0.9
+SLIP = 0.2
+THETA = budget(full=1e-6, quick=1e-3)
+show_hyperparameters([
+    ("GAMMA", GAMMA, "discount: a reward one step later is worth 0.9 of a reward now"),
+    ("SLIP", SLIP, "chance that a move goes sideways instead (half to each side)"),
+    ("THETA", THETA, "stop when no value moves by more than this in a sweep"),
+])
 
 # %% [markdown]
 # ## The world, and what "known model" means

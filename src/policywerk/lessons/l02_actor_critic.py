@@ -21,15 +21,20 @@ import statistics
 
 from policywerk.agents.adaptive_elements import Params, train
 from policywerk.math.random import Rng
-from policywerk.session import budget, show_table
+from policywerk.session import budget, config_rows, show_hyperparameters, show_table
 from policywerk.viz.cartpole import balancing_animation, boxes_figure, learning_curves_figure
 from policywerk.worlds.cartpole import N_BOXES, CartPole, box_bins, box_of
 
-PARAMS = Params()  # the paper's: alpha 1000, beta 0.5, delta 0.9, lambda 0.8, gamma 0.95, noise sigma 0.01
-SEEDS = budget(full=list(range(10)), quick=[0, 1, 2])  # independent learners, each with its own seeded noise
-MAX_TRIALS = budget(full=100, quick=50)  # the original runs' protocol: stop after 100 failures ...
-MAX_STEPS = budget(full=100_000, quick=1_000)  # ... or once a trial lasts this many steps (33 minutes)
-print(PARAMS)
+PARAMS = Params()  # the paper's
+SEEDS = budget(full=list(range(10)), quick=[0, 1, 2])
+MAX_TRIALS = budget(full=100, quick=50)
+MAX_STEPS = budget(full=100_000, quick=1_000)
+show_hyperparameters([
+    *config_rows(PARAMS),
+    ("SEEDS", SEEDS, "independent learners, each with its own seeded noise"),
+    ("MAX_TRIALS", MAX_TRIALS, "the original runs' protocol: stop after 100 failures ..."),
+    ("MAX_STEPS", MAX_STEPS, "... or once a trial lasts this many steps (33 minutes)"),
+])
 
 # %% [markdown]
 # ## The world: a pole on a cart
@@ -195,6 +200,10 @@ print(f"seed {shown_seed}: {len(trials)} trials; {'balanced' if trials[-1].balan
 print("steps per trial, ten trials a row:")
 for row in range(0, len(steps), 10):
     print(f"  {row + 1:3d}-{min(row + 10, len(steps)):3d}: " + " ".join(f"{s:>7,}" for s in steps[row:row + 10]))
+picks = sorted({round(k * (len(steps) - 1) / 9) for k in range(10)})
+show_table(["trial", "steps balanced", "longest trial so far"],
+           [[trials[i].number, f"{steps[i]:,}", f"{max(steps[:i + 1]):,}"] for i in picks],
+           caption=f"The animation's right pane in numbers: steps balanced per trial, seed {shown_seed}.")
 
 # %%
 balancing_animation(

@@ -28,19 +28,29 @@ from policywerk.agents.td_prediction import (
 )
 from policywerk.math.linear import solve
 from policywerk.math.random import Rng
-from policywerk.session import budget, show_table
+from policywerk.session import budget, show_hyperparameters, show_table
 from policywerk.viz.random_walk import curves_figure, walk_animation
 from policywerk.viz.style import BLUE, GREEN, ORANGE, PURPLE, SKY, VERMILION
 from policywerk.worlds.random_walk import RandomWalk
 
-RUNS = 100  # independent runs averaged in the textbook's first experiment (cheap: the same in both settings)
-BATCH_RUNS = budget(full=100, quick=10)  # ... and in its batch experiment
-EPISODES = 100  # episodes per run
-TD_ALPHAS = (0.05, 0.1, 0.15)  # the textbook's step sizes for TD(0) ...
-MC_ALPHAS = (0.01, 0.02, 0.03, 0.04)  # ... and for constant-alpha Monte Carlo
-SETS = budget(full=100, quick=10)  # Sutton's 100 training sets ...
-SEQUENCES = 10  # ... of 10 sequences each
-LAMBDAS = (0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0)  # the lambdas of Sutton's first experiment
+RUNS = 100
+BATCH_RUNS = budget(full=100, quick=10)
+EPISODES = 100
+TD_ALPHAS = (0.05, 0.1, 0.15)
+MC_ALPHAS = (0.01, 0.02, 0.03, 0.04)
+SETS = budget(full=100, quick=10)
+SEQUENCES = 10
+LAMBDAS = (0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0)
+show_hyperparameters([
+    ("RUNS", RUNS, "independent runs averaged in the textbook's first experiment (the same in both settings)"),
+    ("BATCH_RUNS", BATCH_RUNS, "... and in its batch experiment"),
+    ("EPISODES", EPISODES, "episodes (walks) per run"),
+    ("TD_ALPHAS", TD_ALPHAS, "the textbook's step sizes for TD(0) ..."),
+    ("MC_ALPHAS", MC_ALPHAS, "... and for constant-alpha Monte Carlo"),
+    ("SETS", SETS, "Sutton's 100 training sets ..."),
+    ("SEQUENCES", SEQUENCES, "... of 10 sequences each"),
+    ("LAMBDAS", LAMBDAS, "the lambdas of Sutton's first experiment"),
+])
 
 walk = RandomWalk()
 TRUE = walk.true_values()
@@ -217,6 +227,11 @@ walk_animation(walk, td_walks, list(zip(td_history, mc_history)), td_errors,
                     f"bars moving from 0.5 toward the true values 1/6 to 5/6; the middle pane shows each walk's "
                     f"TD errors and eligibility traces, the right pane both errors falling, TD's faster."))
 print(f"seed {SEED}: RMS after {EPISODES} walks, TD(0) {td_curve[-1]:.3f}, Monte Carlo {mc_curve[-1]:.3f}")
+show_table(["walks", f"{td_label}, seed {SEED}", f"{td_label}, average", f"{mc_label}, seed {SEED}",
+            f"{mc_label}, average"],
+           [[k, f"{td_curve[k]:.3f}", f"{averages[td_label][k]:.3f}", f"{mc_curve[k]:.3f}",
+             f"{averages[mc_label][k]:.3f}"] for k in range(0, EPISODES + 1, EPISODES // 10)],
+           caption=f"The animation's right pane in numbers: RMS error, this run and the average over {RUNS} runs.")
 
 # %% [markdown]
 # ## TD($\lambda$): between one step and the whole walk

@@ -21,16 +21,23 @@ import statistics
 from policywerk.agents.td_control import expected_sarsa, q_learning, sarsa, td_control
 from policywerk.math.random import Rng
 from policywerk.math.vectors import moving_average
-from policywerk.session import budget, show_table
+from policywerk.session import budget, show_hyperparameters, show_table
 from policywerk.viz.cliff import cliff_animation, paths_figure, reward_figure
 from policywerk.worlds.cliff import ARROWS, CLIFF, COLS, GOAL, ROWS, START, CliffWalking, greedy_path
 
-EPISODES = 500  # the textbook's protocol: 500 episodes ...
-EPSILON = 0.1  # ... of epsilon-greedy behaviour ...
-ALPHA = 0.5  # ... with this step size ...
-GAMMA = 1.0  # ... and no discount
-RUNS = budget(full=100, quick=20)  # independent runs to average over
+EPISODES = 500
+EPSILON = 0.1
+ALPHA = 0.5
+GAMMA = 1.0
+RUNS = budget(full=100, quick=20)
 METHODS = {"Q-learning": q_learning, "SARSA": sarsa, "Expected SARSA": expected_sarsa}
+show_hyperparameters([
+    ("EPISODES", EPISODES, "the textbook's protocol: 500 episodes ..."),
+    ("EPSILON", EPSILON, "... of epsilon-greedy behaviour ..."),
+    ("ALPHA", ALPHA, "... with this step size ..."),
+    ("GAMMA", GAMMA, "... and no discount"),
+    ("RUNS", RUNS, "independent runs to average over"),
+])
 
 # %% [markdown]
 # ## The world: a short way along the edge, a long way round
@@ -208,6 +215,12 @@ cliff_animation(shown, {name: moving_average(rewards[name], WINDOW) for name in 
                      "early paths wander and fall, later ones settle, Q-learning's along the edge and SARSA's a row "
                      "or more above it; the middle pane shows the four action values of a cell above the cliff, "
                      "the right pane the reward per episode rising, SARSA's above Q-learning's."))
+single = {name: moving_average([e.reward for e in history], WINDOW) for name, history in shown.items()}
+averaged = {name: moving_average(rewards[name], WINDOW) for name in shown}
+show_table(["episode", *(f"{name}, seed 0" for name in shown), *(f"{name}, {RUNS} runs" for name in shown)],
+           [[k, *(f"{single[name][k - 1]:.1f}" for name in shown), *(f"{averaged[name][k - 1]:.1f}" for name in shown)]
+            for k in [1, *range(EPISODES // 10, EPISODES + 1, EPISODES // 10)]],
+           caption=f"The animation's right pane in numbers: reward per episode, {WINDOW}-episode mean.")
 print("after the last episode, Q at the marked cell:")
 for name, history in shown.items():
     print(f"  {name:10s}", "  ".join(f"{ARROWS[a]} {v:7.1f}" for a, v in enumerate(history[-1].q[CELL])))

@@ -18,16 +18,21 @@ from dataclasses import replace
 
 from policywerk.agents.dqn import Config, evaluate, play, train
 from policywerk.math.random import Rng
-from policywerk.session import budget, show_table
+from policywerk.session import budget, config_rows, show_hyperparameters, show_table
 from policywerk.viz.breakout import learning_figure, play_animation
 from policywerk.worlds.breakout import Breakout, Layout
 
 CONFIG = Config(epsilon_steps=budget(full=5_000, quick=3_000), learning_starts=budget(full=500, quick=300))
-STEPS = budget(full=20_000, quick=10_000)  # environment steps of training per run
-SEEDS = budget(full=[0, 1, 2], quick=[0])  # independent runs, each for DQN and for the ablation
-EVAL_EPISODES = budget(full=100, quick=20)  # games to score a trained network, greedy and at epsilon 0.05
+STEPS = budget(full=20_000, quick=10_000)
+SEEDS = budget(full=[0, 1, 2], quick=[0])
+EVAL_EPISODES = budget(full=100, quick=20)
 layout = Layout()
-print(CONFIG)
+show_hyperparameters([
+    *config_rows(CONFIG),
+    ("STEPS", STEPS, "environment steps of training per run"),
+    ("SEEDS", SEEDS, "independent runs, each for DQN and for the ablation"),
+    ("EVAL_EPISODES", EVAL_EPISODES, "games to score a trained network, greedy and at epsilon 0.05"),
+])
 
 # %% [markdown]
 # ## The world: a game seen as pixels
@@ -201,6 +206,15 @@ run = results["DQN", best][0]
 games = [("early", STEPS // 10, play(run.snapshots[STEPS // 10], Breakout(layout), seed=5)),
          ("trained", STEPS, play(run.net, Breakout(layout), seed=5))]
 games = [(label, step, frames[:150]) for label, step, frames in games]
+trace = []
+for step in range(STEPS // 10, STEPS + 1, STEPS // 10):
+    scores = [score for score, end in zip(run.scores, run.ends) if end <= step]
+    updates = min(len(run.losses), max(0, (step - CONFIG.learning_starts) // CONFIG.train_every + 1))
+    trace.append([f"{step:,}", len(scores), f"{statistics.mean(scores[-20:]):.2f}" if scores else "",
+                  f"{statistics.mean(run.losses[:updates][-50:]):.2e}" if updates else "",
+                  next((label for label, at, _ in games if at == step), "")])
+show_table(["environment steps", "episodes ended", "score, 20-episode mean", "Huber loss, 50-update mean",
+            "game shown"], trace, caption=f"The animation's right pane in numbers, DQN seed {best}.")
 play_animation(games, run, CONFIG, layout.width, layout.height, name="l05-breakout",
                alt=("The miniature Breakout played twice: early in training the network soon lets the ball past; "
                     "trained, it follows the ball and breaks bricks. The middle pane shows the three Q-values per "

@@ -18,7 +18,6 @@
 import inspect
 import math
 import statistics
-import textwrap
 from dataclasses import replace
 
 from policywerk.agents.ppo import (
@@ -35,16 +34,22 @@ from policywerk.agents.ppo import (
     update,
 )
 from policywerk.math.random import Rng
-from policywerk.session import budget, show_table
+from policywerk.session import budget, config_rows, show_hyperparameters, show_table
 from policywerk.viz.ppo import learning_figure, mean_returns, objective_figure, policy_animation
 from policywerk.worlds.cartpole import ForceCartPole
 
 CONFIG = Config()
-ITERATIONS = budget(full=40, quick=8)  # batches of CONFIG.horizon steps per run
-SEEDS = budget(full=[0, 1, 2], quick=[0])  # independent runs, each for PPO and for the ablation
-EVAL_EPISODES = 10  # episodes to judge a trained policy, each from its own random start
-MUST_BALANCE = budget(full=9, quick=0)  # of the EVAL_EPISODES, per seed (the quick setting trains too briefly)
-print(textwrap.fill(repr(CONFIG), 100))
+ITERATIONS = budget(full=40, quick=8)
+SEEDS = budget(full=[0, 1, 2], quick=[0])
+EVAL_EPISODES = 10
+MUST_BALANCE = budget(full=9, quick=0)
+show_hyperparameters([
+    *config_rows(CONFIG),
+    ("ITERATIONS", ITERATIONS, "batches of CONFIG.horizon steps per run"),
+    ("SEEDS", SEEDS, "independent runs, each for PPO and for the ablation"),
+    ("EVAL_EPISODES", EVAL_EPISODES, "episodes to judge a trained policy, each from its own random start"),
+    ("MUST_BALANCE", MUST_BALANCE, "of the EVAL_EPISODES, per seed (the quick setting trains too briefly)"),
+])
 
 # %% [markdown]
 # ## The world: lesson 02's cart-pole, pushed by any force
@@ -355,6 +360,14 @@ print(f"σ after every PPO iteration, all seeds: from {min(sigmas):.2f} N to {ma
 
 # %%
 episodes = [(k, play(run.kept[k], ForceCartPole(), seed=3)) for k in SHOWN]
+batch_means = mean_returns(run.iterations)
+played = {k: len(frames) - 2 if len(frames) - 1 < 500 else 500 for k, frames in episodes}  # a fall earns nothing
+show_table(["updates so far", "mean return of the next batch", "clip fraction of the last update", "episode shown"],
+           [[u, f"{batch_means[u]:.0f}" if u < ITERATIONS else "",
+             f"{run.iterations[u - 1].clip_fraction:.1%}" if u else "", played.get(u, "")]
+            for u in sorted({*SHOWN, *(round(k * ITERATIONS / 10) for k in range(11))})],
+           caption=f"The animation's right pane in numbers, PPO seed {SEEDS[0]}: each batch's mean return (the "
+                   "batch gathered after that many updates) and each update's clip fraction.")
 policy_animation(episodes, run.snapshots, run.iterations, REFERENCE_LABELS, 10.0, name="l06-cartpole",
                  alt=(f"The cart-pole pushed by the policy after {', '.join(map(str, SHOWN[:-1]))} and "
                       f"{SHOWN[-1]} iterations of PPO: at first it falls within a second, at the end it balances "

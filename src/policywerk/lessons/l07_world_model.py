@@ -30,7 +30,7 @@ from policywerk.math.random import Rng
 from policywerk.math.vectors import argmax
 from policywerk.nn.distributions import bernoulli_nll, gaussian_kl, softmax
 from policywerk.nn.gru import GRUCell
-from policywerk.session import budget, show_table
+from policywerk.session import budget, config_rows, show_hyperparameters, show_table
 from policywerk.viz.dreamer import (
     behaviour_figure,
     frames_figure,
@@ -40,13 +40,20 @@ from policywerk.viz.dreamer import (
 )
 from policywerk.worlds.reach import ACTION_NAMES, DOWN, LEFT, RIGHT, STAY, UP, Reach
 
-TARGET = (2, 5)  # the target's cell, the same in every episode
+TARGET = (2, 5)
 CONFIG = Config(prefill=budget(full=100, quick=10), pretrain=budget(full=500, quick=30))
-ROUNDS = budget(full=80, quick=4)  # rounds of model updates, imagination, and one real episode
+ROUNDS = budget(full=80, quick=4)
 SEED = 0
-EVAL_EPISODES = budget(full=200, quick=20)  # real episodes to judge the trained agent and the baselines
-MUST_REACH = budget(full=0.8, quick=0.0)  # share of evaluation episodes that must reach the target
-print(CONFIG)
+EVAL_EPISODES = budget(full=200, quick=20)
+MUST_REACH = budget(full=0.8, quick=0.0)
+show_hyperparameters([
+    ("TARGET", TARGET, "the target's cell, the same in every episode"),
+    *config_rows(CONFIG),
+    ("ROUNDS", ROUNDS, "rounds of model updates, imagination, and one real episode"),
+    ("SEED", SEED, "the one training run shown"),
+    ("EVAL_EPISODES", EVAL_EPISODES, "real episodes to judge the trained agent and the baselines"),
+    ("MUST_REACH", MUST_REACH, "share of evaluation episodes that must reach the target"),
+])
 
 
 def world(**kwargs):
@@ -504,6 +511,19 @@ def views(agent, seed):
 
 
 episodes = [(k, *views(run.snapshots[k], seed=21)) for k in sorted(run.snapshots)]
+reconstruction = [losses.reconstruction for losses in run.model_losses]
+real_returns = [record.real_return for record in run.records]
+played = {k: sum(rewards) for k, *_, rewards in episodes}
+trace = []
+for k in sorted({*range(0, ROUNDS + 1, max(1, ROUNDS // 8)), *played}):
+    updates = CONFIG.pretrain + k * CONFIG.updates_per_episode
+    trace.append([k, f"{updates:,}", f"{statistics.mean(reconstruction[:updates][-25:]):.2f}",
+                  f"{statistics.mean(real_returns[:k][-10:]):.2f}" if k else "",
+                  f"{played[k]:.2f}" if k in played else ""])
+show_table(["round", "model updates so far", "reconstruction (nats, 25-update mean)", "real return (10-episode mean)",
+            "greedy episode shown: return"], trace,
+           caption=f"The animation's right pane in numbers; the first {CONFIG.pretrain} model updates are pretraining, "
+                   "before round 1.")
 play_animation(episodes, env.side, [l.reconstruction for l in run.model_losses], CONFIG.pretrain,
                CONFIG.updates_per_episode, [r.real_return for r in run.records], name="l07-reach",
                mark=(*TARGET, env.size),

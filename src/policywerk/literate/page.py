@@ -1,6 +1,12 @@
-"""Render a lesson's cells and its run record into one Markdown page for MkDocs (Material)."""
+"""Render a lesson's cells and its run record into one Markdown page: for MkDocs (Material), or as plain
+Markdown that reads well on a code host without the site (``plain=True``).
 
-from policywerk.lessons import LessonInfo
+Under the title each page gets a header made from the lesson's catalog entry: the paper with a link,
+what the lesson simplifies, the concepts it uses, downloads of its source as a Python file and as a
+notebook, and how to run it.
+"""
+
+from policywerk.lessons import LessonInfo, concept
 from policywerk.literate.cells import Cell, code_cells
 from policywerk.literate.runner import Record
 
@@ -9,9 +15,11 @@ class StaleRecord(Exception):
     """The record does not belong to these cells (the lesson changed after it ran)."""
 
 
-def render(info: LessonInfo, cells: list[Cell], record: Record, assets: str) -> str:
+def render(info: LessonInfo, cells: list[Cell], record: Record, assets: str, plain: bool = False,
+           concepts: str = "../concepts") -> str:
     """The page: prose as written, each code cell highlighted, and beneath it what that cell printed and
-    showed. ``assets`` is the folder, relative to the page, that holds the record's files."""
+    showed. ``assets`` is the folder, relative to the page, that holds the record's files and the
+    downloads; ``concepts``, the folder of the concept pages (None: no links to them)."""
     code = code_cells(cells)
     if len(code) != len(record.cells):
         raise StaleRecord(f"{info.module} has {len(code)} code cells but its record has {len(record.cells)}")
@@ -19,7 +27,11 @@ def render(info: LessonInfo, cells: list[Cell], record: Record, assets: str) -> 
     parts = []
     for cell in cells:
         if cell.kind == "markdown":
-            parts.append(cell.source)
+            if not parts and cell.source.startswith("# "):  # the title: the header goes right under it
+                title, _, rest = cell.source.partition("\n")
+                parts += [title, header(info, assets, plain, concepts)] + ([rest.strip("\n")] if rest.strip() else [])
+            else:
+                parts.append(cell.source)
             continue
         parts.append(_fence("python", cell.source))
         out = outputs[cell.number]
@@ -29,9 +41,48 @@ def render(info: LessonInfo, cells: list[Cell], record: Record, assets: str) -> 
             if out.stdout[printed:at].strip():
                 parts.append(_fence("text", out.stdout[printed:at].strip("\n"), 'title="Output"'))
             printed = max(printed, at)
-            if item is not None:
-                parts.append(_shown(item, assets))
+            shown = _shown(item, assets, plain) if item is not None else ""
+            if shown:
+                parts.append(shown)
     return "\n\n".join(parts) + "\n"
+
+
+def downloads(info: LessonInfo) -> tuple[str, str]:
+    """The file names of the lesson's two downloads: its source and the notebook made from it."""
+    return f"{info.module}.py", f"{info.module}.ipynb"
+
+
+def header(info: LessonInfo, assets: str, plain: bool = False, concepts: str | None = "../concepts") -> str:
+    py, ipynb = downloads(info)
+    paper = f"**The paper.** {info.citation}" + (f" [Read it]({info.url})." if info.url else "")
+    used = " · ".join(f"[{concept(slug).title}]({concepts}/{slug}.md)" for slug in info.concepts)
+    command = f".venv/bin/python -m policywerk.lessons.{info.module}"
+    run = (f"{command}  # the full setting, as on this page\n"
+           f"POLICYWERK_QUICK=1 {command}  # tiny budgets, as in the tests")
+    if plain:
+        lines = [paper, f"> **What this lesson simplifies.** {info.simplifies}"]
+        if used and concepts:
+            lines.append(f"**Concepts:** {used}")
+        lines.append(f"**Get it:** [{py}]({assets}/{py}) · [{ipynb}]({assets}/{ipynb}) (a Jupyter notebook of the "
+                     "same cells). **Run it** from a checkout, after `make install`:")
+        lines.append(_fence("sh", run))
+        return "\n\n".join(lines)
+    lines = [paper, f'!!! abstract "What this lesson simplifies"\n\n    {info.simplifies}']
+    if used and concepts:
+        lines.append(f"**Concepts it uses:** {used}")
+    lines.append(f'[Download {py}]({assets}/{py}){{ .md-button download="{py}" }} '
+                 f'[Download {ipynb}]({assets}/{ipynb}){{ .md-button download="{ipynb}" }}')
+    lines.append('??? tip "Run it yourself"\n\n'
+                 "    From a checkout of the repository, after `make install` (or inside any environment with "
+                 "`pip install -e .`):\n\n"
+                 + _indent(_fence("sh", run))
+                 + f"\n\n    It prints what this page shows and writes the pictures to `policywerk-out/`. The "
+                 f"notebook, `{ipynb}`, holds the same cells; it needs the package installed the same way.")
+    return "\n\n".join(lines)
+
+
+def _indent(text: str) -> str:
+    return "\n".join("    " + line if line else "" for line in text.split("\n"))
 
 
 def _fence(language: str, body: str, attrs: str = "") -> str:
@@ -41,12 +92,20 @@ def _fence(language: str, body: str, attrs: str = "") -> str:
     return f"{ticks}{language}{' ' + attrs if attrs else ''}\n{body}\n{ticks}"
 
 
-def _shown(item: dict, assets: str) -> str:
+def _shown(item: dict, assets: str, plain: bool = False) -> str:
     alt = item["alt"].replace("\n", " ")
     if item["kind"] == "table":
+        if plain:
+            return f"*{alt}*\n\n{item['markdown']}"
         return f'<p class="pw-caption">{_escape(alt)}</p>\n\n{item["markdown"]}'
     src = f"{assets}/{item['file']}"
-    css = {"animation": "pw-animation", "poster": "pw-poster"}.get(item["kind"], "pw-figure")
+    if plain:  # the animation plays on a code host; its poster, the same last frame, would show twice
+        return "" if item["kind"] == "poster" else f"![{_escape_alt(alt)}]({src})"
+    if item["kind"] == "poster":  # shown instead of the animation to readers who ask for reduced motion
+        gif = f"{assets}/{item['file'].removesuffix('-poster.png')}.gif"
+        return (f'[![{_escape_alt(alt)}]({src}){{ .pw-poster loading=lazy }}]({gif})'
+                '{ .pw-poster-link title="The animation\'s last frame: open it to play the animation" }')
+    css = "pw-animation" if item["kind"] == "animation" else "pw-figure"
     return f'![{_escape_alt(alt)}]({src}){{ .{css} loading=lazy }}'
 
 

@@ -1,0 +1,232 @@
+# %% [markdown]
+# # Lesson 01 · Bellman 1957: value iteration
+#
+# Richard Bellman's *A Markovian Decision Process* (Journal of Mathematics and Mechanics 6(5), 1957) asks
+# how to act well when every action has uncertain consequences, and answers with one equation. When the
+# rules of the world are known, that equation can simply be applied over and over until it holds, and a
+# plan falls out of it. Every later lesson in this series is a way of doing the same thing with less
+# knowledge: without the model, without a table, without a human choosing the features.
+#
+# This page is generated from `src/policywerk/lessons/l01_bellman.py`. Each code block below is the real
+# code, run in order when the site was built, and what it printed or drew stands right beneath it.
+
+# %%
+import math
+
+from policywerk.agents.policy_iteration import policy_iteration
+from policywerk.agents.value_iteration import value_iteration
+from policywerk.rl.bellman import bellman_optimality_residual
+from policywerk.session import budget, show_hyperparameters, show_table
+from policywerk.viz.bellman import convergence_figure, policy_grid_figure, value_iteration_animation
+from policywerk.worlds.gridworld import ARROWS, GridWorld
+
+GAMMA = 0.9
+SLIP = 0.2
+THETA = budget(full=1e-6, quick=1e-3)
+show_hyperparameters([
+    ("GAMMA", GAMMA, "discount: a reward one step later is worth 0.9 of a reward now"),
+    ("SLIP", SLIP, "chance that a move goes sideways instead (half to each side)"),
+    ("THETA", THETA, "stop when no value moves by more than this in a sweep"),
+])
+
+# %% [markdown]
+# ## The world, and what "known model" means
+#
+# A **Markov decision process** is a set of states $\mathcal S$, a set of actions $\mathcal A$, and for
+# every state and action a probability of each next state together with a reward:
+# $P(s' \mid s, a)$ and $R(s, a, s')$. "Markov" means that these depend on the present state alone, not
+# on how we got there.
+#
+# Our world is a 5x5 grid. The agent starts at `S` in the bottom-left corner. Entering the **goal** pays
+# $+1$ and ends the episode; entering the **pit** costs $-1$ and ends it too; every other step pays $0$.
+# The grey wall cannot be entered: bumping into it, or into the edge of the grid, leaves the agent where
+# it was. And the floor is slippery: a move goes where it was meant to with probability $0.8$, and
+# sideways with probability $0.1$ to each side. Nothing here is hidden from the algorithm: it can read
+# every probability.
+
+# %%
+world = GridWorld(slip=SLIP)
+print(world.to_text())
+
+FOCUS = 18  # the cell just below the pit, at row 3, column 3
+print("\nTaking 'down' in the cell below the pit can end in:")
+for t in world.transitions(FOCUS, ARROWS.index("↓")):
+    print(f"  cell {divmod(t.next_state, world.cols)} with probability {t.probability:.1f}, reward {t.reward:+.0f}")
+
+# %% [markdown]
+# ## Values, and Bellman's equation
+#
+# The **value** $V(s)$ of a state is the reward we can expect to collect from it onward when acting as
+# well as possible, with a reward $k$ steps away discounted by $\gamma^k$. Discounting makes the sum
+# finite and makes the agent prefer reward sooner; here $\gamma = 0.9$.
+#
+# Bellman's observation is that the best value of a state is made of the best values of its neighbours.
+# Acting well now means choosing the action whose immediate reward plus discounted value of where it
+# leads is largest on average:
+#
+# $$
+# V^*(s) = \max_a \sum_{s'} P(s' \mid s, a)\,\big[R(s, a, s') + \gamma\, V^*(s')\big].
+# $$
+#
+# The quantity inside the max is the value of taking action $a$ in $s$, written $q(s, a)$. The equation
+# has exactly one solution $V^*$, and it can be found by treating it as an assignment instead of an
+# equation: start from $V_0 = 0$ and apply
+#
+# $$
+# V_{k+1}(s) = \max_a \sum_{s'} P(s' \mid s, a)\,\big[R(s, a, s') + \gamma\, V_k(s')\big]
+# $$
+#
+# to every state, sweep after sweep. Each sweep shrinks the distance to $V^*$ by at least a factor
+# $\gamma$ (the update is a *contraction*), so the sweeps converge whatever the start. This is
+# **value iteration**. We stop when the largest change in a sweep falls below $\theta$.
+#
+# In the code, that update is one line: `new[s] = max(q_values(mdp, values, s, gamma))`, where
+# `q_values` computes the sum above for each action
+# ([`rl/bellman.py`](https://github.com/policywerk/policywerk/blob/main/src/policywerk/rl/bellman.py)).
+
+# %%
+sweeps = value_iteration(world, GAMMA, THETA)
+final = sweeps[-1]
+start = world.start
+
+print(f"value iteration converged after {final.number} sweeps (theta = {THETA:g})\n")
+shown = [s for s in sweeps[1:] if s.number <= 8 or s.number % 5 == 0 or s is final]
+show_table(["sweep", "largest change", "V(start)", "V(below pit)"],
+           [[s.number, f"{s.delta:.2e}", f"{s.values[start]:.4f}", f"{s.values[FOCUS]:.4f}"] for s in shown],
+           caption="Value iteration, sweep by sweep: the largest change shrinks geometrically.")
+
+# %% [markdown]
+# ## Watching the values ripple out
+#
+# Each sweep reads only the values of the sweep before, so news of the goal travels one cell per sweep:
+# after sweep 1 only the goal's neighbours know it is there, after sweep 2 their neighbours, and so on.
+# The arrows are the **greedy policy**: in each cell, the action with the largest $q(s, a)$ under the
+# current values (a dot where all actions are still equally good). They settle long before the values
+# stop moving.
+#
+# The middle pane follows one cell, the one just below the pit (outlined in orange), and shows its
+# backup in full: the four $q$-values, and the sum behind the winning one.
+
+# %%
+value_iteration_animation(
+    world, sweeps, GAMMA, THETA, focus=FOCUS, name="l01-value-iteration",
+    alt=("Value iteration on a 5x5 gridworld, one frame per sweep: values spread out from the goal and "
+         "greedy arrows settle into routes that skirt the pit; the middle pane shows the Bellman backup of "
+         "the cell below the pit, the right pane the largest value change per sweep falling on a log scale."))
+
+# %%
+changed = [s.number for s in sweeps[1:] if s.policy != final.policy]
+settled = max(changed, default=0) + 1  # the first sweep from which the greedy policy never changes
+print(f"the greedy policy is final from sweep {settled}; the values needed {final.number} sweeps")
+assert settled <= 0.6 * final.number, "the policy should settle well before the values do"
+
+# %% [markdown]
+# Look at the cell below the pit. Going right would reach the cell beside the goal in one step, but a
+# sideways slip on the way would drop the agent into the pit with probability $0.1$. Going down is a
+# detour of two steps, and the slips of that move are harmless. With $\gamma = 0.9$ the detour wins, by
+# a little: this is a decision under uncertainty, made by arithmetic.
+#
+# ## Did it converge to the right thing?
+#
+# The values satisfy Bellman's equation when applying the backup once more changes nothing. The
+# *Bellman residual* $\max_s \lvert V(s) - \max_a q(s, a)\rvert$ measures how far from that we are. Since
+# value iteration stopped when a sweep changed no value by more than $\theta$, one more sweep would
+# change them by at most $\gamma\theta$: the residual must be below $\theta$. The lesson checks it.
+
+# %%
+residual = bellman_optimality_residual(world, final.values, GAMMA)
+print(f"Bellman residual of the final values: {residual:.2e} (theta = {THETA:g})")
+assert residual <= THETA, "the final values do not satisfy the Bellman optimality equation"
+
+print("\nFinal values and greedy policy:")
+print(world.to_text(final.values, final.policy))
+
+# %% [markdown]
+# ## Policy iteration: fewer, costlier steps
+#
+# Ronald Howard's **policy iteration** (1960) turns the loop around. Start from any policy $\pi$ (here:
+# always go up). *Evaluate* it exactly, by solving
+# $V^\pi(s) = \sum_{s'} P(s' \mid s, \pi(s))\,[R(s, \pi(s), s') + \gamma V^\pi(s')]$, which has no max in
+# it; then *improve* it by acting greedily on those values,
+# $\pi'(s) = \arg\max_a q^\pi(s, a)$. Each improvement is strictly better somewhere or changes nothing, and
+# there are only finitely many policies, so the loop must stop, at an optimal policy.
+
+# %%
+rounds = policy_iteration(world, GAMMA, THETA)
+show_table(["round", "evaluation sweeps", "actions changed by improvement"],
+           [[r.number, r.evaluation_sweeps, r.changed] for r in rounds],
+           caption="Policy iteration: each round evaluates the current policy, then improves it.")
+
+evaluation_sweeps = sum(r.evaluation_sweeps for r in rounds)
+print(f"policy iteration: {len(rounds)} rounds, {evaluation_sweeps} evaluation sweeps in all")
+print(f"value iteration:  {final.number} sweeps")
+
+same = all(rounds[-1].policy[s] == final.policy[s] for s in world.states if not world.is_terminal(s))
+print(f"same policy from both methods: {same}")
+assert same, "policy iteration and value iteration disagree on the optimal policy"
+assert len(rounds) < final.number, "policy iteration should need fewer rounds than value iteration sweeps"
+
+# %% [markdown]
+# Policy iteration needs only a handful of rounds, but each round contains a full evaluation of many
+# sweeps; value iteration takes many cheap sweeps. Both land on the same policy. Between them lies a whole
+# family ("modified policy iteration") that evaluates only partly before improving; value iteration is the
+# extreme that evaluates for one sweep.
+#
+# ## What the discount and the slip decide
+#
+# The optimal policy depends on the problem's numbers, not just its map. A small $\gamma$ makes the agent
+# impatient: a reward two steps later is worth much less, so the short risky route past the pit looks
+# better than the safe detour. A floor that does not slip makes the risk vanish altogether. Below, the
+# same grid solved for three discounts and three slip probabilities.
+
+# %%
+settings = [(0.5, SLIP), (GAMMA, SLIP), (0.99, SLIP), (GAMMA, 0.0), (GAMMA, 0.4)]
+solved = {}
+for gamma, slip in settings:
+    w = GridWorld(slip=slip)
+    solved[gamma, slip] = (w, value_iteration(w, gamma, THETA))
+
+bound = {g: math.ceil(math.log(THETA) / math.log(g)) for g, p in settings}  # sweeps the contraction promises
+show_table(["γ", "slip", "sweeps", "V(start)", "action below the pit", "bound log θ / log γ"],
+           [[f"{g:g}", f"{p:g}", run[-1].number, f"{run[-1].values[start]:.3f}", ARROWS[run[-1].policy[FOCUS]],
+             bound[g]] for (g, p), (w, run) in solved.items()],
+           caption="The same grid under different discounts and slips.")
+
+policy_grid_figure(
+    [(f"γ = {g:g}, slip = {p:g}", w, run[-1].values, run[-1].policy) for (g, p), (w, run) in solved.items()
+     if (g, p) in ((0.5, SLIP), (GAMMA, SLIP), (GAMMA, 0.0))],
+    name="l01-discount-and-slip",
+    alt=("Three optimal policies side by side. With γ = 0.5 and slip 0.2 the cell below the pit goes right, "
+         "past the pit; with γ = 0.9 it detours down; with no slip it goes straight right again."))
+
+below_pit = {key: ARROWS[run[-1].policy[FOCUS]] for key, (w, run) in solved.items()}
+assert below_pit[0.5, SLIP] == "→", "an impatient agent should take the short route past the pit"
+assert below_pit[GAMMA, SLIP] == "↓", "a patient agent on a slippery floor should detour away from the pit"
+assert below_pit[GAMMA, 0.0] == "→", "without slip there is no risk, so the short route is best"
+
+# %% [markdown]
+# The number of sweeps tells the other half of the story. The contraction argument promises that the
+# error shrinks by at least a factor $\gamma$ per sweep, so about $\log\theta / \log\gamma$ sweeps
+# suffice (the last column of the table above). This small world does
+# better than the promise, because every sensible route ends at the goal or the pit within a few steps,
+# and a value cannot keep changing once its future has ended. The ordering survives all the same:
+# the more far-sighted the agent, the more sweeps its problem takes.
+
+# %%
+convergence_figure(
+    {f"γ = {g:g}": [s.delta for s in run[1:]] for (g, p), (w, run) in solved.items() if p == SLIP},
+    THETA, name="l01-convergence",
+    alt=("Largest value change per sweep on a log scale for γ = 0.5, 0.9 and 0.99: three roughly straight "
+         "lines whose slopes are the logarithms of γ, the steepest for γ = 0.5."))
+sweeps_needed = [solved[g, SLIP][1][-1].number for g in (0.5, GAMMA, 0.99)]
+assert sweeps_needed == sorted(sweeps_needed), "a larger discount should need more sweeps"
+assert all(run[-1].number <= bound[g] + 1 for (g, p), (w, run) in solved.items()), "slower than the bound"
+
+# %% [markdown]
+# ## What this lesson leaves out
+#
+# Everything here rested on knowing $P$ and $R$ exactly and on being able to visit every state in every
+# sweep. Real problems grant neither. The next lessons remove those assumptions one at a time: an agent
+# that must learn from its own failures with no model at all (lesson 02), predictions learned from
+# experience (lesson 03), and control learned from samples (lesson 04). The backup stays the same; only
+# where its numbers come from changes.

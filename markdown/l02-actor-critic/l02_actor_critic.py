@@ -1,0 +1,327 @@
+# %% [markdown]
+# # Lesson 02 · Barto, Sutton & Anderson 1983: an actor and a critic balance a pole
+#
+# Andrew Barto, Richard Sutton and Charles Anderson's *Neuronlike Adaptive Elements That Can Solve
+# Difficult Learning Control Problems* (IEEE Transactions on Systems, Man, and Cybernetics 13(5),
+# 834-846, 1983) gives a learner no model of its world at all. It can push a cart left or right, and once
+# in a while it is told that it has failed. From that alone it learns to keep a pole upright for as long
+# as anyone cares to watch.
+#
+# The learner is made of two parts, and their names are still in use forty years later. An **actor**
+# chooses what to do. A **critic** learns to predict how things will go and, by noticing when its own
+# predictions change, tells the actor after every single step whether that step made things better or
+# worse. Every actor-critic method since, up to the PPO of lesson 06, has this shape.
+#
+# This page is generated from `src/policywerk/lessons/l02_actor_critic.py`: the code below is the real
+# code, run when the site was built, with what it printed and drew beneath it.
+
+# %%
+import math
+import statistics
+
+from policywerk.agents.adaptive_elements import Params, train
+from policywerk.math.random import Rng
+from policywerk.session import budget, config_rows, show_hyperparameters, show_table
+from policywerk.viz.cartpole import balancing_animation, boxes_figure, learning_curves_figure
+from policywerk.worlds.cartpole import N_BOXES, CartPole, box_bins, box_of
+
+PARAMS = Params()  # the paper's
+SEEDS = budget(full=list(range(10)), quick=[0, 1, 2])
+MAX_TRIALS = budget(full=100, quick=50)
+MAX_STEPS = budget(full=100_000, quick=1_000)
+show_hyperparameters([
+    *config_rows(PARAMS),
+    ("SEEDS", SEEDS, "independent learners, each with its own seeded noise"),
+    ("MAX_TRIALS", MAX_TRIALS, "the original runs' protocol: stop after 100 failures ..."),
+    ("MAX_STEPS", MAX_STEPS, "... or once a trial lasts this many steps (33 minutes)"),
+])
+
+# %% [markdown]
+# ## The world: a pole on a cart
+#
+# A pole is hinged to a cart that runs on a 4.8 m track. Every 0.02 s the learner pushes the cart with a
+# force $F = \pm 10$ N, left or right: there is no "do nothing". The physics is the paper's, with the
+# cart's friction $\mu_c$ on the track and the pole's $\mu_p$ in its hinge:
+#
+# $$
+# \ddot\theta = \frac{g\sin\theta + \cos\theta\left[\dfrac{-F - m l\dot\theta^2\sin\theta
+#   + \mu_c\,\mathrm{sgn}(\dot x)}{m_c + m}\right] - \dfrac{\mu_p\dot\theta}{m l}}
+#   {l\left[\dfrac43 - \dfrac{m\cos^2\theta}{m_c + m}\right]},
+# $$
+#
+# $$
+# \ddot x = \frac{F + m l\left[\dot\theta^2\sin\theta - \ddot\theta\cos\theta\right]
+#   - \mu_c\,\mathrm{sgn}(\dot x)}{m_c + m},
+# $$
+#
+# with a cart of $m_c = 1$ kg, a pole of $m = 0.1$ kg whose centre of mass sits $l = 0.5$ m above the
+# hinge, $g = 9.8$ m/s², and small frictions $\mu_c = 0.0005$ and $\mu_p = 0.000002$. Euler's method
+# advances the state $(x, \dot x, \theta, \dot\theta)$ by $\tau = 0.02$ s: positions with the old
+# velocities, velocities with the accelerations. A trial
+# **fails** when the cart hits either end of the track ($|x| > 2.4$ m) or the pole leans past
+# $12°$, and then everything starts again from the middle, upright and at rest.
+#
+# Pushing at random, or always the same way, the pole falls within a second or so:
+
+# %%
+world = CartPole()
+rng = Rng(2024)
+
+
+def run_policy(choose, trials=100):
+    """Average steps until failure of a fixed way of choosing pushes."""
+    lengths = []
+    for _ in range(trials):
+        state, _ = world.reset()
+        while True:
+            state, r, failed, truncated, _ = world.step(choose(state))
+            if failed:
+                break
+        lengths.append(world.steps)
+    return statistics.mean(lengths)
+
+
+random_steps = run_policy(lambda s: rng.randrange(2))
+right_steps = run_policy(lambda s: 1, trials=1)
+print(f"pushing at random: the pole falls after {random_steps:.1f} steps on average ({random_steps * 0.02:.2f} s)")
+print(f"always pushing right: it falls after {right_steps:.0f} steps")
+
+# %% [markdown]
+# ## What the learner sees: 162 boxes
+#
+# The learner does not get the four numbers. The paper divides each one into a few ranges and hands the
+# learner only the combination, one of $3 \times 3 \times 6 \times 3 = 162$ **boxes**:
+#
+# | variable | thresholds | bins |
+# |---|---|---:|
+# | cart position $x$ | $-0.8$, $0.8$ m | 3 |
+# | cart velocity $\dot x$ | $-0.5$, $0.5$ m/s | 3 |
+# | pole angle $\theta$ | $-6°$, $-1°$, $0°$, $1°$, $6°$ | 6 |
+# | pole angular velocity $\dot\theta$ | $-50$, $50$ °/s | 3 |
+#
+# Inside a box, every state looks the same. Writing $x_i(t) = 1$ when the state is in box $i$ and $0$
+# otherwise, the learner's whole view of the world at time $t$ is a vector with a single 1 in it.
+
+# %%
+for x, x_dot, theta_deg, theta_dot_deg in [(0.0, 0.0, 0.0, 0.0), (0.0, 0.0, -0.5, 0.0), (1.0, -0.7, 8.0, 70.0)]:
+    box = box_of((x, x_dot, math.radians(theta_deg), math.radians(theta_dot_deg)))
+    print(f"x = {x:+.1f} m, ẋ = {x_dot:+.1f} m/s, θ = {theta_deg:+.1f}°, θ̇ = {theta_dot_deg:+.0f}°/s"
+          f"  ->  box {box:3d}, bins (counting from 0) {box_bins(box)}")
+
+# %% [markdown]
+# ## Why failure alone teaches so little
+#
+# The only reinforcement is $r(t) = -1$ on the step that fails and $0$ on every other step. Suppose
+# the pole falls after 30 pushes. Which of them was the mistake? Perhaps the last, perhaps a push
+# twenty steps earlier that set up a swing nothing could stop afterwards. The signal says only *that*
+# something went wrong, not *what* or *when*. This is the **credit assignment problem** in time, and a
+# learner that waits for failure to learn anything learns slowly, because it learns only once a trial,
+# about pushes it can no longer tell apart.
+#
+# The paper's answer has two parts.
+#
+# ## The actor: a search that can be steered
+#
+# The **associative search element** (ASE) keeps a weight $w_i$ per box. In box $i$ it pushes right if
+# the weight plus a little noise is positive, and left otherwise:
+#
+# $$
+# y(t) = f\Big[\sum_i w_i(t)\,x_i(t) + \text{noise}(t)\Big],\qquad f(s) = +1 \text{ if } s \ge 0 \text{ else } -1,
+# $$
+#
+# with Gaussian noise of standard deviation $\sigma = 0.01$. Where $w_i$ is near zero the noise decides and
+# the actor explores; where $|w_i|$ is large it has made up its mind. It learns from a reinforcement
+# $\hat r$ through an **eligibility trace** $e_i$, a fading record of which way it pushed in each box lately:
+#
+# $$
+# w_i(t+1) = w_i(t) + \alpha\,\hat r(t)\,e_i(t), \qquad e_i(t+1) = \delta\,e_i(t) + (1 - \delta)\,y(t)\,x_i(t).
+# $$
+#
+# A negative $\hat r$ turns every recent push away from what it was, the most recent the most.
+#
+# ## The critic: a prediction that turns failure into a signal every step
+#
+# The **adaptive critic element** (ACE) keeps a number $v_i$ per box: its prediction $p(t) = \sum_i v_i
+# x_i(t)$ of how much (discounted) reinforcement lies ahead from here, which with $r = -1$ on failure means
+# *how soon failure is coming*. Out of it, the critic computes an **internal reinforcement** every step:
+#
+# $$
+# \hat r(t) = r(t) + \gamma\,p(t) - p(t-1),
+# $$
+#
+# with the prediction of a failed state taken as 0. If the last push moved the cart-pole from a box the
+# critic thought was safe into one it thinks is dangerous, $\hat r$ is negative now, before anything has
+# failed; if the push got it out of trouble, $\hat r$ is positive. The critic learns its predictions from
+# the same $\hat r$, through its own trace $\bar x_i$ of the boxes visited lately:
+#
+# $$
+# v_i(t+1) = v_i(t) + \beta\,\hat r(t)\,\bar x_i(t), \qquad \bar x_i(t+1) = \lambda\,\bar x_i(t) + (1-\lambda)\,x_i(t).
+# $$
+#
+# Five years later, Sutton's paper on **temporal-difference learning** (lesson 03) made this quantity the
+# centre of a theory of prediction; as the TD error it drives Q-learning (lesson 04), DQN (lesson 05) and
+# the advantages of PPO (lesson 06).
+#
+# The paper's parameters are $\alpha = 1000$, $\beta = 0.5$, $\delta = 0.9$, $\lambda = 0.8$,
+# $\gamma = 0.95$. In the code the two elements are two small classes,
+# [`agents/adaptive_elements.py`](https://github.com/policywerk/policywerk/blob/main/src/policywerk/agents/adaptive_elements.py),
+# and each update is one line: the actor's `w[i] += step * e[i]` with `step = alpha * r_hat`, the
+# critic's `v[i] += step * xbar[i]` with `step = beta * r_hat`, and the internal reinforcement
+# `r + self.gamma * p_next - self.v[box]`.
+#
+# ## Traces: credit that reaches back in time
+#
+# The trace of a box visited $k$ steps ago has faded by $\delta^k$ (actor) or $\lambda^k$ (critic). So
+# when $\hat r$ arrives, it updates the recent boxes most and the older ones a little: the traces spread
+# the credit backwards, instead of giving all of it to the last step.
+
+# %%
+show_table(["steps ago", "actor trace (1-δ)δᵏ", "critic trace (1-λ)λᵏ"],
+           [[k, f"{(1 - PARAMS.delta) * PARAMS.delta ** k:.4f}", f"{(1 - PARAMS.lam) * PARAMS.lam ** k:.4f}"]
+            for k in (0, 1, 2, 5, 10, 20)],
+           caption="How much of a reinforcement reaches a box visited k steps earlier (visited once).")
+
+# %% [markdown]
+# ## One learner, trial by trial
+#
+# We train one learner per seed with the protocol of the original runs: trials until one lasts 100,000 steps
+# (33 minutes of simulated balancing) or 100 trials have failed. The seed drives only the actor's noise;
+# the cart-pole itself is deterministic. We follow one run in detail: the first seed in our list that
+# balanced (all of them are in the table further down, including those that did not).
+
+# %%
+runs = {seed: train(seed, MAX_TRIALS, MAX_STEPS, PARAMS) for seed in SEEDS}
+shown_seed = next((seed for seed in SEEDS if runs[seed][-1].balanced), SEEDS[0])
+trials = train(shown_seed, MAX_TRIALS, MAX_STEPS, PARAMS, keep=400)  # the same run again, keeping its states
+assert [t.steps for t in trials] == [t.steps for t in runs[shown_seed]], "the same seed must give the same run"
+
+steps = [t.steps for t in trials]
+print(f"seed {shown_seed}: {len(trials)} trials; {'balanced' if trials[-1].balanced else 'did not balance'}")
+print("steps per trial, ten trials a row:")
+for row in range(0, len(steps), 10):
+    print(f"  {row + 1:3d}-{min(row + 10, len(steps)):3d}: " + " ".join(f"{s:>7,}" for s in steps[row:row + 10]))
+picks = sorted({round(k * (len(steps) - 1) / 9) for k in range(10)})
+show_table(["trial", "steps balanced", "longest trial so far"],
+           [[trials[i].number, f"{steps[i]:,}", f"{max(steps[:i + 1]):,}"] for i in picks],
+           caption=f"The animation's right pane in numbers: steps balanced per trial, seed {shown_seed}.")
+
+# %%
+balancing_animation(
+    trials, MAX_STEPS, early=budget(full=2, quick=1), steps=budget(full=250, quick=40), name="l02-balancing",
+    alt=(f"The cart-pole under the learning actor, seed {shown_seed}: the first trials fall within a second, "
+         f"later ones last longer, and the last one stays up; the middle pane shows the "
+         f"actor's weights and the critic's predictions over the 162 boxes, the right pane the steps per trial "
+         f"rising on a log scale from about 20 to {MAX_STEPS:,}."))
+
+# %% [markdown]
+# Early on the weights are all zero, the noise decides, and the pole falls within a second. Each failure
+# makes the critic's predictions in the boxes just before it negative. From then on, entering those boxes
+# produces a negative $\hat r$ at once, and the actor learns to avoid them *during* the trial, not only at
+# its end. The trials grow longer in jumps, as whole regions of the state space turn from dangerous to
+# handled, and they can fall back: a long trial drifts into boxes the learner has rarely seen, its
+# failure there rewrites their weights, and a few short trials follow before it recovers.
+#
+# In the middle pane, each map has a cell for every box: six groups of columns for the pole's angle,
+# each split three ways by its angular velocity, and three groups of rows for the cart's position, each
+# split by its velocity. The black square is the box the cart-pole is in.
+#
+# ## Many learners, with and without the critic
+#
+# One run can be lucky, so we train a learner for each of the seeds. To see what the critic contributes,
+# we train the actor alone on the same seeds: the same ASE with the same parameters, but learning from the
+# external reinforcement directly, $\hat r(t) = r(t)$, so that it learns only on the step that fails.
+
+# %%
+alone = {seed: train(seed, MAX_TRIALS, MAX_STEPS, PARAMS, critic=False) for seed in SEEDS}
+
+
+def first_trial(run, steps):
+    """The first trial that lasted at least ``steps`` steps, or None."""
+    return next((t.number for t in run if t.steps >= steps), None)
+
+
+show_table(["seed", "trials to 10,000 steps", f"trials to {MAX_STEPS:,}", "longest trial",
+            "actor alone: longest trial"],
+           [[seed, first_trial(runs[seed], 10_000) or "—", first_trial(runs[seed], MAX_STEPS) or "—",
+             f"{max(t.steps for t in runs[seed]):,}", f"{max(t.steps for t in alone[seed]):,}"] for seed in SEEDS],
+           caption=f"Each seed with the critic, and the actor alone on the same seeds ({MAX_TRIALS} trials at most).")
+
+balanced = [seed for seed in SEEDS if runs[seed][-1].balanced]
+reached = sorted(first_trial(runs[seed], MAX_STEPS) for seed in balanced)
+best = [max(t.steps for t in runs[seed]) for seed in SEEDS]
+alone_best = [max(t.steps for t in alone[seed]) for seed in SEEDS]
+print(f"with the critic: {len(balanced)} of {len(SEEDS)} seeds balanced for {MAX_STEPS:,} steps within "
+      f"{MAX_TRIALS} trials" + (f", after a median of {statistics.median(reached):g} trials" if reached else ""))
+print(f"actor alone: {sum(b >= MAX_STEPS for b in alone_best)} of {len(SEEDS)} seeds balanced")
+print(f"median of the longest trials: {statistics.median(best):,.0f} steps with the critic, "
+      f"{statistics.median(alone_best):,.0f} without")
+
+learning_curves_figure(
+    {seed: [t.steps for t in runs[seed]] for seed in SEEDS},
+    {seed: [t.steps for t in alone[seed]] for seed in SEEDS}, shown_seed, MAX_TRIALS, MAX_STEPS,
+    name="l02-learning-curves",
+    alt=(f"Steps until failure per trial on a log scale for {len(SEEDS)} seeds. Left, actor and critic: the "
+         f"median climbs from about 20 steps to {MAX_STEPS:,}, which most seeds reach. Right, the actor "
+         f"alone on the same seeds: the median stays in the tens of steps."))
+
+assert len(balanced) > len(SEEDS) / 2, "most seeds should balance within the trial limit"
+assert max(alone_best) < MAX_STEPS, "the actor alone should balance on none of the seeds"
+assert statistics.median(alone_best) * 3 < statistics.median(best), "the actor alone should do far worse"
+
+# %% [markdown]
+# A run that balanced stops there; in the figure its later trials count as balanced. The runs do not
+# improve smoothly. The actor's weights are large ($\alpha = 1000$ against noise of
+# $0.01$), so within a box it acts almost deterministically, and a trial that goes well can still fail
+# when a rarely visited box is met. Some seeds never get there within the trial limit, which an average
+# over runs would hide.
+#
+# Without the critic, the actor hears about a push only if the pole fell soon after it, and then only in
+# proportion to how recent the push was. Pushes that prevented a fall are never rewarded, since
+# nothing happens after them. Its typical trial stays close to the twenty-odd steps of pushing at random;
+# only its luckiest trials last a few hundred steps.
+#
+# ## What the two elements learned
+#
+# The maps below show all 162 boxes as they were at the start of the run's last trial, the one that
+# balanced for the full length: this is the learner that did it. Each group of three
+# columns is one range of the pole's angle, split by its angular velocity; each group of three rows is one
+# range of the cart's position, split by its velocity. Grey boxes were never visited.
+
+# %%
+final_w, final_v = trials[-1].w, trials[-1].v
+boxes_figure(final_w, final_v, name="l02-boxes",
+             alt=("Two maps of the 162 boxes after learning. The actor's weights are blue (push right) where the "
+                  "pole leans or swings right and red-orange (push left) where it leans or swings left. The critic's "
+                  "predictions are near zero for a pole near upright and most negative where the pole is far "
+                  "over and still swinging outwards."))
+
+visited = [b for b in range(N_BOXES) if final_w[b] != 0.0 or final_v[b] != 0.0]
+angle = {b: box_bins(b)[2] for b in visited}  # 0: < -6°, 1: -6..-1°, 2: -1..0°, 3: 0..1°, 4: 1..6°, 5: > 6°
+spin = {b: box_bins(b)[3] for b in visited}  # 0: turning left faster than 50°/s, 1: slower, 2: turning right
+right = [b for b in visited if angle[b] >= 4 and spin[b] == 2]  # leaning right by over 1° and swinging right
+falling = right + [b for b in visited if angle[b] <= 1 and spin[b] == 0]  # ... or the mirror image
+calm = [b for b in visited if angle[b] in (2, 3) and spin[b] == 1]  # within 1° of upright, turning slowly
+v_falling = statistics.mean(final_v[b] for b in falling)
+v_calm = statistics.mean(final_v[b] for b in calm)
+print(f"{len(visited)} of {N_BOXES} boxes were ever visited")
+print(f"critic's mean prediction where the pole is over and swinging outwards: {v_falling:+.3f}")
+print(f"critic's mean prediction where it is near upright and slow:             {v_calm:+.3f}")
+assert v_falling < v_calm, "the critic should expect failure where the pole is falling"
+
+pushes_right = sum(final_w[b] > 0 for b in right)
+print(f"where the pole leans and swings right, the actor pushes right in {pushes_right} of {len(right)} boxes")
+assert pushes_right > len(right) / 2, "the actor should move the cart under a pole that falls right"
+
+# %% [markdown]
+# The critic has learned where failure comes from: a pole leaning over and still swinging outwards. The
+# actor has learned the reflex that keeps a pole up, to move the cart under it: push right when it falls
+# right.
+#
+# ## What this lesson leaves out, and what comes next
+#
+# The boxes are fixed by hand, and so is the coarseness of the learner's view: nothing here generalises
+# from one box to the next. The noise is tiny and the step size huge, so exploration is accidental, and
+# some runs stall. Later lessons take these up one at a time: lesson 03 studies the critic's prediction
+# on its own, as temporal-difference learning; lesson 04 lets the values pick the actions directly; lessons
+# 05 and 06 replace the boxes by networks that generalise, and lesson 06 returns to this very cart-pole
+# with an actor and a critic of its own.

@@ -1,0 +1,99 @@
+"""A lesson's page, for the site and as plain Markdown, and its notebook download, on a small lesson built
+in the quick setting; the notebook is checked against Jupytext's reading of the same percent-format source."""
+
+import json
+import re
+
+import pytest
+
+from policywerk.lessons import CATALOG, CONCEPTS, LessonInfo, concept
+from policywerk.literate.cells import parse_file
+from policywerk.literate.notebook import to_notebook
+from policywerk.literate.page import downloads, header, render
+from policywerk.literate.runner import build
+
+LESSON = """# %% [markdown]
+# # Lesson 99 · A test: the title
+#
+# The first paragraph, with math $x^2$.
+
+# %%
+from policywerk.session import show_table
+print("hello")
+show_table(["n"], [[1]], caption="One row")
+
+# %% [markdown]
+# ## A section
+"""
+
+
+@pytest.fixture(scope="module")
+def lesson(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("page")
+    path = folder / "l99_test.py"
+    path.write_text(LESSON)
+    info = LessonInfo(99, "l99_test", "A test", "Someone, A Paper", "2000", "a mechanism", "a world",
+                      citation="Someone (2000). A Paper. A Journal 1, 1-2.", url="https://example.org/paper",
+                      simplifies="Nothing at all.", concepts=("mdp", "bootstrapping"), source=path)
+    return info, build(info, "quick", folder / "runs")
+
+
+def test_the_header_stands_under_the_title_with_paper_box_concepts_downloads_and_command(lesson):
+    info, record = lesson
+    page = render(info, parse_file(info.path), record, assets="l99-test")
+    title, rest = page.split("\n", 1)
+    assert title == "# Lesson 99 · A test: the title"
+    head = rest[:rest.index("The first paragraph")]
+    assert "Someone (2000). A Paper. A Journal 1, 1-2. [Read it](https://example.org/paper)" in head
+    assert '!!! abstract "What this lesson simplifies"\n\n    Nothing at all.' in head
+    assert "[Markov decision processes](../concepts/mdp.md) · [Bootstrapping](../concepts/bootstrapping.md)" in head
+    assert "(l99-test/l99_test.py){ .md-button" in head and "(l99-test/l99_test.ipynb){ .md-button" in head
+    assert ".venv/bin/python -m policywerk.lessons.l99_test" in head
+
+
+def test_the_plain_page_has_no_site_only_syntax_and_relative_links(lesson):
+    info, record = lesson
+    page = render(info, parse_file(info.path), record, assets="l99-test", plain=True, concepts="../docs/concepts")
+    for site_only in ("!!!", "???", "{ .", "<p class=", "<div"):
+        assert site_only not in page, site_only
+    assert "> **What this lesson simplifies.** Nothing at all." in page
+    assert "[Markov decision processes](../docs/concepts/mdp.md)" in page
+    assert "[l99_test.py](l99-test/l99_test.py)" in page
+    assert "*One row*\n\n| n |" in page and "$x^2$" in page
+    links = re.findall(r"\]\(([^)]+)\)", page)
+    assert links and all(not link.startswith("/") for link in links)
+
+
+def test_every_catalog_entry_has_its_paper_box_and_known_concepts():
+    slugs = {c.slug for c in CONCEPTS}
+    for info in CATALOG:
+        assert info.citation and info.url.startswith(("https://", "http://")) and info.simplifies
+        assert set(info.concepts) <= slugs and len(set(info.concepts)) == len(info.concepts)
+        assert header(info, info.slug)  # renders
+    assert all(any(c.slug in info.concepts for info in CATALOG) for c in CONCEPTS), "a concept no lesson uses"
+    with pytest.raises(KeyError):
+        concept("no-such-concept")
+
+
+def test_the_notebook_holds_the_same_cells_as_jupytext_reads_from_the_source(lesson):
+    jupytext = pytest.importorskip("jupytext")
+    nbformat = pytest.importorskip("nbformat")
+    info, _ = lesson
+    text = to_notebook(parse_file(info.path), title="Lesson 99")
+    ours = nbformat.reads(text, as_version=4)
+    nbformat.validate(ours)
+    theirs = jupytext.read(info.path, fmt="py:percent")
+    assert [(c.cell_type, c.source) for c in ours.cells] == [(c.cell_type, c.source) for c in theirs.cells]
+    assert all(c.outputs == [] and c.execution_count is None for c in ours.cells if c.cell_type == "code")
+    assert to_notebook(parse_file(info.path), title="Lesson 99") == text  # the same bytes every time
+    assert json.loads(text)["metadata"]["kernelspec"]["language"] == "python"
+
+
+@pytest.mark.parametrize("info", [i for i in CATALOG if i.exists], ids=lambda i: i.slug)
+def test_every_lessons_notebook_matches_jupytext(info):
+    jupytext = pytest.importorskip("jupytext")
+    ours = json.loads(to_notebook(parse_file(info.path)))
+    theirs = jupytext.read(info.path, fmt="py:percent")
+    assert [(c["cell_type"], "".join(c["source"])) for c in ours["cells"]] == \
+        [(c.cell_type, c.source) for c in theirs.cells]
+    assert downloads(info) == (f"{info.module}.py", f"{info.module}.ipynb")
