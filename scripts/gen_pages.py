@@ -68,7 +68,7 @@ for c in lessons.CONCEPTS:
     using = [info for info in lessons.CATALOG if c.slug in info.concepts]
     lines = ["", "## Where it appears", ""]
     for k, info in enumerate(using):
-        name = f"Lesson {info.number:02d}, {info.title} ({info.paper.split(',')[0]} {info.year})"
+        name = f"Lesson {info.number:02d}, {info.title} ({info.authors} {info.year})"
         link = f"[{name}](../lessons/{info.slug}.md)" if info.exists else f"{name} *(coming)*"
         lines.append(f"- {link}" + (": where it first appears" if k == 0 else ""))
     with mkdocs_gen_files.open(f"concepts/{c.slug}.md", "a") as f:

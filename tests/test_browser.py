@@ -128,6 +128,7 @@ def test_reduced_motion_shows_the_poster_with_the_animation_one_click_away(brows
     slug = available()[0].slug
     context, page = new_page(browser, VIEWPORTS["desktop"], reduced_motion="reduce")
     visit(page, f"{site_url}/lessons/{slug}/")
+    assert page.locator("img.pw-poster").count() >= 1
     poster = page.locator("img.pw-poster").first
     assert poster.evaluate("img => getComputedStyle(img).display") == "block"
     assert page.locator("img.pw-animation").first.evaluate("img => getComputedStyle(img).display") == "none"

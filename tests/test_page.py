@@ -3,6 +3,7 @@ in the quick setting; the notebook is checked against Jupytext's reading of the 
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +12,8 @@ from policywerk.literate.cells import parse_file
 from policywerk.literate.notebook import to_notebook
 from policywerk.literate.page import downloads, header, render
 from policywerk.literate.runner import build
+
+ROOT = Path(__file__).resolve().parents[1]
 
 LESSON = """# %% [markdown]
 # # Lesson 99 · A test: the title
@@ -69,7 +72,8 @@ def test_every_catalog_entry_has_its_paper_box_and_known_concepts():
     for info in CATALOG:
         assert info.citation and info.url.startswith(("https://", "http://")) and info.simplifies
         assert set(info.concepts) <= slugs and len(set(info.concepts)) == len(info.concepts)
-        assert header(info, info.slug)  # renders
+        head = header(info, info.slug)
+        assert info.citation in head and info.url in head and " ".join(info.simplifies.split()) in head
     assert all(any(c.slug in info.concepts for info in CATALOG) for c in CONCEPTS), "a concept no lesson uses"
     with pytest.raises(KeyError):
         concept("no-such-concept")
@@ -96,4 +100,30 @@ def test_every_lessons_notebook_matches_jupytext(info):
     theirs = jupytext.read(info.path, fmt="py:percent")
     assert [(c["cell_type"], "".join(c["source"])) for c in ours["cells"]] == \
         [(c.cell_type, c.source) for c in theirs.cells]
-    assert downloads(info) == (f"{info.module}.py", f"{info.module}.ipynb")
+
+
+def test_a_header_without_a_citation_or_simplification_still_reads():
+    bare = LessonInfo(98, "l98_bare", "Bare", "Someone, A Paper", "1999", "m", "w")
+    head = header(bare, "l98-bare")
+    assert "**The paper.** Someone, A Paper (1999)." in head and "simplifies" not in head
+    assert "[Download l98_bare.py](l98-bare/l98_bare.py)" in head
+
+
+def test_the_committed_plain_pages_read_without_the_site_and_match_their_lessons():
+    """markdown/ is written by the full build: no site-only syntax, every relative link resolves, and the
+    lesson files beside each page are the lessons as they stand (regenerate with `make lessons`)."""
+    folder = ROOT / "markdown"
+    pages = sorted(folder.glob("l0*.md"))
+    assert len(pages) == len([i for i in CATALOG if i.exists])
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        for site_only in ("!!!", "???", "{ .", "<p class=", "<div"):
+            assert site_only not in text, (page.name, site_only)
+        for link in re.findall(r"\]\(([^)]+)\)", text):
+            if not link.startswith(("http://", "https://", "#")):
+                assert (page.parent / link).is_file(), (page.name, link)
+        info = next(i for i in CATALOG if i.slug == page.stem)
+        py, ipynb = downloads(info)
+        assert (folder / info.slug / py).read_bytes() == info.path.read_bytes(), f"{py}: run make lessons"
+        assert json.loads((folder / info.slug / ipynb).read_text())["nbformat"] == 4
+    assert all(f"({p.name})" in (folder / "README.md").read_text() for p in pages)

@@ -22,7 +22,8 @@ def test_strict_build_makes_each_lesson_page_with_its_animation(quick_site, info
     assert gifs, f"{info.slug} shows no animation"
     assert all((folder / name).is_file() for name in gifs)
     assert 'class="arithmatex"' in html  # math reaches the page for KaTeX to render
-    assert f"policywerk/lessons/{info.module}.py" in html  # the edit link points at the lesson's source
+    edit = f'href="https://github.com/policywerk/policywerk/edit/main/src/policywerk/lessons/{info.module}.py"'
+    assert edit in html  # the edit button opens the lesson's source, not a generated page
 
 
 def test_index_links_written_lessons_only(quick_site):

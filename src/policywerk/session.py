@@ -121,7 +121,8 @@ def show_table(headers: Sequence[str], rows: Sequence[Sequence[object]], caption
     cells = [[_cell(x) for x in row] for row in rows]
     if any(len(row) != len(headers) for row in cells):
         raise ValueError(f"every row of {caption!r} needs {len(headers)} cells")
-    md = ["| " + " | ".join(headers) + " |", "|" + "|".join("---:" for _ in headers) + "|"]
+    numeric = [all(_NUMBER.fullmatch(row[i]) for row in cells) for i in range(len(headers))]
+    md = ["| " + " | ".join(headers) + " |", "|" + "|".join("---:" if n else "---" for n in numeric) + "|"]
     md += ["| " + " | ".join(row) + " |" for row in cells]
     session = current()
     item = Shown("table", caption, markdown="\n".join(md), at=_printed(session))
@@ -129,10 +130,13 @@ def show_table(headers: Sequence[str], rows: Sequence[Sequence[object]], caption
     if session.echo:
         widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(headers)]
         print(caption)
-        print("  ".join(h.rjust(w) for h, w in zip(headers, widths)))
-        for row in cells:
-            print("  ".join(c.rjust(w) for c, w in zip(row, widths)))
+        for row in (headers, *cells):
+            print("  ".join(c.rjust(w) if n else c.ljust(w) for c, w, n in zip(row, widths, numeric)).rstrip())
     return item
+
+
+# A cell that reads as a number, a number with a unit, or nothing: its column is aligned on the right.
+_NUMBER = re.compile(r"(|—|[-+−]?[\d,]*\.?\d+(e[-+]?\d+)?( ?(%|N|s|kB|MB|nats))?)")
 
 
 def show_hyperparameters(rows: Sequence[tuple[str, object, str]], caption: str = "") -> Shown:

@@ -52,6 +52,11 @@ class LessonInfo:
         return self.path.is_file()
 
     @property
+    def authors(self) -> str:
+        """The paper's authors as the catalog names them: ``Barto, Sutton & Anderson``, ``Mnih et al.``."""
+        return self.paper.rsplit(", ", 1)[0]
+
+    @property
     def slug(self) -> str:
         """The page's name: ``l01-bellman`` for module ``l01_bellman``."""
         return self.module.replace("_", "-")
@@ -78,7 +83,7 @@ CATALOG = (
                url="https://doi.org/10.1109/TSMC.1983.6313077",
                simplifies="Little: the physics with friction, the 162 boxes, the parameters and the stopping rule "
                           "(100 failures or a 100,000-step trial) are the paper's. Ten seeded learners are shown "
-                          "one by one.",
+                          "separately rather than averaged.",
                concepts=(*BASICS, "policies", "exploration", "bootstrapping", "credit-assignment",
                          "policy-gradients")),
     LessonInfo(3, "l03_td_learning", "Temporal-difference learning",
@@ -87,10 +92,10 @@ CATALOG = (
                citation="Richard S. Sutton (1988). Learning to Predict by the Methods of Temporal Differences. "
                         "Machine Learning 3(1), 9-44.",
                url="https://doi.org/10.1007/BF00115009",
-               simplifies="The random walk and both experiments are the paper's; the errors come out lower than in "
-                          "its figures, and the page says why it does not matter. Sutton & Barto's later TD(0) "
-                          "against Monte Carlo examples are added.",
-               concepts=(*BASICS, "bootstrapping", "credit-assignment", "function-approximation")),
+               simplifies="The random walk and both experiments are the paper's; the errors of the first come out "
+                          "lower than in the paper's figure, while the ordering, the paper's result, is the same. "
+                          "Sutton & Barto's later TD(0) against Monte Carlo examples are added.",
+               concepts=(*BASICS, "bootstrapping", "credit-assignment")),
     LessonInfo(4, "l04_q_learning", "Q-learning and SARSA on the cliff", "Watkins, Learning from Delayed Rewards",
                "1989", "Q-learning vs SARSA (off- vs on-policy)", "4x12 cliff world",
                citation="Christopher J. C. H. Watkins (1989). Learning from Delayed Rewards. PhD thesis, "

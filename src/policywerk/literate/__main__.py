@@ -97,8 +97,8 @@ def publish_markdown(info: lessons.LessonInfo, record: Record, folder: Path) -> 
     files = {MARKDOWN / f"{info.slug}.md": (banner + page).encode(),
              MARKDOWN / info.slug / py: info.path.read_bytes(),
              MARKDOWN / info.slug / ipynb: to_notebook(cells, f"Lesson {info.number:02d}: {info.title}").encode()}
-    files.update({MARKDOWN / info.slug / name: (folder / name).read_bytes() for name in record.files()
-                  if not name.endswith("-poster.png")})
+    shown = [item["file"] for cell in record.cells for item in cell.shown if item["kind"] not in ("poster", "table")]
+    files.update({MARKDOWN / info.slug / name: (folder / name).read_bytes() for name in shown})
     changed = 0
     for path, data in files.items():
         if not path.is_file() or path.read_bytes() != data:

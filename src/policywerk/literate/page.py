@@ -36,14 +36,17 @@ def render(info: LessonInfo, cells: list[Cell], record: Record, assets: str, pla
         parts.append(_fence("python", cell.source))
         out = outputs[cell.number]
         printed = 0  # place each shown item after what the cell had printed when it was shown
+        animation = ""  # the animation a poster belongs to: the one shown just before it
         for item in [*out.shown, None]:
             at = len(out.stdout) if item is None or item["at"] < 0 else item["at"]
             if out.stdout[printed:at].strip():
                 parts.append(_fence("text", out.stdout[printed:at].strip("\n"), 'title="Output"'))
             printed = max(printed, at)
-            shown = _shown(item, assets, plain) if item is not None else ""
-            if shown:
-                parts.append(shown)
+            if item is not None:
+                animation = item["file"] if item["kind"] == "animation" else animation
+                shown = _shown(item, assets, plain, animation)
+                if shown:
+                    parts.append(shown)
     return "\n\n".join(parts) + "\n"
 
 
@@ -54,20 +57,22 @@ def downloads(info: LessonInfo) -> tuple[str, str]:
 
 def header(info: LessonInfo, assets: str, plain: bool = False, concepts: str | None = "../concepts") -> str:
     py, ipynb = downloads(info)
-    paper = f"**The paper.** {info.citation}" + (f" [Read it]({info.url})." if info.url else "")
+    citation = info.citation or f"{info.paper} ({info.year})."
+    paper = f"**The paper.** {citation}" + (f" [Read it]({info.url})." if info.url else "")
+    simplifies = " ".join(info.simplifies.split())  # one paragraph, whatever its line breaks
     used = " · ".join(f"[{concept(slug).title}]({concepts}/{slug}.md)" for slug in info.concepts)
     command = f".venv/bin/python -m policywerk.lessons.{info.module}"
     run = (f"{command}  # the full setting, as on this page\n"
            f"POLICYWERK_QUICK=1 {command}  # tiny budgets, as in the tests")
     if plain:
-        lines = [paper, f"> **What this lesson simplifies.** {info.simplifies}"]
+        lines = [paper] + ([f"> **What this lesson simplifies.** {simplifies}"] if simplifies else [])
         if used and concepts:
             lines.append(f"**Concepts:** {used}")
         lines.append(f"**Get it:** [{py}]({assets}/{py}) · [{ipynb}]({assets}/{ipynb}) (a Jupyter notebook of the "
                      "same cells). **Run it** from a checkout, after `make install`:")
         lines.append(_fence("sh", run))
         return "\n\n".join(lines)
-    lines = [paper, f'!!! abstract "What this lesson simplifies"\n\n    {info.simplifies}']
+    lines = [paper] + ([f'!!! abstract "What this lesson simplifies"\n\n    {simplifies}'] if simplifies else [])
     if used and concepts:
         lines.append(f"**Concepts it uses:** {used}")
     lines.append(f'[Download {py}]({assets}/{py}){{ .md-button download="{py}" }} '
@@ -92,7 +97,7 @@ def _fence(language: str, body: str, attrs: str = "") -> str:
     return f"{ticks}{language}{' ' + attrs if attrs else ''}\n{body}\n{ticks}"
 
 
-def _shown(item: dict, assets: str, plain: bool = False) -> str:
+def _shown(item: dict, assets: str, plain: bool = False, animation: str = "") -> str:
     alt = item["alt"].replace("\n", " ")
     if item["kind"] == "table":
         if plain:
@@ -102,7 +107,9 @@ def _shown(item: dict, assets: str, plain: bool = False) -> str:
     if plain:  # the animation plays on a code host; its poster, the same last frame, would show twice
         return "" if item["kind"] == "poster" else f"![{_escape_alt(alt)}]({src})"
     if item["kind"] == "poster":  # shown instead of the animation to readers who ask for reduced motion
-        gif = f"{assets}/{item['file'].removesuffix('-poster.png')}.gif"
+        if not animation:
+            raise ValueError(f"the poster {item['file']} follows no animation in its cell")
+        gif = f"{assets}/{animation}"
         return (f'[![{_escape_alt(alt)}]({src}){{ .pw-poster loading=lazy }}]({gif})'
                 '{ .pw-poster-link title="The animation\'s last frame: open it to play the animation" }')
     css = "pw-animation" if item["kind"] == "animation" else "pw-figure"
