@@ -21,8 +21,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-lessons: $(STAMP)  ## run every lesson whose cached run is stale (full setting)
-	$(BIN)/python -m policywerk.literate build
+lessons: $(STAMP)  ## run every lesson whose cached run is stale (full setting), one per core
+	$(BIN)/policywerk build --jobs 0
 
 serve: lessons
 	$(BIN)/mkdocs serve --dev-addr $(ADDR)

@@ -30,6 +30,7 @@ from policywerk import lessons  # noqa: E402
 from policywerk.literate.cells import parse_file  # noqa: E402
 from policywerk.literate.notebook import to_notebook  # noqa: E402
 from policywerk.literate.page import downloads, render  # noqa: E402
+from policywerk.literate.publish import digest, seeds_of  # noqa: E402
 from policywerk.literate.runner import is_fresh, load_record, output_dir  # noqa: E402
 
 if SETTING not in ("full", "quick"):
@@ -37,12 +38,21 @@ if SETTING not in ("full", "quick"):
 
 stale = [info.module for info in lessons.available() if not is_fresh(info, SETTING, RUNS)]
 if stale:
-    command = [sys.executable, "-m", "policywerk.literate", "build", "--root", str(RUNS), *stale]
+    command = [sys.executable, "-m", "policywerk.literate", "build", "--jobs", "0", "--root", str(RUNS), *stale]
     if SETTING == "quick":
         command.append("--quick")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
     if subprocess.run(command, env=env).returncode != 0:
         raise SystemExit(f"lesson build failed ({', '.join(stale)}): see the error above")
+
+def provenance(info, record) -> str:
+    """The run this page shows, so that a reader can check their own: its seeds and its artifacts' digest."""
+    seeds = seeds_of(record)
+    return (f"**This page's run** ({record.setting} setting{', seeds ' + seeds if seeds else ''}) wrote "
+            f"{len(record.hashes)} files whose digest is `{digest(record)[:16]}`. Run "
+            f"`policywerk build {info.module}` and `policywerk list` shows the digest of yours; the "
+            f"sha256 of every file is in `build/lessons/{record.setting}/manifest.json`.")
+
 
 for info in lessons.available():
     folder = output_dir(RUNS, SETTING, info)
@@ -52,7 +62,7 @@ for info in lessons.available():
     cells = parse_file(info.path)
     page = f"lessons/{info.slug}.md"
     with mkdocs_gen_files.open(page, "w") as f:
-        f.write(render(info, cells, record, assets=info.slug))
+        f.write(render(info, cells, record, assets=info.slug, provenance=provenance(info, record)))
     mkdocs_gen_files.set_edit_path(page, f"../{info.path.relative_to(ROOT).as_posix()}")
     for name in record.files():
         with mkdocs_gen_files.open(f"lessons/{info.slug}/{name}", "wb") as f:

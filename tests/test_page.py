@@ -51,7 +51,7 @@ def test_the_header_stands_under_the_title_with_paper_box_concepts_downloads_and
     assert '!!! abstract "What this lesson simplifies"\n\n    Nothing at all.' in head
     assert "[Markov decision processes](../concepts/mdp.md) · [Bootstrapping](../concepts/bootstrapping.md)" in head
     assert "(l99-test/l99_test.py){ .md-button" in head and "(l99-test/l99_test.ipynb){ .md-button" in head
-    assert ".venv/bin/python -m policywerk.lessons.l99_test" in head
+    assert ".venv/bin/policywerk run l99 --quick" in head
 
 
 def test_the_plain_page_has_no_site_only_syntax_and_relative_links(lesson):

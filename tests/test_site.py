@@ -83,3 +83,16 @@ def test_home_page_shows_every_lesson_as_a_card_with_its_poster(quick_site):
     assert "<!-- lessons -->" not in html and 'class="grid cards pw-lessons"' in html
     for info in LESSONS:
         assert f'src="assets/posters/{info.slug}.png"' in html, info.slug
+
+
+def test_each_lesson_page_shows_the_seeds_and_the_digest_of_its_run(quick_site, quick_build):
+    from policywerk.literate.publish import digest, seeds_of
+
+    for info in LESSONS:
+        _, _, record = quick_build(info.module)
+        html = (quick_site / "lessons" / info.slug / "index.html").read_text(encoding="utf-8")
+        assert "This page’s run" in html or "This page's run" in html
+        assert f"<code>{digest(record)[:16]}</code>" in html
+        seeds = seeds_of(record)
+        assert (seeds != "") == (info.module != "l01_bellman")  # lesson 01 has no randomness
+        assert seeds in html

@@ -12,8 +12,9 @@ import functools
 import inspect
 import os
 import re
+import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,12 +39,26 @@ class Session:
     shown: list[Shown] = field(default_factory=list)
     printed: Callable[[], int] | None = None  # the page builder's count of characters printed so far
     render_seconds: float = 0.0  # time spent drawing (see ``rendering``), for the benchmark
+    seed: int | None = None  # the first seed of the lesson's runs, if the reader chose one (see ``seeds``)
+    progress: str = "auto"  # long loops: "bar" on a terminal, a "line" each when done, or "off"; auto: by stderr
+    report: Callable[["Progress"], None] | None = None  # where long loops report instead (the build's board)
     _render_depth: int = 0
+
+    def __post_init__(self) -> None:
+        if self.seed is not None and (isinstance(self.seed, bool) or not isinstance(self.seed, int)
+                                      or self.seed < 0):
+            raise ValueError(f"the seed must be a non-negative int, got {self.seed!r}")
+        if self.progress not in ("auto", "bar", "line", "off"):
+            raise ValueError(f"progress must be 'auto', 'bar', 'line' or 'off', got {self.progress!r}")
 
 
 def _default() -> Session:
+    seed = os.environ.get("POLICYWERK_SEED", "")
+    if seed and not seed.isdigit():
+        raise ValueError(f"POLICYWERK_SEED must be a non-negative whole number, got {seed!r}")
     return Session(quick=os.environ.get("POLICYWERK_QUICK", "") not in ("", "0"),
-                   out_dir=Path(os.environ.get("POLICYWERK_OUT", "policywerk-out")))
+                   out_dir=Path(os.environ.get("POLICYWERK_OUT", "policywerk-out")),
+                   seed=int(seed) if seed else None)
 
 
 _current: Session | None = None
@@ -68,8 +83,74 @@ def activate(session: Session) -> Iterator[Session]:
 
 
 def budget(full, quick):
-    """The full-setting value on the published site; the quick one in tests."""
+    """The full-setting value on the published site; the quick one in tests. A size is never negative."""
+    for value in (full, quick):
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
+            raise ValueError(f"a budget must not be negative, got full={full!r}, quick={quick!r}")
     return quick if current().quick else full
+
+
+def seeds(defaults):
+    """The seeds a lesson runs with: its own ``defaults`` (an int or a list of ints), unless the reader
+    chose a first seed N (``policywerk run --seed N``), in which case N, N + 1, ... as many as there were."""
+    chosen = current().seed
+    if chosen is None:
+        return defaults
+    return chosen if isinstance(defaults, int) else [chosen + k for k in range(len(defaults))]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a long loop stands: ``done`` of ``total`` items (None: not known) after ``elapsed`` seconds."""
+
+    label: str
+    done: int
+    total: int | None
+    elapsed: float
+    finished: bool = False
+
+    def text(self) -> str:
+        rate = self.done / max(self.elapsed, 1e-9)
+        if self.finished:
+            return f"{self.label}: {self.done} in {self.elapsed:.1f} s ({rate:.1f}/s)"
+        count = f"{self.done}/{self.total}" if self.total else f"{self.done}"
+        left = f", about {(self.total - self.done) / rate:.0f} s left" if self.total and self.done else ""
+        return f"{self.label}: {count}, {rate:.1f}/s{left}"
+
+
+def progress(items: Iterable, label: str, total: int | None = None) -> Iterator:
+    """Yield ``items`` and report how far the loop has got, at most four times a second and once when it
+    ends, to the session's ``report`` (the parallel build's status board), or else on stderr: on a terminal
+    a line redrawn with the count, the rate and the time left, in a log one plain line when it is done."""
+    session = current()
+    report = session.report or _stderr_reporter(session.progress)
+    total = total if total is not None else (len(items) if hasattr(items, "__len__") else None)
+    started = last = time.perf_counter()
+    done = 0
+    try:
+        for item in items:
+            yield item
+            done += 1
+            now = time.perf_counter()
+            if now - last > 0.25:
+                last = now
+                report(Progress(label, done, total, now - started))
+    finally:  # also when the loop is left early
+        report(Progress(label, done, total, time.perf_counter() - started, finished=True))
+
+
+def _stderr_reporter(style: str) -> Callable[[Progress], None]:
+    if style == "auto":
+        style = "bar" if sys.stderr.isatty() else "line"
+
+    def report(p: Progress) -> None:
+        if style == "bar":
+            end = "\n" if p.finished else ""
+            print(f"\r\x1b[2K  {p.text()}", end=end, file=sys.stderr, flush=True)
+        elif style == "line" and p.finished:
+            print(f"  {p.text()}", file=sys.stderr, flush=True)
+
+    return report
 
 
 def rendering(draw: Callable) -> Callable:

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from policywerk.math.random import Rng
+from policywerk.session import progress
 from policywerk.worlds.cartpole import N_BOXES, CartPole, State, box_of
 
 
@@ -139,7 +140,8 @@ def train(seed: int, max_trials: int = 100, max_steps: int = 100_000, params: Pa
     env = CartPole(max_steps=max_steps)
     actor, ace = Actor(params), Critic(params)
     trials = []
-    for number in range(1, max_trials + 1):
+    who = "actor and critic" if critic else "actor alone"
+    for number in progress(range(1, max_trials + 1), f"{who}, seed {seed}, trials"):
         trial = Trial(number, 0, False)
         if keep:
             trial.w, trial.v = actor.w[:], ace.v[:]

@@ -19,6 +19,7 @@ from policywerk.nn.layers import Sequential, mlp
 from policywerk.nn.losses import huber
 from policywerk.nn.optim import Adam
 from policywerk.rl.replay import ReplayBuffer, Transition
+from policywerk.session import progress
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,8 @@ def train(env, steps: int, c: Config, seed: int, snapshots: tuple[int, ...] = ()
     if 0 in snapshots:
         run.snapshots[0] = copy_of(net, sizes)
     obs, _ = env.reset(seed=rng.randrange(2**31))
-    for step in range(1, steps + 1):
+    who = "DQN" if c.replay and c.target else "DQN ablation"
+    for step in progress(range(1, steps + 1), f"{who}, seed {seed}, steps"):
         action = act(net, obs, epsilon_at(step, c), rng, n_actions)
         next_obs, reward, terminated, truncated, info = env.step(action)
         memory.add(Transition(obs, action, reward, next_obs, terminated))

@@ -30,6 +30,7 @@ from policywerk.math.vectors import argmax
 from policywerk.nn.distributions import categorical_entropy_grad, categorical_log_prob_grad, softmax
 from policywerk.nn.layers import Dense, Sequential, minibatch, mlp
 from policywerk.nn.optim import Adam
+from policywerk.session import progress
 
 Step = tuple[int | None, list[float], float]  # (previous action, frame, reward on arriving at it)
 State = tuple[list[float], list[float]]  # the model's (h, z)
@@ -232,9 +233,9 @@ def train(env, rounds: int, c: Config, seed: int, snapshots: tuple[int, ...] = (
         run.model_losses.append(losses)
         return states
 
-    for _ in range(c.pretrain):
+    for _ in progress(range(c.pretrain), f"Dreamer, seed {seed}, world-model pretraining"):
         model_update()
-    for k in range(rounds + 1):
+    for k in progress(range(rounds + 1), f"Dreamer, seed {seed}, rounds", total=rounds + 1):
         if k in snapshots:
             run.snapshots[k] = copy.deepcopy(agent)
         if k == rounds:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from policywerk.math.random import Rng
 from policywerk.nn.layers import Dense, Sequential, minibatch, mlp
 from policywerk.nn.optim import Adam
+from policywerk.session import progress
 
 LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
 
@@ -255,7 +256,8 @@ def train(env, iterations: int, c: Config, seed: int, reference: list = (), keep
     if 0 in keep:
         run.kept[0] = policy.copy()
     steps = 0
-    for iteration in range(1, iterations + 1):
+    who = "PPO" if c.clip is not None else "PPO unclipped"
+    for iteration in progress(range(1, iterations + 1), f"{who}, seed {seed}, iterations"):
         batch, finished = rollout.collect(policy, critic, c.horizon)
         steps += c.horizon
         advantages = gae(batch.rewards, batch.values, batch.next_values, batch.ends, c.gamma, c.lam)

@@ -3,6 +3,8 @@
     cells.py    split a ``# %%`` source into Markdown and code cells
     deps.py     which package files a lesson depends on, and the content key of a run
     runner.py   execute the code cells in order, capture what each printed and showed, cache the result
-    page.py     render cells and record into one Markdown page
-    __main__.py ``python -m policywerk.literate build|list|run``
+    page.py     render cells and record into one Markdown page (for the site, or plain)
+    notebook.py the same cells as a Jupyter notebook, for the download
+    publish.py  the manifest of artifact hashes, the posters and the plain pages of a checkout
+    cli.py      the ``policywerk`` command: list, run, build (also ``python -m policywerk.literate``)
 """

@@ -16,7 +16,7 @@ class StaleRecord(Exception):
 
 
 def render(info: LessonInfo, cells: list[Cell], record: Record, assets: str, plain: bool = False,
-           concepts: str = "../concepts") -> str:
+           concepts: str = "../concepts", provenance: str = "") -> str:
     """The page: prose as written, each code cell highlighted, and beneath it what that cell printed and
     showed. ``assets`` is the folder, relative to the page, that holds the record's files and the
     downloads; ``concepts``, the folder of the concept pages (None: no links to them)."""
@@ -47,6 +47,8 @@ def render(info: LessonInfo, cells: list[Cell], record: Record, assets: str, pla
                 shown = _shown(item, assets, plain, animation)
                 if shown:
                     parts.append(shown)
+    if provenance:
+        parts += ["---", provenance]
     return "\n\n".join(parts) + "\n"
 
 
@@ -61,9 +63,10 @@ def header(info: LessonInfo, assets: str, plain: bool = False, concepts: str | N
     paper = f"**The paper.** {citation}" + (f" [Read it]({info.url})." if info.url else "")
     simplifies = " ".join(info.simplifies.split())  # one paragraph, whatever its line breaks
     used = " · ".join(f"[{concept(slug).title}]({concepts}/{slug}.md)" for slug in info.concepts)
-    command = f".venv/bin/python -m policywerk.lessons.{info.module}"
-    run = (f"{command}  # the full setting, as on this page\n"
-           f"POLICYWERK_QUICK=1 {command}  # tiny budgets, as in the tests")
+    command = f".venv/bin/policywerk run {info.module.split('_')[0]}"
+    run = (f"{command}          # the full setting, as on this page\n"
+           f"{command} --quick  # tiny budgets, as in the tests\n"
+           f"{command} --seed 7 # other seeds")
     if plain:
         lines = [paper] + ([f"> **What this lesson simplifies.** {simplifies}"] if simplifies else [])
         if used and concepts:
@@ -78,8 +81,8 @@ def header(info: LessonInfo, assets: str, plain: bool = False, concepts: str | N
     lines.append(f'[Download {py}]({assets}/{py}){{ .md-button download="{py}" }} '
                  f'[Download {ipynb}]({assets}/{ipynb}){{ .md-button download="{ipynb}" }}')
     lines.append('??? tip "Run it yourself"\n\n'
-                 "    From a checkout of the repository, after `make install` (or inside any environment with "
-                 "`pip install -e .`):\n\n"
+                 "    From a checkout of the repository, after `make install` (or `policywerk` alone in any "
+                 "environment with `pip install -e .`):\n\n"
                  + _indent(_fence("sh", run))
                  + f"\n\n    It prints what this page shows and writes the pictures to `policywerk-out/`. The "
                  f"notebook, `{ipynb}`, holds the same cells; it needs the package installed the same way.")

@@ -1,0 +1,145 @@
+"""``policywerk``: list, run and build the lessons from a terminal.
+
+    policywerk list [--quick] [--root DIR]
+    policywerk run LESSON [--seed N] [--quick] [--out DIR]
+    policywerk build [LESSON ...] [--quick] [--jobs N] [--force] [--root DIR]
+
+``run`` runs one lesson here and now, printing its story as it goes and writing its pictures to ``--out``.
+``build`` is what the site uses: it runs every lesson whose cached run is stale, several at once with
+``--jobs``, keeps the cache under ``--root``, writes a manifest of every artifact's hash, and (in the full
+setting, in a source checkout) refreshes the posters and the plain Markdown pages.
+"""
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from policywerk import lessons, session
+from policywerk.literate import publish
+from policywerk.literate.board import Board
+from policywerk.literate.parallel import Stopped, build_in_workers
+from policywerk.literate.runner import LessonFailed, is_fresh, load_record, output_dir, run_live, timings
+
+DEFAULT_ROOT = Path("build/lessons")
+
+
+class UsageError(Exception):
+    """Bad input from the command line: one line for the reader, exit status 2."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="policywerk", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{list,run,build}")
+    listing = sub.add_parser("list", help="the lessons, whether they are written, and their cached runs")
+    run = sub.add_parser("run", help="run one lesson in this terminal")
+    run.add_argument("lesson", help="a lesson: l01, 01, 1, l01_bellman or l01-bellman")
+    run.add_argument("--seed", help="the first seed of the lesson's runs (a non-negative int; default: the "
+                                    "lesson's own)")
+    run.add_argument("--out", type=Path, default=Path("policywerk-out"), help="where the pictures go")
+    making = sub.add_parser("build", help="run every stale lesson and cache the runs (what the site uses)")
+    making.add_argument("lessons", nargs="*", help="lessons to build (default: every lesson that is written)")
+    making.add_argument("--jobs", default="1", help="lessons to run at once (default 1; 0: one per core)")
+    making.add_argument("--force", action="store_true", help="run even when the cached run is fresh")
+    for p in (listing, run, making):
+        p.add_argument("--quick", action="store_true", help="tiny budgets, as in the tests")
+    for p in (listing, making):
+        p.add_argument("--root", type=Path, default=DEFAULT_ROOT, help="where the runs are cached")
+    args = parser.parse_args(argv)
+    setting = "quick" if args.quick else "full"
+    try:
+        if args.command == "list":
+            return list_lessons(setting, args.root)
+        if args.command == "run":
+            return run_lesson(find_written(args.lesson), setting, args.out, parse_seed(args.seed))
+        chosen = [find_written(name) for name in args.lessons] or lessons.available()
+        return build_lessons(chosen, setting, args.root, parse_jobs(args.jobs), args.force)
+    except UsageError as error:
+        print(f"policywerk: {error}", file=sys.stderr)
+        return 2
+    except (KeyboardInterrupt, Stopped) as stop:
+        print("policywerk: stopped; nothing half-written was kept, and the next build carries on",
+              file=sys.stderr)
+        return 130 if isinstance(stop, KeyboardInterrupt) else 143
+
+
+def find_written(name: str) -> lessons.LessonInfo:
+    try:
+        info = lessons.find(name)
+    except KeyError as error:
+        raise UsageError(error.args[0]) from None
+    if not info.exists:
+        raise UsageError(f"lesson {info.module} is not written yet")
+    return info
+
+
+def parse_seed(text: str | None) -> int | None:
+    if text is None:
+        return None
+    if not text.isdigit():
+        raise UsageError(f"--seed must be a non-negative whole number, got {text!r}")
+    return int(text)
+
+
+def parse_jobs(text: str) -> int:
+    if not text.isdigit():
+        raise UsageError(f"--jobs must be a whole number, 0 for one per core, got {text!r}")
+    return int(text) or (os.cpu_count() or 1)
+
+
+def list_lessons(setting: str, root: Path) -> int:
+    seconds = timings(root, setting)
+    print(f"{'#':>2}  {'lesson':18} {'state':11} {'last run':>9}  {'digest':16}  title")
+    for info in lessons.CATALOG:
+        record = load_record(output_dir(root, setting, info)) if info.exists else None
+        if not info.exists:
+            state = "not written"
+        elif record is None:  # a record that no longer checks out (an older format, a changed file) is stale
+            state = "stale" if (output_dir(root, setting, info) / "record.json").is_file() else "never run"
+        else:
+            state = "fresh" if is_fresh(info, setting, root) else "stale"
+        took = f"{seconds[info.module]['seconds']:.0f} s" if "seconds" in seconds.get(info.module, {}) else ""
+        mark = publish.digest(record)[:16] if record is not None and state == "fresh" else ""
+        print(f"{info.number:>2}  {info.module:18} {state:11} {took:>9}  {mark:16}  {info.title}")
+    print(f"({setting} setting, runs cached under {root}; the digest is of each fresh run's files, as on its page)")
+    return 0
+
+
+def run_lesson(info: lessons.LessonInfo, setting: str, out: Path, seed: int | None) -> int:
+    run = session.Session(quick=setting == "quick", out_dir=out, seed=seed)
+    try:
+        run_live(info, setting, run)
+    except LessonFailed as error:
+        print(error.details, file=sys.stderr)
+        print(f"policywerk: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def build_lessons(chosen: list[lessons.LessonInfo], setting: str, root: Path, jobs: int, force: bool) -> int:
+    board = Board()
+    stale = [info for info in chosen if force or not is_fresh(info, setting, root)]
+    for info in chosen:
+        if info not in stale:
+            board.line(f"{info.module} [{setting}]: up to date")
+    measured = timings(root, setting)
+    stale.sort(key=lambda info: -measured.get(info.module, {}).get("seconds", 1e9))  # longest first, new first
+    started = time.perf_counter()
+    outcomes = build_in_workers(stale, setting, root, max(1, min(jobs, len(stale))), force, board) if stale else []
+    failed = [outcome.module for outcome in outcomes if not outcome.ok]
+    if stale:
+        took = time.perf_counter() - started
+        board.line(f"built {len(stale) - len(failed)} of {len(stale)} lessons in {took:.1f} s, "
+                   f"{min(jobs, len(stale))} at a time")
+    publish.manifest(root, setting)
+    if setting == "full":
+        publish.checkout(root)
+    if failed:
+        board.line(f"policywerk: {', '.join(failed)} failed; the previous good run of each, if any, was left in place")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
