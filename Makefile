@@ -12,7 +12,7 @@ export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install lessons serve site test bench lint clean
+.PHONY: install lessons serve site test bench bench-build lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,8 +33,11 @@ site: lessons  ## the static site in site/
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
+bench: $(STAMP)  ## each lesson alone, three cold runs in fresh processes: train and draw time, sizes, memory
 	$(BIN)/python scripts/bench.py
+
+bench-build: $(STAMP)  ## the build: three cold builds and the site, warm builds, a prose edit in mkdocs serve
+	$(BIN)/python scripts/bench_build.py --cold 3
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts

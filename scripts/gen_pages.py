@@ -47,11 +47,12 @@ if stale:
 
 def provenance(info, record) -> str:
     """The run this page shows, so that a reader can check their own: its seeds and its artifacts' digest."""
-    seeds = seeds_of(record)
+    seeds = seeds_of(record).strip("[]")
+    quick = " --quick" if record.setting == "quick" else ""
     return (f"**This page's run** ({record.setting} setting{', seeds ' + seeds if seeds else ''}) wrote "
-            f"{len(record.hashes)} files whose digest is `{digest(record)[:16]}`. Run "
-            f"`policywerk build {info.module}` and `policywerk list` shows the digest of yours; the "
-            f"sha256 of every file is in `build/lessons/{record.setting}/manifest.json`.")
+            f"{len(record.hashes)} files whose digest is `{digest(record)[:16]}`. To check yours, run "
+            f"`policywerk build {info.module}{quick}`; `policywerk list{quick}` then shows its digest, and "
+            f"`build/lessons/{record.setting}/manifest.json` the sha256 of every file.")
 
 
 for info in lessons.available():

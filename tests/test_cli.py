@@ -15,7 +15,7 @@ import pytest
 from policywerk import session
 from policywerk.lessons import LessonInfo
 from policywerk.literate import cli, publish
-from policywerk.literate.runner import build, load_record, output_dir, recover, timings
+from policywerk.literate.runner import _abandoned, _hold, build, load_record, output_dir, recover, timings
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -140,6 +140,19 @@ def test_what_an_interrupted_build_left_is_cleared_and_a_half_swap_is_undone(tmp
     assert sorted(p.name for p in final.parent.iterdir()) == [final.name]
 
 
+def test_a_staging_folder_that_a_live_build_holds_is_left_alone(tmp_path):
+    info = lesson(tmp_path)
+    final = output_dir(tmp_path / "runs", "quick", info)
+    staging = final.with_name(f".{final.name}.staging-1")
+    staging.mkdir(parents=True)
+    lock = _hold(staging)  # as a build running in another process would
+    recover(final)
+    assert staging.is_dir()
+    os.close(lock)  # that build is gone
+    recover(final)
+    assert not staging.exists()
+
+
 def interrupt_a_build(tmp_path, signal_number, group):
     """Build a lesson, make its code slow (so its run is stale), start a build of it in another process,
     and stop it with ``signal_number`` in the middle of the slow cell: the whole process group (the build and
@@ -200,7 +213,11 @@ def test_a_worker_whose_build_was_killed_stops_by_itself_and_cleans_up(tmp_path)
 def test_after_a_hard_kill_the_next_build_clears_the_leftovers_and_runs_without_force(tmp_path):
     info, root, good, exit_code = interrupt_a_build(tmp_path, signal.SIGKILL, group=True)
     assert exit_code == -signal.SIGKILL
-    assert list(root.glob("quick/.l91_test.staging-*")), "a kill of every process leaves a staging folder"
+    leftovers = list(root.glob("quick/.l91_test.staging-*"))
+    assert leftovers, "a kill of every process leaves a staging folder"
+    deadline = time.time() + 15
+    while not _abandoned(leftovers[0]) and time.time() < deadline:
+        time.sleep(0.05)  # the worker's kill lands a moment after its parent's: until then it holds the lock
     folder = output_dir(root, "quick", info)
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == good  # the good run untouched
     info.path.write_text(info.path.read_text().replace("time.sleep(60)", "time.sleep(0)"))

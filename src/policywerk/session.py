@@ -113,6 +113,8 @@ class Progress:
         rate = self.done / max(self.elapsed, 1e-9)
         if self.finished:
             return f"{self.label}: {self.done} in {self.elapsed:.1f} s ({rate:.1f}/s)"
+        if not self.done and self.total is None:
+            return f"{self.label}: running"
         count = f"{self.done}/{self.total}" if self.total else f"{self.done}"
         left = f", about {(self.total - self.done) / rate:.0f} s left" if self.total and self.done else ""
         return f"{self.label}: {count}, {rate:.1f}/s{left}"

@@ -138,10 +138,15 @@ def _work(info: LessonInfo, setting: str, root, force: bool, messages, parent: i
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     sys.stderr = _Lines(messages, info.module)
 
+    cell = [""]  # the running cell's status, shown again when one of its loops is done
+
     def report(p: session.Progress) -> None:
         if p.finished:
             messages.put(("line", info.module, f"  {info.module}: {p.text()}"))
+            messages.put(("status", info.module, cell[0]))
         else:
+            if p.label.startswith("cell "):
+                cell[0] = p.text()
             messages.put(("status", info.module, p.text()))
 
     run = session.Session(report=report)

@@ -214,6 +214,8 @@ def execute(info: LessonInfo, cells: list[Cell], setting: str, out_dir: Path, ke
         with session.activate(run):
             for i, cell in enumerate(code, start=1):
                 t0 = time.perf_counter()
+                if run.report is not None:  # the build's board: which cell is running, until a loop reports
+                    run.report(session.Progress(f"cell {i}/{len(code)} (line {cell.line})", 0, None, 0.0))
                 outputs.append(_run_cell(info, cell, module, run))
                 print(f"  {info.module} [{setting}] cell {i}/{len(code)} (line {cell.line}) "
                       f"{time.perf_counter() - t0:.2f}s", file=log, flush=True)
