@@ -11,13 +11,15 @@
    memory (each lesson has its own process), artifacts' size, the animation's size and width, and whether
    the cold builds gave the same bytes.
 
-Times are wall-clock on a shared machine: the medians are printed, with the range when N > 1.
+The runs go to a folder of their own, so the checkout's posters and plain pages are left alone. Times are
+wall-clock on a shared machine: the medians are printed, with the range when N > 1.
 """
 
 import argparse
 import json
 import os
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -31,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from policywerk import lessons  # noqa: E402
-from policywerk.literate.runner import load_record, output_dir, timings  # noqa: E402
+from policywerk.literate.runner import is_fresh, load_record, output_dir, timings  # noqa: E402
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true",
        "PYTHONPATH": str(ROOT / "src")}
@@ -113,6 +115,7 @@ def folder_hashes(root: Path, setting: str) -> dict[str, dict]:
 
 
 def main() -> int:
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))  # restore lesson 01 on a kill too
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cold", type=int, default=1, help="cold builds to time (0: skip; default 1)")
     parser.add_argument("--warm", type=int, default=5, help="warm builds to time (default 5)")
@@ -145,6 +148,10 @@ def main() -> int:
         per_lesson = {module: [measured] for module, measured in timings(root, setting).items()}
     warm = [(timed(build, env), timed(site_build, env)) for _ in range(args.warm)]
     edits = prose_edits(env, args.edits) if args.edits else []
+    checkout = ROOT / "build" / "lessons"  # `make lessons` also refreshes the posters and plain pages from here
+    own = [sys.executable, "-m", "policywerk.literate", "build", "--root", str(checkout)]
+    fresh_here = setting == "full" and all(is_fresh(info, "full", checkout) for info in lessons.available())
+    own_warm = [timed(own, ENV) for _ in range(args.warm)] if fresh_here else []
 
     print("| step | median (range) | budget |\n|---|---|---|")
     if cold:
@@ -154,6 +161,8 @@ def main() -> int:
         print(f"| cold: total | {spread(total)} | {verdict(statistics.median(total), BUDGETS['cold'])} s |")
     print(f"| warm: `policywerk build` | {spread([a for a, _ in warm])} | |")
     print(f"| warm: `mkdocs build` | {spread([b for _, b in warm])} | |")
+    if own_warm:
+        print(f"| warm: `make lessons` (the checkout's runs, posters, plain pages) | {spread(own_warm)} | |")
     warm_total = [a + b for a, b in warm]
     print(f"| warm: total | {spread(warm_total)} | {verdict(statistics.median(warm_total), BUDGETS['warm'])} s |")
     if edits:

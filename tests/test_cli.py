@@ -1,12 +1,13 @@
 """The ``policywerk`` command: one clear line and a non-zero exit for bad input, a lesson that fails named
-by lesson, cell and line, parallel builds, a manifest of hashes, a chosen seed, and builds that survive
-being interrupted or a corrupt cache."""
+by lesson, cell and line, parallel builds in worker processes, a manifest of hashes, a chosen seed, and
+builds that survive being stopped, killed, run twice at once, or a damaged cache."""
 
 import json
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pytest
 from policywerk import session
 from policywerk.lessons import LessonInfo
 from policywerk.literate import cli, publish
-from policywerk.literate.runner import _abandoned, _hold, build, load_record, output_dir, recover, timings
+from policywerk.literate.runner import build, lesson_lock, load_record, output_dir, recover, timings
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,18 +25,20 @@ LESSON = """# %% [markdown]
 
 # %%
 from policywerk.session import budget, seeds, show_table
-from policywerk.viz.style import new_figure
+from policywerk.viz.style import house_style, new_figure
 from policywerk.viz.panes import save_png
 SEED = seeds({seed})
 STEPS = budget(full=3, quick={steps})
 print("seed", SEED, "steps", STEPS)
 
 # %%
-fig = new_figure(100, 200)
-fig.text(0.1, 0.5, f"seed {{SEED}}")
+with house_style():  # as every drawing in viz/ is made
+    fig = new_figure(100, 200)
+    fig.text(0.1, 0.5, f"seed {{SEED}}")
 save_png(fig, "l9{n}-figure", alt="A word on a white card.")
 show_table(["seed"], [[SEED]], caption="The seed")
 """
+SLOW = "\n# %%\nimport time\nprint('slow', flush=True)\ntime.sleep(60)\n"
 
 
 def lesson(tmp_path, n=1, seed=4, steps=2, extra=""):
@@ -44,9 +47,33 @@ def lesson(tmp_path, n=1, seed=4, steps=2, extra=""):
     return LessonInfo(90 + n, f"l9{n}_test", f"Test {n}", "Someone, Paper", "2000", "m", "w", source=path)
 
 
+def command(info, *args):
+    """``python -c`` running ``policywerk ARGS`` with the catalog replaced by the one test lesson."""
+    return [sys.executable, "-c",
+            f"import sys; sys.path.insert(0, {str(ROOT / 'src')!r})\n"
+            "from pathlib import Path\n"
+            "from policywerk import lessons\n"
+            "from policywerk.lessons import LessonInfo\n"
+            "from policywerk.literate.cli import main\n"
+            f"info = LessonInfo({info.number}, {info.module!r}, 'T', 'S, P', '2000', 'm', 'w', "
+            f"source=Path({str(info.path)!r}))\n"
+            "lessons.find = lambda name: info\n"
+            "lessons.available = lambda: [info]\n"
+            f"sys.exit(main({list(args)!r}))\n"]
+
+
+def run_on(info, *args, env=None):
+    return subprocess.run(command(info, *args), capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **(env or {})})
+
+
 def run_cli(*args):
     return subprocess.run([sys.executable, "-m", "policywerk.literate", *args], cwd=ROOT, capture_output=True,
                           text=True, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+
+
+def errors(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith("policywerk:")]
 
 
 @pytest.mark.parametrize("args, message", [
@@ -54,12 +81,14 @@ def run_cli(*args):
     (["build", "nonsense"], "unknown lesson 'nonsense'"),
     (["run", "l01", "--seed", "-1"], "--seed must be a non-negative whole number"),
     (["run", "l01", "--seed", "two"], "--seed must be a non-negative whole number"),
+    (["run", "l01", "--seed", "²"], "--seed must be a non-negative whole number"),
     (["build", "--jobs", "-2"], "--jobs must be a whole number"),
+    (["build", "--jobs", "³"], "--jobs must be a whole number"),
 ])
 def test_bad_input_gets_one_clear_line_and_exit_2(args, message):
     result = run_cli(*args)
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines() == [f"policywerk: {result.stderr.split('policywerk: ')[1].strip()}"]
+    assert result.stderr.strip().splitlines() == errors(result.stderr) and len(errors(result.stderr)) == 1
     assert message in result.stderr and "Traceback" not in result.stderr
 
 
@@ -68,21 +97,47 @@ def test_list_names_every_lesson_and_its_state(tmp_path):
     assert result.returncode == 0
     for module in ("l01_bellman", "l07_world_model"):
         assert module in result.stdout
-    assert "never run" in result.stdout
+    states = [line.split()[2] for line in result.stdout.splitlines()[1:-1]]
+    assert states == ["never"] * 7
 
 
-def test_a_negative_budget_is_refused_by_name():
-    with pytest.raises(ValueError, match="must not be negative"):
-        session.budget(full=10, quick=-1)
-    with pytest.raises(ValueError, match="non-negative int"):
+@pytest.mark.parametrize("verb", ["run", "build"])
+def test_a_negative_budget_is_one_line_naming_lesson_cell_and_line_and_exit_1(tmp_path, verb):
+    info = lesson(tmp_path, steps=-1)
+    result = run_on(info, verb, "l91", "--quick", *(["--root", str(tmp_path / "runs")] if verb == "build" else
+                                                    ["--out", str(tmp_path / "out")]))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert ("policywerk: lesson l91_test failed in cell 2 (the code cell at line 5), line 9: BadInput: a budget "
+            "must not be negative, got full=3, quick=-1") in errors(result.stderr)
+    with pytest.raises(session.BadInput, match="non-negative int"):
         session.Session(seed=-1)
 
 
-def test_a_lesson_that_raises_is_named_by_lesson_cell_and_line_and_the_build_exits_1(tmp_path, capsys):
-    info = lesson(tmp_path, extra="\n# %%\nx = 1\nraise RuntimeError('boom')\n")
-    assert cli.build_lessons([info], "quick", tmp_path / "runs", jobs=1, force=False) == 1
+def test_a_lesson_that_raises_is_named_by_lesson_cell_and_line_and_its_good_run_stays(tmp_path, capsys):
+    info = lesson(tmp_path)
+    root = tmp_path / "runs"
+    good = build(info, "quick", root)
+    info.path.write_text(info.path.read_text() + "\n# %%\nx = 1\nraise RuntimeError('boom')\n")
+    assert cli.build_lessons([info], "quick", root, jobs=1, force=False) == 1
     err = capsys.readouterr().err
-    assert "lesson l91_test failed in cell 4 (the code cell at line 19), line 20: RuntimeError: boom" in err
+    assert "policywerk: lesson l91_test failed in cell 4 (the code cell at line 20), line 21: RuntimeError: boom" in err
+    assert "Traceback" in err  # a lesson's own error keeps its traceback, for the author
+    assert load_record(output_dir(root, "quick", info)) == good
+
+
+@pytest.mark.parametrize("broken, message", [
+    ("\n# %%\nx = (1,\n", "failed in cell 4 (the code cell at line 20), line 20: SyntaxError"),
+    ("\n# %%\nimport sys\nsys.exit(3)\n", "failed in cell 4 (the code cell at line 20), line 21: SystemExit: 3"),
+    ("\n# %% [markdown]\nno hash here\n", "lesson l91_test cannot be read: a Markdown cell's lines must start"),
+])
+def test_a_broken_lesson_fails_in_one_named_line_and_list_still_works(tmp_path, broken, message):
+    info = lesson(tmp_path, extra=broken)
+    root = tmp_path / "runs"
+    result = run_on(info, "build", "l91", "--quick", "--root", str(root))
+    assert result.returncode == 1 and message in result.stderr
+    assert "outside its cells" not in result.stderr
+    listing = run_on(info, "list", "--quick", "--root", str(root))
+    assert listing.returncode == 0 and "never run" in listing.stdout
 
 
 def test_run_prints_as_it_goes_and_a_chosen_seed_moves_every_seed(tmp_path, capsys):
@@ -97,7 +152,7 @@ def test_run_prints_as_it_goes_and_a_chosen_seed_moves_every_seed(tmp_path, caps
     assert session.seeds([0, 1]) == [0, 1]
 
 
-def test_parallel_builds_write_a_manifest_with_every_files_hash(tmp_path):
+def test_parallel_builds_write_timings_and_a_manifest_of_every_files_hash(tmp_path):
     infos = [lesson(tmp_path, n=1), lesson(tmp_path, n=2, seed=9)]
     root = tmp_path / "runs"
     assert cli.build_lessons(infos, "quick", root, jobs=2, force=False) == 0
@@ -106,14 +161,51 @@ def test_parallel_builds_write_a_manifest_with_every_files_hash(tmp_path):
     measured = timings(root, "quick")  # kept beside the runs, not in them: the runs stay reproducible
     assert sorted(measured) == ["l91_test", "l92_test"]
     assert all(m["seconds"] > 0 and m["peak_mb"] > 20 for m in measured.values())
-    # the manifest lists the catalog's lessons; these test lessons are checked through the same pieces
+    data = publish.manifest(root, "quick", infos)
+    for info, record in zip(infos, records):
+        entry = data["lessons"][info.module]
+        assert entry["files"] == record.hashes and entry["digest"] == publish.digest(record)
+        assert entry["key"] == record.key
     assert publish.digest(records[0]) != publish.digest(records[1])
-    assert publish.seeds_of(records[1]) == ""  # no hyperparameter table in the test lesson
-    data = publish.manifest(root, "quick")
     assert json.loads((root / "quick" / "manifest.json").read_text()) == data
 
 
-def test_a_corrupt_artifact_is_detected_and_the_lesson_runs_again(tmp_path):
+def test_a_lesson_named_twice_is_built_once(tmp_path):
+    info = lesson(tmp_path)
+    result = run_on(info, "build", "l91", "91", "l91", "--quick", "--jobs", "3", "--root", str(tmp_path / "runs"))
+    assert result.returncode == 0 and result.stderr.count("l91_test [quick]: running") == 1
+
+
+def test_two_builds_of_one_lesson_at_once_take_turns_and_run_it_once(tmp_path):
+    counter = tmp_path / "runs-of-the-cell"
+    info = lesson(tmp_path, extra=f"\n# %%\nimport time\nwith open({str(counter)!r}, 'a') as f:\n"
+                                  "    f.write('ran\\n')\ntime.sleep(1)\n")
+    args = ("build", "l91", "--quick", "--root", str(tmp_path / "runs"))
+    first, second = (subprocess.Popen(command(info, *args), stderr=subprocess.PIPE, text=True) for _ in range(2))
+    assert first.wait(timeout=60) == 0 and second.wait(timeout=60) == 0
+    assert counter.read_text() == "ran\n"
+    assert "waiting for another build of this lesson" in first.stderr.read() + second.stderr.read()
+
+
+def test_a_chatty_lesson_cannot_block_the_build(tmp_path):
+    chatter = "\n# %%\nimport sys\nfor k in range(20_000):\n    print('x' * 100, file=sys.stderr)\n"
+    info = lesson(tmp_path, extra=chatter)
+    result = subprocess.run(command(info, "build", "l91", "--quick", "--root", str(tmp_path / "runs")),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
+    assert result.returncode == 0
+
+
+def test_a_readers_matplotlibrc_changes_no_byte(tmp_path):
+    info = lesson(tmp_path)
+    rc = tmp_path / "matplotlibrc"
+    rc.write_text("font.weight: bold\ntext.antialiased: False\nfont.size: 24\n")  # bold and rough: not in RC
+    for root, env in ((tmp_path / "plain", {}), (tmp_path / "styled", {"MATPLOTLIBRC": str(rc)})):
+        assert run_on(info, "build", "l91", "--quick", "--root", str(root), env=env).returncode == 0
+    plain, styled = (load_record(output_dir(tmp_path / name, "quick", info)) for name in ("plain", "styled"))
+    assert plain.hashes == styled.hashes
+
+
+def test_a_damaged_artifact_is_detected_and_the_lesson_runs_again(tmp_path):
     info = lesson(tmp_path)
     root = tmp_path / "runs"
     first = build(info, "quick", root)
@@ -126,100 +218,106 @@ def test_a_corrupt_artifact_is_detected_and_the_lesson_runs_again(tmp_path):
     assert again.hashes == first.hashes and png.read_bytes() != bytes(data)
 
 
+def test_a_damaged_record_is_detected_even_when_it_still_reads_as_json(tmp_path):
+    info = lesson(tmp_path)
+    root = tmp_path / "runs"
+    build(info, "quick", root)
+    path = output_dir(root, "quick", info) / "record.json"
+    text = path.read_text()
+    assert "seed 4 steps 2" in text
+    path.write_text(text.replace("seed 4 steps 2", "seed 5 steps 2"))
+    assert load_record(path.parent) is None
+    assert "seed 4 steps 2" in build(info, "quick", root).cells[0].stdout
+
+
 def test_what_an_interrupted_build_left_is_cleared_and_a_half_swap_is_undone(tmp_path):
     info = lesson(tmp_path)
     root = tmp_path / "runs"
     record = build(info, "quick", root)
     final = output_dir(root, "quick", info)
-    dead = 2**22 + 12345  # no such process
-    (final.parent / f".{final.name}.staging-{dead}").mkdir()
-    (final.parent / f".{final.name}.staging-{dead}" / "half.png").write_bytes(b"\x89PNG")
-    final.rename(final.parent / f".{final.name}.old-{dead}")  # cut off between the swap's two renames
-    recover(final)
+    (final.parent / f".{final.name}.staging-99").mkdir()
+    (final.parent / f".{final.name}.staging-99" / "half.png").write_bytes(b"\x89PNG")
+    final.rename(final.parent / f".{final.name}.old-99")  # cut off between the swap's two renames
+    with lesson_lock(final):
+        recover(final)
     assert load_record(final) == record
-    assert sorted(p.name for p in final.parent.iterdir()) == [final.name]
+    assert sorted(p.name for p in final.parent.iterdir()) == [".locks", final.name]
 
 
-def test_a_staging_folder_that_a_live_build_holds_is_left_alone(tmp_path):
-    info = lesson(tmp_path)
-    final = output_dir(tmp_path / "runs", "quick", info)
-    staging = final.with_name(f".{final.name}.staging-1")
-    staging.mkdir(parents=True)
-    lock = _hold(staging)  # as a build running in another process would
-    recover(final)
-    assert staging.is_dir()
-    os.close(lock)  # that build is gone
-    recover(final)
-    assert not staging.exists()
+class Build:
+    """A build of the slow test lesson in another process, its stderr read as it comes."""
+
+    def __init__(self, tmp_path):
+        self.info = lesson(tmp_path)
+        self.root = tmp_path / "runs"
+        build(self.info, "quick", self.root)
+        self.folder = output_dir(self.root, "quick", self.info)
+        self.good = {p.name: p.read_bytes() for p in self.folder.iterdir()}
+        self.info.path.write_text(self.info.path.read_text() + SLOW)  # stale now, and slow
+        self.process = subprocess.Popen(command(self.info, "build", "l91", "--quick", "--root", str(self.root)),
+                                        stderr=subprocess.PIPE, text=True, start_new_session=True)
+        self.lines = []
+        threading.Thread(target=lambda: self.lines.extend(self.process.stderr), daemon=True).start()
+        deadline = time.time() + 60
+        while not any("cell 2/3" in line for line in self.lines) and time.time() < deadline:
+            time.sleep(0.05)  # the slow third cell has started
+        time.sleep(0.5)
+        self.worker = int(next(self.root.glob("quick/.l91_test.staging-*")).name.rpartition("-")[2])
+
+    def stop(self, signal_number, group):
+        """Send ``signal_number`` to the whole process group (the build and its worker), as Ctrl-C in a
+        terminal or a CI timeout does, or to the build's process alone, as ``kill PID`` does."""
+        if group:
+            os.killpg(self.process.pid, signal_number)
+        else:
+            self.process.send_signal(signal_number)
+        return self.process.wait(timeout=30)
+
+    def worker_gone(self, seconds=15):
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            try:
+                state = Path(f"/proc/{self.worker}/stat").read_text().rpartition(")")[2].split()[0]
+            except OSError:
+                return True
+            if state == "Z":  # exited; nobody has reaped it yet
+                return True
+            time.sleep(0.05)
+        return False
+
+    def leftovers(self):
+        return list(self.root.glob("quick/.l91_test.*"))
+
+    def unchanged(self):
+        return {p.name: p.read_bytes() for p in self.folder.iterdir()} == self.good
 
 
-def interrupt_a_build(tmp_path, signal_number, group):
-    """Build a lesson, make its code slow (so its run is stale), start a build of it in another process,
-    and stop it with ``signal_number`` in the middle of the slow cell: the whole process group (the build and
-    its worker), as Ctrl-C in a terminal or a CI timeout does, or else the build's process alone, as
-    ``kill PID`` does. Returns (info, root, the good run's files, the build's exit code)."""
-    info = lesson(tmp_path)
-    root = tmp_path / "runs"
-    build(info, "quick", root)
-    good = {p.name: p.read_bytes() for p in output_dir(root, "quick", info).iterdir()}
-    info.path.write_text(info.path.read_text() + "\n# %%\nimport time\nprint('slow', flush=True)\ntime.sleep(60)\n")
-    script = (f"import sys; sys.path.insert(0, {str(ROOT / 'src')!r})\n"
-              "from pathlib import Path\n"
-              "from policywerk.lessons import LessonInfo\n"
-              "from policywerk.literate.cli import main\n"
-              f"info = LessonInfo(91, 'l91_test', 'T', 'S, P', '2000', 'm', 'w', source=Path({str(info.path)!r}))\n"
-              "from policywerk import lessons; lessons.find = lambda name: info\n"
-              f"sys.exit(main(['build', 'l91', '--quick', '--root', {str(root)!r}]))\n")
-    process = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)
-    deadline = time.time() + 60
-    while time.time() < deadline and "cell 2/3" not in (process.stderr.readline() or ""):
-        pass  # wait until the slow third cell has started
-    time.sleep(0.5)
-    if group:
-        os.killpg(process.pid, signal_number)
-    else:
-        process.send_signal(signal_number)
-    process.wait(timeout=30)
-    return info, root, good, process.returncode
-
-
-def staging_gone(root, seconds=15):
-    deadline = time.time() + seconds
-    while list(root.glob("quick/.*")) and time.time() < deadline:
-        time.sleep(0.1)
-    return not list(root.glob("quick/.*"))
-
-
-@pytest.mark.parametrize("signal_number, group, code", [(signal.SIGINT, True, 130), (signal.SIGTERM, False, 143)],
-                         ids=["ctrl-c", "kill"])
+@pytest.mark.parametrize("signal_number, group, code", [(signal.SIGINT, True, 130), (signal.SIGTERM, False, 143),
+                                                        (signal.SIGHUP, False, 143)],
+                         ids=["ctrl-c", "kill", "terminal-closed"])
 def test_a_stopped_build_keeps_the_last_good_run_and_leaves_nothing_half_written(tmp_path, signal_number, group,
                                                                                  code):
-    info, root, good, exit_code = interrupt_a_build(tmp_path, signal_number, group)
-    assert exit_code == code
-    assert not list(root.glob("quick/.*")), "no staging or half-swapped folder may be left"
-    folder = output_dir(root, "quick", info)
-    assert {p.name: p.read_bytes() for p in folder.iterdir()} == good
-    assert load_record(folder) is not None
+    running = Build(tmp_path)
+    assert running.stop(signal_number, group) == code
+    assert running.worker_gone(), "the worker must stop with its build"
+    assert not running.leftovers(), "no staging or half-swapped folder may be left"
+    assert running.unchanged() and load_record(running.folder) is not None
+    assert "policywerk: stopped" in "".join(running.lines)
 
 
 def test_a_worker_whose_build_was_killed_stops_by_itself_and_cleans_up(tmp_path):
-    info, root, good, exit_code = interrupt_a_build(tmp_path, signal.SIGKILL, group=False)
-    assert exit_code == -signal.SIGKILL
-    assert staging_gone(root), "the orphaned worker must notice, stop and remove its staging folder"
-    assert {p.name: p.read_bytes() for p in output_dir(root, "quick", info).iterdir()} == good
+    running = Build(tmp_path)
+    assert running.stop(signal.SIGKILL, group=False) == -signal.SIGKILL
+    assert running.worker_gone(), "the orphaned worker must notice that its build is gone and exit"
+    assert not running.leftovers() and running.unchanged()
 
 
 def test_after_a_hard_kill_the_next_build_clears_the_leftovers_and_runs_without_force(tmp_path):
-    info, root, good, exit_code = interrupt_a_build(tmp_path, signal.SIGKILL, group=True)
-    assert exit_code == -signal.SIGKILL
-    leftovers = list(root.glob("quick/.l91_test.staging-*"))
-    assert leftovers, "a kill of every process leaves a staging folder"
-    deadline = time.time() + 15
-    while not _abandoned(leftovers[0]) and time.time() < deadline:
-        time.sleep(0.05)  # the worker's kill lands a moment after its parent's: until then it holds the lock
-    folder = output_dir(root, "quick", info)
-    assert {p.name: p.read_bytes() for p in folder.iterdir()} == good  # the good run untouched
-    info.path.write_text(info.path.read_text().replace("time.sleep(60)", "time.sleep(0)"))
-    record = build(info, "quick", root)  # no force: the code changed, so the run is stale and reruns
-    assert not list(root.glob("quick/.*")) and load_record(folder) == record
+    running = Build(tmp_path)
+    assert running.stop(signal.SIGKILL, group=True) == -signal.SIGKILL
+    assert running.worker_gone()
+    assert running.leftovers(), "a kill of every process leaves a staging folder"
+    assert running.unchanged()  # the good run untouched
+    running.info.path.write_text(running.info.path.read_text().replace("time.sleep(60)", "time.sleep(0)"))
+    record = build(running.info, "quick", running.root)  # no force: the code changed, so it is stale
+    assert not running.leftovers() and load_record(running.folder) == record

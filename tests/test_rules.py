@@ -62,3 +62,25 @@ def test_the_rule_checker_catches_a_violation(tmp_path):
     f = tmp_path / "x.py"
     f.write_text("import numpy as np\nfrom matplotlib import pyplot\n")
     assert [name for _, name in _imports(f)] == ["numpy", "matplotlib"]
+
+
+SMALLEST_FONT_PT = 8  # at 100 dpi, 11 px: still over 8 px when a desktop page shows the figure at 3/4 size
+
+
+def _font_sizes(source: str):
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.keyword) and node.arg in ("fontsize", "size", "labelsize"):
+            if isinstance(node.value, ast.Constant) and isinstance(node.value.value, (int, float)):
+                yield node.value.lineno, node.value.value
+        elif isinstance(node, ast.Dict):  # rcParams such as {"font.size": 10.5}
+            for key, value in zip(node.keys, node.values):
+                if (isinstance(key, ast.Constant) and str(key.value).endswith("size")
+                        and isinstance(value, ast.Constant) and isinstance(value.value, (int, float))):
+                    yield value.lineno, value.value
+
+
+def test_no_text_in_a_picture_is_smaller_than_8_points():
+    small = [f"{path.name}:{line}: {size}" for path in sorted((PACKAGE / "viz").glob("*.py"))
+             for line, size in _font_sizes(path.read_text(encoding="utf-8")) if size < SMALLEST_FONT_PT]
+    assert not small, small
+    assert sorted(_font_sizes('ax.text(0, 0, "x", fontsize=6)\nrc = {"font.size": 7}')) == [(1, 6), (2, 7)]

@@ -96,7 +96,7 @@ def test_failing_cell_is_named_and_previous_output_survives(tmp_path):
     assert "ZeroDivisionError" in message
     kept = load_record(output_dir(root, "quick", info))
     assert kept is not None and kept.key == good.key  # the last good run is still there
-    assert not [p for p in (root / "quick").iterdir() if p.name.startswith(".")]  # no staging left
+    assert not [p for p in (root / "quick").iterdir() if p.name.startswith(".l99")]  # no staging left
 
 
 def test_corrupt_record_is_rebuilt(tmp_path):

@@ -20,6 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+class BadInput(ValueError):
+    """A value the reader or the lesson chose that is out of bounds (a negative budget, a bad seed): the
+    build reports it in one line, without a traceback."""
+
+
 @dataclass(frozen=True)
 class Shown:
     """One item a lesson showed: a file (image, animation) or a Markdown table."""
@@ -47,15 +52,15 @@ class Session:
     def __post_init__(self) -> None:
         if self.seed is not None and (isinstance(self.seed, bool) or not isinstance(self.seed, int)
                                       or self.seed < 0):
-            raise ValueError(f"the seed must be a non-negative int, got {self.seed!r}")
+            raise BadInput(f"the seed must be a non-negative int, got {self.seed!r}")
         if self.progress not in ("auto", "bar", "line", "off"):
             raise ValueError(f"progress must be 'auto', 'bar', 'line' or 'off', got {self.progress!r}")
 
 
 def _default() -> Session:
     seed = os.environ.get("POLICYWERK_SEED", "")
-    if seed and not seed.isdigit():
-        raise ValueError(f"POLICYWERK_SEED must be a non-negative whole number, got {seed!r}")
+    if seed and not (seed.isascii() and seed.isdigit()):
+        raise BadInput(f"POLICYWERK_SEED must be a non-negative whole number, got {seed!r}")
     return Session(quick=os.environ.get("POLICYWERK_QUICK", "") not in ("", "0"),
                    out_dir=Path(os.environ.get("POLICYWERK_OUT", "policywerk-out")),
                    seed=int(seed) if seed else None)
@@ -86,7 +91,7 @@ def budget(full, quick):
     """The full-setting value on the published site; the quick one in tests. A size is never negative."""
     for value in (full, quick):
         if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
-            raise ValueError(f"a budget must not be negative, got full={full!r}, quick={quick!r}")
+            raise BadInput(f"a budget must not be negative, got full={full!r}, quick={quick!r}")
     return quick if current().quick else full
 
 

@@ -5,6 +5,7 @@ In a log (output that is not a terminal) only the plain lines appear, one per fi
 log reads top to bottom with no control characters in it.
 """
 
+import os
 import shutil
 import sys
 import time
@@ -47,12 +48,19 @@ class Board:
 
     def _draw(self) -> None:
         if self.live and self.status:
-            width = max(shutil.get_terminal_size().columns - 1, 20)
+            width = max(_columns(self.stream) - 1, 20)  # a status line that wrapped would break the redraw
             for job, text in self.status.items():
                 self.stream.write(f"{job}: {text}"[:width] + "\n")
             self.drawn = len(self.status)
         self.last_draw = time.monotonic()
         self.stream.flush()
+
+
+def _columns(stream: TextIO) -> int:
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        return shutil.get_terminal_size().columns
 
 
 def _is_terminal(stream: TextIO) -> bool:

@@ -12,6 +12,7 @@ setting, in a source checkout) refreshes the posters and the plain Markdown page
 
 import argparse
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -19,10 +20,22 @@ from pathlib import Path
 from policywerk import lessons, session
 from policywerk.literate import publish
 from policywerk.literate.board import Board
-from policywerk.literate.parallel import Stopped, build_in_workers
-from policywerk.literate.runner import LessonFailed, is_fresh, load_record, output_dir, run_live, timings
+from policywerk.literate.parallel import build_in_workers
+from policywerk.literate.runner import (
+    LessonFailed,
+    LessonUnreadable,
+    is_fresh,
+    load_record,
+    output_dir,
+    run_live,
+    timings,
+)
 
 DEFAULT_ROOT = Path("build/lessons")
+
+
+class Stopped(Exception):
+    """The command was told to stop (SIGTERM, or SIGHUP from a closed terminal)."""
 
 
 class UsageError(Exception):
@@ -48,12 +61,15 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--root", type=Path, default=DEFAULT_ROOT, help="where the runs are cached")
     args = parser.parse_args(argv)
     setting = "quick" if args.quick else "full"
+    for number in (signal.SIGTERM, signal.SIGHUP):  # `kill` and a closed terminal stop it as Ctrl-C does
+        signal.signal(number, _stop)
     try:
         if args.command == "list":
             return list_lessons(setting, args.root)
         if args.command == "run":
             return run_lesson(find_written(args.lesson), setting, args.out, parse_seed(args.seed))
-        chosen = [find_written(name) for name in args.lessons] or lessons.available()
+        chosen = list({info.module: info for info in map(find_written, args.lessons)}.values())  # each once
+        chosen = chosen or lessons.available()
         return build_lessons(chosen, setting, args.root, parse_jobs(args.jobs), args.force)
     except UsageError as error:
         print(f"policywerk: {error}", file=sys.stderr)
@@ -62,6 +78,10 @@ def main(argv: list[str] | None = None) -> int:
         print("policywerk: stopped; nothing half-written was kept, and the next build carries on",
               file=sys.stderr)
         return 130 if isinstance(stop, KeyboardInterrupt) else 143
+
+
+def _stop(signum, frame):
+    raise Stopped()
 
 
 def find_written(name: str) -> lessons.LessonInfo:
@@ -77,15 +97,15 @@ def find_written(name: str) -> lessons.LessonInfo:
 def parse_seed(text: str | None) -> int | None:
     if text is None:
         return None
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise UsageError(f"--seed must be a non-negative whole number, got {text!r}")
     return int(text)
 
 
 def parse_jobs(text: str) -> int:
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise UsageError(f"--jobs must be a whole number, 0 for one per core, got {text!r}")
-    return int(text) or (os.cpu_count() or 1)
+    return int(text) or len(os.sched_getaffinity(0))  # the cores this process may use, not all there are
 
 
 def list_lessons(setting: str, root: Path) -> int:
@@ -111,7 +131,11 @@ def run_lesson(info: lessons.LessonInfo, setting: str, out: Path, seed: int | No
     try:
         run_live(info, setting, run)
     except LessonFailed as error:
-        print(error.details, file=sys.stderr)
+        if error.details:
+            print(error.details, file=sys.stderr)
+        print(f"policywerk: {error}", file=sys.stderr)
+        return 1
+    except LessonUnreadable as error:
         print(f"policywerk: {error}", file=sys.stderr)
         return 1
     return 0
@@ -133,7 +157,7 @@ def build_lessons(chosen: list[lessons.LessonInfo], setting: str, root: Path, jo
         board.line(f"built {len(stale) - len(failed)} of {len(stale)} lessons in {took:.1f} s, "
                    f"{min(jobs, len(stale))} at a time")
     publish.manifest(root, setting)
-    if setting == "full":
+    if setting == "full" and root.resolve() == publish.CHECKOUT_RUNS:  # not for runs kept elsewhere
         publish.checkout(root)
     if failed:
         board.line(f"policywerk: {', '.join(failed)} failed; the previous good run of each, if any, was left in place")

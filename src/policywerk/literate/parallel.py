@@ -1,18 +1,18 @@
 """Build lessons in worker processes, ``jobs`` at a time, each lesson in a fresh interpreter of its own.
 
 A fresh process per lesson keeps one lesson's imports and figures out of the next, and makes its peak
-memory its own to measure. Workers send everything they would print to the parent through one queue: the
-plain lines of finished steps, the status of their long loops, and their result. The parent shows them on
-a ``Board`` and records what each lesson measured in ``timings.json``.
+memory its own to measure. Each worker writes to the parent through a one-way pipe of its own: the plain
+lines of finished steps, the status of its long loops, and its result. A full pipe makes a chatty worker
+wait for the parent, so nothing piles up in memory; a parent that is gone breaks the pipe. The parent shows
+the messages on a ``Board`` and records what each lesson measured in ``timings.json``.
 
 Stopping is clean however it comes: Ctrl-C reaches every process of the terminal's group; ``kill`` of the
 parent stops its workers first; a worker whose parent died stops by itself. A worker that stops removes
-its staging folder on the way out, and ``runner.recover`` clears what a harder kill left behind.
+its staging folder on the way out, and the next build of the lesson clears what a harder kill left behind.
 """
 
 import multiprocessing
 import os
-import queue
 import resource
 import signal
 import sys
@@ -20,11 +20,14 @@ import threading
 import time
 import traceback
 from dataclasses import dataclass
+from multiprocessing.connection import wait
 
 from policywerk import session
 from policywerk.lessons import LessonInfo
 from policywerk.literate.board import Board
-from policywerk.literate.runner import LessonFailed, build, output_dir, recover, save_timing
+from policywerk.literate.runner import LessonFailed, LessonUnreadable, build, clear_leftovers, output_dir, save_timing
+
+STOP_SECONDS = 10.0  # how long stopped workers get to clean up, all together, before they are killed
 
 
 @dataclass
@@ -34,95 +37,111 @@ class Outcome:
     measured: dict  # seconds, render_seconds, peak_mb (empty when the lesson failed)
 
 
-class Stopped(Exception):
-    """The build was told to stop (SIGTERM)."""
+class Terminated(SystemExit):
+    """Raised by the SIGTERM handler: a worker stops, its ``finally`` blocks run, and it exits 128 + 15.
+    A ``SystemExit`` of this exact class is never mistaken for a lesson's own ``sys.exit()``."""
 
 
 def build_in_workers(stale: list[LessonInfo], setting: str, root, jobs: int, force: bool,
                      board: Board) -> list[Outcome]:
-    """Build ``stale`` (in that order), at most ``jobs`` at once; returns each lesson's outcome."""
+    """Build ``stale`` (in that order, no lesson twice), at most ``jobs`` at once; each lesson's outcome."""
     context = multiprocessing.get_context("spawn")
-    messages = context.Queue()
-    waiting, running, outcomes = list(stale), {}, {}
-    previous = signal.signal(signal.SIGTERM, _raise_stopped)
+    waiting, running, outcomes = list(stale), {}, {}  # running: the reading end of a pipe -> (info, process)
     try:
         while waiting or running:
             while waiting and len(running) < jobs:
                 info = waiting.pop(0)
-                worker = context.Process(target=_work, args=(info, setting, root, force, messages, os.getpid()),
+                reader, writer = context.Pipe(duplex=False)
+                worker = context.Process(target=_work, args=(info, setting, root, force, writer, os.getpid()),
                                          name=f"policywerk-{info.module}", daemon=True)
                 worker.start()
-                running[info.module] = worker
+                writer.close()  # the worker holds the only writing end: its exit reads as the end of the pipe
+                running[reader] = (info, worker)
                 board.line(f"{info.module} [{setting}]: running")
-            _show(messages, board, outcomes, timeout=0.2)
-            for module, worker in list(running.items()):
-                if worker.exitcode is None:
+            for reader in wait(list(running), timeout=0.5):
+                info, worker = running[reader]
+                try:
+                    kind, payload = reader.recv()
+                except EOFError:  # the worker has exited
+                    del running[reader]
+                    reader.close()
+                    worker.join()
+                    board.finish(info.module)
+                    outcomes[info.module] = _finished(info, worker, outcomes.get(info.module), setting, root, board)
                     continue
-                while _show(messages, board, outcomes, timeout=0.05):
-                    pass  # what it said before it exited
-                worker.join()
-                del running[module]
-                board.finish(module)
-                if module not in outcomes:
-                    board.line(f"policywerk: lesson {module}'s process ended with exit code {worker.exitcode} "
-                               "before it finished")
-                    outcomes[module] = Outcome(module, False, {})
-                elif outcomes[module].ok:
-                    m = outcomes[module].measured
-                    save_timing(root, setting, module, m)
-                    board.line(f"{module} [{setting}]: done in {m['seconds']:.1f} s (drawing "
-                               f"{m['render_seconds']:.1f} s), peak memory {m['peak_mb']} MB")
-    except (KeyboardInterrupt, Stopped):
-        _stop(running.values())
-        for info in stale:
-            recover(output_dir(root, setting, info))
+                if kind == "line":
+                    board.line(payload)
+                elif kind == "status":
+                    board.update(info.module, payload)
+                else:
+                    outcomes[info.module] = Outcome(info.module, kind == "done", payload)
+    except BaseException:
+        with _signals_held():
+            _stop(running)
+            for info in stale:  # what a worker killed at the deadline left: its staging, a half-done swap
+                clear_leftovers(output_dir(root, setting, info))
         raise
-    finally:
-        signal.signal(signal.SIGTERM, previous)
     return [outcomes[info.module] for info in stale]
 
 
-def _show(messages, board: Board, outcomes: dict, timeout: float) -> bool:
-    """Show one message from the workers, if one comes within ``timeout`` seconds; False if none came."""
-    try:
-        kind, module, payload = messages.get(timeout=timeout)
-    except queue.Empty:
-        return False
-    if kind == "line":
-        board.line(payload)
-    elif kind == "status":
-        board.update(module, payload)
-    else:
-        outcomes[module] = Outcome(module, kind == "done", payload)
-    return True
+def _finished(info: LessonInfo, worker, outcome: Outcome | None, setting: str, root, board: Board) -> Outcome:
+    if outcome is None:
+        board.line(f"policywerk: lesson {info.module}'s process ended (exit code {worker.exitcode}) before it "
+                   "finished; its previous good run, if any, was left in place")
+        return Outcome(info.module, False, {})
+    if outcome.ok:
+        m = outcome.measured
+        save_timing(root, setting, info.module, m)
+        board.line(f"{info.module} [{setting}]: done in {m['seconds']:.1f} s (drawing {m['render_seconds']:.1f} s), "
+                   f"peak memory {m['peak_mb']} MB")
+    return outcome
 
 
-def _stop(workers) -> None:
-    for worker in workers:
+def _stop(running: dict) -> None:
+    """Stop every running worker: SIGTERM, then read what they still say (so that none waits on a full pipe)
+    until all have exited or ``STOP_SECONDS`` have passed, then SIGKILL whatever is left."""
+    for _, worker in running.values():
         if worker.is_alive():
-            worker.terminate()  # SIGTERM: the worker cleans up its staging folder and exits
-    for worker in workers:
-        worker.join(timeout=10)
+            worker.terminate()
+    deadline = time.monotonic() + STOP_SECONDS
+    readers = list(running)
+    while readers and time.monotonic() < deadline:
+        for reader in wait(readers, timeout=0.1):
+            try:
+                reader.recv()
+            except (EOFError, OSError):
+                readers.remove(reader)
+    for reader, (_, worker) in running.items():
         if worker.is_alive():
             worker.kill()
-            worker.join()
+        worker.join()
+        reader.close()
 
 
-def _raise_stopped(signum, frame):
-    raise Stopped()
+class _signals_held:
+    """Hold off Ctrl-C and SIGTERM while a stop cleans up, so that a second one cannot cut it short."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+    def __enter__(self):
+        self.previous = {s: signal.signal(s, signal.SIG_IGN) for s in self.SIGNALS}
+
+    def __exit__(self, *exc):
+        for s, handler in self.previous.items():
+            signal.signal(s, handler)
 
 
 class _Lines:
     """A text stream that sends each complete line to the parent."""
 
-    def __init__(self, messages, module: str):
-        self.messages, self.module, self.pending = messages, module, ""
+    def __init__(self, send):
+        self.send, self.pending = send, ""
 
     def write(self, text: str) -> int:
         self.pending += text
         *lines, self.pending = self.pending.split("\n")
         for line in lines:
-            self.messages.put(("line", self.module, line))
+            self.send("line", line)
         return len(text)
 
     def flush(self) -> None:
@@ -132,42 +151,55 @@ class _Lines:
         return False
 
 
-def _work(info: LessonInfo, setting: str, root, force: bool, messages, parent: int) -> None:
-    """One lesson in a worker process: build it and report the outcome and what it measured."""
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
-    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
-    sys.stderr = _Lines(messages, info.module)
+def _terminate(signum, frame):
+    raise Terminated(128 + signum)
 
+
+def _work(info: LessonInfo, setting: str, root, force: bool, writer, parent: int) -> None:
+    """One lesson in a worker process: build it and report the outcome and what it measured."""
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, _terminate)
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+
+    def send(kind: str, payload) -> None:
+        writer.send((kind, payload))  # waits while the pipe is full; raises if the parent is gone
+
+    sys.stderr = _Lines(send)
     cell = [""]  # the running cell's status, shown again when one of its loops is done
 
     def report(p: session.Progress) -> None:
         if p.finished:
-            messages.put(("line", info.module, f"  {info.module}: {p.text()}"))
-            messages.put(("status", info.module, cell[0]))
+            send("line", f"  {info.module}: {p.text()}")
+            send("status", cell[0])
         else:
             if p.label.startswith("cell "):
                 cell[0] = p.text()
-            messages.put(("status", info.module, p.text()))
+            send("status", p.text())
 
     run = session.Session(report=report)
     started = time.perf_counter()
     try:
         build(info, setting, root, force=force, run=run)
     except LessonFailed as error:
-        print(error.details, file=sys.stderr)
+        if error.details:
+            print(error.details, file=sys.stderr)
         print(f"policywerk: {error}", file=sys.stderr)
-        messages.put(("failed", info.module, {}))
+        send("failed", {})
         return
-    except (KeyboardInterrupt, SystemExit):
-        return  # stopped: the staging folder is gone already, and the parent knows
+    except LessonUnreadable as error:
+        print(f"policywerk: {error}", file=sys.stderr)
+        send("failed", {})
+        return
+    except KeyboardInterrupt:
+        sys.exit(130)  # stopped by Ctrl-C: the staging folder is gone already, and the parent knows
     except Exception:  # not a cell's error (those are LessonFailed): the build itself broke
         print(traceback.format_exc(), file=sys.stderr)
         print(f"policywerk: building lesson {info.module} failed outside its cells", file=sys.stderr)
-        messages.put(("failed", info.module, {}))
+        send("failed", {})
         return
     measured = {"seconds": round(time.perf_counter() - started, 1), "render_seconds": round(run.render_seconds, 1),
                 "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
-    messages.put(("done", info.module, measured))
+    send("done", measured)
 
 
 def _exit_with_parent(parent: int) -> None:

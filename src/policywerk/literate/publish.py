@@ -8,6 +8,7 @@ artifacts, so that a reader who runs the lesson can check that they got the same
 
 import hashlib
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from policywerk.literate.runner import Record, is_fresh, load_record, output_dir
 CHECKOUT = PACKAGE_ROOT.parents[1]
 POSTERS = CHECKOUT / "docs" / "assets" / "posters"  # used by the README and the home page
 MARKDOWN = CHECKOUT / "markdown"  # every lesson's page as plain Markdown, for reading on a code host
+CHECKOUT_RUNS = CHECKOUT / "build" / "lessons"  # the runs that the checkout's posters and plain pages show
 MANIFEST = "manifest.json"
 
 
@@ -42,21 +44,18 @@ def seeds_of(record: Record) -> str:
     return ""
 
 
-def manifest(root: Path, setting: str) -> dict:
-    """Write (and return) the manifest of every lesson with a fresh run under ``root``."""
+def manifest(root: Path, setting: str, infos: list[lessons.LessonInfo] | None = None) -> dict:
+    """Write (and return) the manifest of every lesson (of ``infos``, if given) with a fresh run under ``root``."""
     entries = {}
-    for info in lessons.available():
+    for info in lessons.available() if infos is None else infos:
         folder = output_dir(root, setting, info)
         record = load_record(folder) if is_fresh(info, setting, root) else None
         if record is not None:
             entries[info.module] = {"key": record.key, "seeds": seeds_of(record), "digest": digest(record),
                                     "files": dict(sorted(record.hashes.items()))}
     data = {"setting": setting, "lessons": entries}
-    path = root / setting / MANIFEST
     if (root / setting).is_dir():
-        text = json.dumps(data, indent=1, sort_keys=True) + "\n"
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
+        _write(root / setting / MANIFEST, (json.dumps(data, indent=1, sort_keys=True) + "\n").encode())
     return data
 
 
@@ -122,7 +121,7 @@ def _write(path: Path, data: bytes, message: str = "") -> bool:
     if path.is_file() and path.read_bytes() == data:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.partial")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.partial")
     temporary.write_bytes(data)
     temporary.replace(path)  # all at once: an interrupted build never leaves half a file here
     if message:

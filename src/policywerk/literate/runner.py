@@ -44,6 +44,7 @@ class Record:
     key: str
     cells: list[CellOutput]
     hashes: dict[str, str] = field(default_factory=dict)  # sha256 of every file the run wrote
+    checksum: str = ""  # sha256 of the rest of this record, so that a damaged record.json is noticed
 
     def files(self) -> list[str]:
         return [item["file"] for cell in self.cells for item in cell.shown if item.get("file")]
@@ -53,6 +54,11 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _checksum(data: dict) -> str:
+    body = {k: v for k, v in data.items() if k != "checksum"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
 class LessonFailed(Exception):
     """A code cell raised: the message names the lesson, the cell and the line."""
 
@@ -60,6 +66,10 @@ class LessonFailed(Exception):
         self.lesson, self.cell, self.line, self.error, self.details = lesson, cell, line, error, details
         super().__init__(f"lesson {lesson} failed in cell {cell.number} (the code cell at line {cell.line}), "
                          f"line {line}: {type(error).__name__}: {error}")
+
+
+class LessonUnreadable(Exception):
+    """The lesson's file cannot be read or split into cells: the message says where."""
 
 
 def output_dir(root: Path, setting: str, info: LessonInfo) -> Path:
@@ -73,6 +83,8 @@ def load_record(folder: Path) -> Record | None:
         data = json.loads((folder / RECORD).read_text(encoding="utf-8"))
         record = Record(**{**data, "cells": [CellOutput(**c) for c in data["cells"]]})
     except (OSError, ValueError, TypeError, KeyError):
+        return None
+    if data.get("checksum") != _checksum(data):
         return None
     if not all((folder / name).is_file() for name in record.files()):
         return None
@@ -110,88 +122,115 @@ def current_key(info: LessonInfo, setting: str) -> str:
 
 
 def is_fresh(info: LessonInfo, setting: str, root: Path) -> bool:
+    """True if the cached run is whole and its key is the lesson's current one. A lesson that cannot be
+    read or parsed is stale, never an error here: its build says what is wrong with it."""
     record = load_record(output_dir(root, setting, info))
-    return record is not None and record.key == current_key(info, setting)
+    try:
+        return record is not None and record.key == current_key(info, setting)
+    except (OSError, ValueError, SyntaxError):
+        return False
 
 
 def build(info: LessonInfo, setting: str, root: Path, force: bool = False, log=None,
           run: session.Session | None = None) -> Record:
     """The lesson's record, from the cache when it is fresh, otherwise by running the lesson (in ``run``, a
-    session to read the render time from afterwards, if given)."""
+    session to read the render time from afterwards, if given). Builds of one lesson take turns: a second
+    build waits for the first, then finds its run fresh."""
     if setting not in ("quick", "full"):
         raise ValueError(f"setting must be 'quick' or 'full', got {setting!r}")
     final = output_dir(root, setting, info)
-    recover(final)
-    cells = parse_file(info.path)
-    key = run_key(code_cells(cells), setting)
-    cached = load_record(final)
-    if cached is not None and cached.key == key and not force:
-        return cached
-    staging = final.with_name(f".{final.name}.staging-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    lock = _hold(staging)  # while this process lives, no other build takes the folder for a leftover
-    try:
-        record = execute(info, cells, setting, staging, key, log, run)
-        record.hashes = {name: sha256(staging / name) for name in record.files()}
-        (staging / RECORD).write_text(json.dumps(asdict(record), indent=1, ensure_ascii=False) + "\n",
-                                      encoding="utf-8")
-        _replace(staging, final)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        os.close(lock)
+    with lesson_lock(final, log or sys.stderr):
+        recover(final)
+        try:
+            cells = parse_file(info.path)
+        except (OSError, ValueError) as error:
+            raise LessonUnreadable(f"lesson {info.module} cannot be read: {error}") from error
+        check_syntax(info, code_cells(cells))
+        key = run_key(code_cells(cells), setting)
+        cached = load_record(final)
+        if cached is not None and cached.key == key and not force:
+            return cached
+        staging = final.with_name(f".{final.name}.staging-{os.getpid()}")
+        staging.mkdir()
+        try:
+            record = execute(info, cells, setting, staging, key, log, run)
+            record.hashes = {name: sha256(staging / name) for name in record.files()}
+            data = asdict(record)
+            record.checksum = data["checksum"] = _checksum(data)
+            (staging / RECORD).write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+            _replace(staging, final)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     return record
+
+
+LOCKS = ".locks"  # beside the runs: one lock file per lesson, held by the build of that lesson
+
+
+@contextlib.contextmanager
+def lesson_lock(final: Path, log=None, wait: bool = True):
+    """Hold the lesson's lock for the ``with`` block (waiting for another build of it, if need be; with
+    ``wait`` False, yield False at once instead). The lock dies with its process, however that ends."""
+    path = final.parent / LOCKS / f"{final.name}.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if not wait:
+                yield False
+                return
+            print(f"  {final.name}: waiting for another build of this lesson to finish", file=log or sys.stderr,
+                  flush=True)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield True
+    finally:
+        os.close(fd)
 
 
 def recover(final: Path) -> None:
     """Clear what an interrupted build of this lesson left beside ``final``: its staging folders, and a
     previous run moved aside but not yet removed, which goes back in place if the new one never arrived.
-    A folder still locked by a live build is left alone; a dead process's locks are gone with it."""
+    Call it holding the lesson's lock: then no other build of the lesson is running, and whatever lies
+    there is a leftover."""
     if not final.parent.is_dir():
         return
     for leftover in sorted(final.parent.glob(f".{final.name}.*-*")):
-        if not _abandoned(leftover):
-            continue
         if ".old-" in leftover.name and not final.exists() and load_record(leftover) is not None:
             leftover.rename(final)  # the swap was cut off between its two renames: the old run is good
         else:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _hold(folder: Path) -> int:
-    """Lock ``folder`` (the lock follows it through renames) and return the descriptor that holds it."""
-    fd = os.open(folder, os.O_RDONLY)
-    fcntl.flock(fd, fcntl.LOCK_EX)
-    return fd
+def clear_leftovers(final: Path) -> None:
+    """``recover`` now if no build of the lesson is running; otherwise leave it to that build."""
+    with lesson_lock(final, wait=False) as held:
+        if held:
+            recover(final)
 
 
-def _abandoned(folder: Path) -> bool:
-    """True if no live process holds ``folder``'s lock."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
-    except BlockingIOError:
-        return False
-    finally:
-        os.close(fd)
+def check_syntax(info: LessonInfo, code: list[Cell]) -> None:
+    """Compile every code cell before any runs, so that a typo in the last cell fails in a second, named."""
+    for cell in code:
+        try:
+            _compile(info, cell)
+        except SyntaxError as error:
+            raise LessonFailed(info.module, cell, error.lineno or cell.line, error, "") from error
+
+
+def _compile(info: LessonInfo, cell: Cell):
+    # Pad with blank lines so that tracebacks and line numbers point into the lesson file.
+    return compile("\n" * (cell.line - 1) + cell.source, str(info.path), "exec")
 
 
 def _replace(staging: Path, final: Path) -> None:
-    """Swap the new output in; the old one is moved aside (locked, as ours) first and removed only afterwards."""
+    """Swap the new output in; the old one is moved aside first and removed only afterwards."""
     old = final.with_name(f".{final.name}.old-{os.getpid()}")
-    lock = _hold(final) if final.exists() else None
-    try:
-        if lock is not None:
-            final.rename(old)
-        staging.rename(final)
-        shutil.rmtree(old, ignore_errors=True)
-    finally:
-        if lock is not None:
-            os.close(lock)
+    if final.exists():
+        final.rename(old)
+    staging.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def execute(info: LessonInfo, cells: list[Cell], setting: str, out_dir: Path, key: str = "",
@@ -201,29 +240,25 @@ def execute(info: LessonInfo, cells: list[Cell], setting: str, out_dir: Path, ke
     ``run`` may be passed in to read what the session measured afterwards (the benchmark's render time).
     """
     log = log or sys.stderr  # looked up now: a build's worker points sys.stderr at its board
-    module = types.ModuleType(f"policywerk.lessons.{info.module}")
-    module.__file__ = str(info.path)
     code = code_cells(cells)
     outputs = []
     started = time.perf_counter()
     run = run or session.Session()
     run.quick, run.out_dir, run.echo = setting == "quick", out_dir, False
-    saved_module = sys.modules.get(module.__name__)
-    sys.modules[module.__name__] = module  # dataclasses and pickle look the module up by name
-    try:
-        with session.activate(run):
-            for i, cell in enumerate(code, start=1):
-                t0 = time.perf_counter()
-                if run.report is not None:  # the build's board: which cell is running, until a loop reports
-                    run.report(session.Progress(f"cell {i}/{len(code)} (line {cell.line})", 0, None, 0.0))
-                outputs.append(_run_cell(info, cell, module, run))
-                print(f"  {info.module} [{setting}] cell {i}/{len(code)} (line {cell.line}) "
-                      f"{time.perf_counter() - t0:.2f}s", file=log, flush=True)
-    finally:
-        if saved_module is None:
-            sys.modules.pop(module.__name__, None)
-        else:
-            sys.modules[module.__name__] = saved_module
+    with _lesson_module(info) as module, session.activate(run):
+        for i, cell in enumerate(code, start=1):
+            t0 = time.perf_counter()
+            if run.report is not None:  # the build's board: which cell is running, until a loop reports
+                run.report(session.Progress(f"cell {i}/{len(code)} (line {cell.line})", 0, None, 0.0))
+            buffer = io.StringIO()
+            first_shown = len(run.shown)
+            run.printed = lambda buffer=buffer: len(buffer.getvalue())
+            with contextlib.redirect_stdout(buffer):
+                _exec_cell(info, cell, module)
+            shown = [asdict(item) for item in run.shown[first_shown:]]
+            outputs.append(CellOutput(cell.number, cell.line, buffer.getvalue(), shown))
+            print(f"  {info.module} [{setting}] cell {i}/{len(code)} (line {cell.line}) "
+                  f"{time.perf_counter() - t0:.2f}s", file=log, flush=True)
     print(f"  {info.module} [{setting}] ran {len(code)} code cells in {time.perf_counter() - started:.1f}s",
           file=log, flush=True)
     return Record(info.module, setting, key, outputs)
@@ -232,40 +267,43 @@ def execute(info: LessonInfo, cells: list[Cell], setting: str, out_dir: Path, ke
 def run_live(info: LessonInfo, setting: str, run: session.Session) -> None:
     """Run the lesson in this terminal, as ``python -m policywerk.lessons.<module>`` would, printing as it
     goes; a cell that raises is named, with its line, by a LessonFailed."""
+    try:
+        code = code_cells(parse_file(info.path))
+    except (OSError, ValueError) as error:
+        raise LessonUnreadable(f"lesson {info.module} cannot be read: {error}") from error
+    check_syntax(info, code)
+    run.quick = setting == "quick"
+    with _lesson_module(info) as module, session.activate(run):
+        for cell in code:
+            _exec_cell(info, cell, module)
+
+
+@contextlib.contextmanager
+def _lesson_module(info: LessonInfo):
+    """A fresh module for the lesson's cells, registered under its name while they run (dataclasses and
+    pickle look a class's module up by name)."""
     module = types.ModuleType(f"policywerk.lessons.{info.module}")
     module.__file__ = str(info.path)
-    run.quick = setting == "quick"
-    saved_module = sys.modules.get(module.__name__)
-    sys.modules[module.__name__] = module  # dataclasses and pickle look the module up by name
+    saved = sys.modules.get(module.__name__)
+    sys.modules[module.__name__] = module
     try:
-        with session.activate(run):
-            for cell in code_cells(parse_file(info.path)):
-                compiled = compile("\n" * (cell.line - 1) + cell.source, str(info.path), "exec")
-                try:
-                    exec(compiled, module.__dict__)
-                except Exception as error:
-                    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == str(info.path)]
-                    line = frames[-1].lineno if frames else cell.line
-                    raise LessonFailed(info.module, cell, line, error, traceback.format_exc()) from error
+        yield module
     finally:
-        if saved_module is None:
+        if saved is None:
             sys.modules.pop(module.__name__, None)
         else:
-            sys.modules[module.__name__] = saved_module
+            sys.modules[module.__name__] = saved
 
 
-def _run_cell(info: LessonInfo, cell: Cell, module: types.ModuleType, run: session.Session) -> CellOutput:
-    # Pad with blank lines so that tracebacks and the line numbers below point into the lesson file.
-    compiled = compile("\n" * (cell.line - 1) + cell.source, str(info.path), "exec")
-    buffer = io.StringIO()
-    first_shown = len(run.shown)
-    run.printed = lambda: len(buffer.getvalue())
+def _exec_cell(info: LessonInfo, cell: Cell, module: types.ModuleType) -> None:
+    """Run one cell; anything it raises (a ``sys.exit()`` too) comes out as a LessonFailed that names the
+    lesson, the cell and the line. Bad input that the session refused is said in that one line alone."""
     try:
-        with contextlib.redirect_stdout(buffer):
-            exec(compiled, module.__dict__)
-    except Exception as error:
+        exec(_compile(info, cell), module.__dict__)
+    except (Exception, SystemExit) as error:
+        if isinstance(error, SystemExit) and type(error) is not SystemExit:
+            raise  # a stop from outside (the build's SIGTERM), not the lesson's own sys.exit()
         frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == str(info.path)]
         line = frames[-1].lineno if frames else cell.line
-        raise LessonFailed(info.module, cell, line, error, traceback.format_exc()) from error
-    shown = [asdict(item) for item in run.shown[first_shown:]]
-    return CellOutput(cell.number, cell.line, buffer.getvalue(), shown)
+        details = "" if isinstance(error, session.BadInput) else traceback.format_exc()
+        raise LessonFailed(info.module, cell, line, error, details) from error
