@@ -21,12 +21,12 @@ import statistics
 
 from policywerk.agents.adaptive_elements import Params, train
 from policywerk.math.random import Rng
-from policywerk.session import budget, config_rows, show_hyperparameters, show_table
+from policywerk.session import budget, config_rows, seeds, show_hyperparameters, show_table
 from policywerk.viz.cartpole import balancing_animation, boxes_figure, learning_curves_figure
 from policywerk.worlds.cartpole import N_BOXES, CartPole, box_bins, box_of
 
 PARAMS = Params()  # the paper's
-SEEDS = budget(full=list(range(10)), quick=[0, 1, 2])
+SEEDS = seeds(budget(full=list(range(10)), quick=[0, 1, 2]))
 MAX_TRIALS = budget(full=100, quick=50)
 MAX_STEPS = budget(full=100_000, quick=1_000)
 show_hyperparameters([

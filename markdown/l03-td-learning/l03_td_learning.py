@@ -28,7 +28,7 @@ from policywerk.agents.td_prediction import (
 )
 from policywerk.math.linear import solve
 from policywerk.math.random import Rng
-from policywerk.session import budget, show_hyperparameters, show_table
+from policywerk.session import budget, seeds, show_hyperparameters, show_table
 from policywerk.viz.random_walk import curves_figure, walk_animation
 from policywerk.viz.style import BLUE, GREEN, ORANGE, PURPLE, SKY, VERMILION
 from policywerk.worlds.random_walk import RandomWalk
@@ -41,6 +41,7 @@ MC_ALPHAS = (0.01, 0.02, 0.03, 0.04)
 SETS = budget(full=100, quick=10)
 SEQUENCES = 10
 LAMBDAS = (0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0)
+FIRST_SEED = seeds(0)
 show_hyperparameters([
     ("RUNS", RUNS, "independent runs averaged in the textbook's first experiment (the same in both settings)"),
     ("BATCH_RUNS", BATCH_RUNS, "... and in its batch experiment"),
@@ -50,6 +51,7 @@ show_hyperparameters([
     ("SETS", SETS, "Sutton's 100 training sets ..."),
     ("SEQUENCES", SEQUENCES, "... of 10 sequences each"),
     ("LAMBDAS", LAMBDAS, "the lambdas of Sutton's first experiment"),
+    ("FIRST_SEED", FIRST_SEED, "run k of an experiment draws its walks with seed FIRST_SEED + k"),
 ])
 
 walk = RandomWalk()
@@ -163,7 +165,7 @@ def learning_curve(update, alpha, seed):
 
 
 def average_curve(update, alpha):
-    curves = [learning_curve(update, alpha, seed)[0] for seed in range(RUNS)]
+    curves = [learning_curve(update, alpha, seed)[0] for seed in range(FIRST_SEED, FIRST_SEED + RUNS)]
     return [statistics.mean(column) for column in zip(*curves)]
 
 
@@ -215,7 +217,7 @@ curves_figure(averages, f"Random walk: RMS error, averaged over {RUNS} runs", "w
 # %%
 td_label, mc_label = best_td[1], best_mc[1]
 td_alpha, mc_alpha = float(td_label.split("=")[1]), float(mc_label.split("=")[1])
-SEED = 7
+SEED = FIRST_SEED + 7  # one of the averaged runs
 td_curve, td_history, td_walks, td_errors = learning_curve(td0, td_alpha, SEED)
 mc_curve, mc_history, mc_walks, _ = learning_curve(constant_alpha_mc, mc_alpha, SEED)
 assert td_walks == mc_walks, "both learners see the same walks"
@@ -313,7 +315,7 @@ print(f"TD(λ = 0.5), repeated against solved: largest difference {gap:.1e}")
 assert gap < 1e-6
 
 batch = {"batch TD(0)": [0.0] * (EPISODES + 1), "batch MC": [0.0] * (EPISODES + 1)}
-for seed in range(BATCH_RUNS):
+for seed in range(FIRST_SEED, FIRST_SEED + BATCH_RUNS):
     rng, seen = Rng(10_000 + seed), []
     batch["batch TD(0)"][0] += rms(start_values()) / BATCH_RUNS
     batch["batch MC"][0] += rms(start_values()) / BATCH_RUNS

@@ -21,7 +21,7 @@ import statistics
 from policywerk.agents.td_control import expected_sarsa, q_learning, sarsa, td_control
 from policywerk.math.random import Rng
 from policywerk.math.vectors import moving_average
-from policywerk.session import budget, show_hyperparameters, show_table
+from policywerk.session import budget, seeds, show_hyperparameters, show_table
 from policywerk.viz.cliff import cliff_animation, paths_figure, reward_figure
 from policywerk.worlds.cliff import ARROWS, CLIFF, COLS, GOAL, ROWS, START, CliffWalking, greedy_path
 
@@ -31,12 +31,14 @@ ALPHA = 0.5
 GAMMA = 1.0
 RUNS = budget(full=100, quick=20)
 METHODS = {"Q-learning": q_learning, "SARSA": sarsa, "Expected SARSA": expected_sarsa}
+FIRST_SEED = seeds(0)
 show_hyperparameters([
     ("EPISODES", EPISODES, "the textbook's protocol: 500 episodes ..."),
     ("EPSILON", EPSILON, "... of epsilon-greedy behaviour ..."),
     ("ALPHA", ALPHA, "... with this step size ..."),
     ("GAMMA", GAMMA, "... and no discount"),
     ("RUNS", RUNS, "independent runs to average over"),
+    ("FIRST_SEED", FIRST_SEED, "run k uses seed FIRST_SEED + k; the first is the one shown"),
 ])
 
 # %% [markdown]
@@ -109,7 +111,7 @@ for old, new in ((sarsa, q_learning), (sarsa, expected_sarsa)):
 
 # %%
 runs = {name: [td_control(CliffWalking(), target, EPISODES, ALPHA, EPSILON, GAMMA, Rng(seed))
-               for seed in range(RUNS)] for name, target in METHODS.items()}
+               for seed in range(FIRST_SEED, FIRST_SEED + RUNS)] for name, target in METHODS.items()}
 rewards = {name: [statistics.mean(h[k].reward for _, h in results) for k in range(EPISODES)]
            for name, results in runs.items()}
 last = {name: statistics.mean(rewards[name][-100:]) for name in METHODS}  # online reward, last 100 episodes
@@ -205,7 +207,7 @@ print(f"falls per pass along the edge under ε-greedy: about {falls:.2f}, each c
 
 # %%
 CELL = 29  # row 2, column 5: directly above the cliff
-shown = {name: td_control(CliffWalking(), METHODS[name], EPISODES, ALPHA, EPSILON, GAMMA, Rng(0), keep=True)[1]
+shown = {name: td_control(CliffWalking(), METHODS[name], EPISODES, ALPHA, EPSILON, GAMMA, Rng(FIRST_SEED), keep=True)[1]
          for name in ("Q-learning", "SARSA")}
 assert [e.reward for e in shown["SARSA"]] == [e.reward for e in runs["SARSA"][0][1]], "the same seed, the same run"
 frames = [*range(1, 11), *range(20, 101, 10), *range(125, EPISODES + 1, 25)]
@@ -217,7 +219,7 @@ cliff_animation(shown, {name: moving_average(rewards[name], WINDOW) for name in 
                      "the right pane the reward per episode rising, SARSA's above Q-learning's."))
 single = {name: moving_average([e.reward for e in history], WINDOW) for name, history in shown.items()}
 averaged = {name: moving_average(rewards[name], WINDOW) for name in shown}
-show_table(["episode", *(f"{name}, seed 0" for name in shown), *(f"{name}, {RUNS} runs" for name in shown)],
+show_table(["episode", *(f"{name}, seed {FIRST_SEED}" for name in shown), *(f"{name}, {RUNS} runs" for name in shown)],
            [[k, *(f"{single[name][k - 1]:.1f}" for name in shown), *(f"{averaged[name][k - 1]:.1f}" for name in shown)]
             for k in [1, *range(EPISODES // 10, EPISODES + 1, EPISODES // 10)]],
            caption=f"The animation's right pane in numbers: reward per episode, {WINDOW}-episode mean.")

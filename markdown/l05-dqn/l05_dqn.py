@@ -18,13 +18,13 @@ from dataclasses import replace
 
 from policywerk.agents.dqn import Config, evaluate, play, train
 from policywerk.math.random import Rng
-from policywerk.session import budget, config_rows, show_hyperparameters, show_table
+from policywerk.session import budget, config_rows, seeds, show_hyperparameters, show_table
 from policywerk.viz.breakout import learning_figure, play_animation
 from policywerk.worlds.breakout import Breakout, Layout
 
 CONFIG = Config(epsilon_steps=budget(full=5_000, quick=3_000), learning_starts=budget(full=500, quick=300))
 STEPS = budget(full=20_000, quick=10_000)
-SEEDS = budget(full=[0, 1, 2], quick=[0])
+SEEDS = seeds(budget(full=[0, 1, 2], quick=[0]))
 EVAL_EPISODES = budget(full=100, quick=20)
 layout = Layout()
 show_hyperparameters([

@@ -34,13 +34,13 @@ from policywerk.agents.ppo import (
     update,
 )
 from policywerk.math.random import Rng
-from policywerk.session import budget, config_rows, show_hyperparameters, show_table
+from policywerk.session import budget, config_rows, seeds, show_hyperparameters, show_table
 from policywerk.viz.ppo import learning_figure, mean_returns, objective_figure, policy_animation
 from policywerk.worlds.cartpole import ForceCartPole
 
 CONFIG = Config()
 ITERATIONS = budget(full=40, quick=8)
-SEEDS = budget(full=[0, 1, 2], quick=[0])
+SEEDS = seeds(budget(full=[0, 1, 2], quick=[0]))
 EVAL_EPISODES = 10
 MUST_BALANCE = budget(full=9, quick=0)
 show_hyperparameters([

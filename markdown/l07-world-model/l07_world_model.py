@@ -30,7 +30,7 @@ from policywerk.math.random import Rng
 from policywerk.math.vectors import argmax
 from policywerk.nn.distributions import bernoulli_nll, gaussian_kl, softmax
 from policywerk.nn.gru import GRUCell
-from policywerk.session import budget, config_rows, show_hyperparameters, show_table
+from policywerk.session import budget, config_rows, seeds, show_hyperparameters, show_table
 from policywerk.viz.dreamer import (
     behaviour_figure,
     frames_figure,
@@ -43,7 +43,7 @@ from policywerk.worlds.reach import ACTION_NAMES, DOWN, LEFT, RIGHT, STAY, UP, R
 TARGET = (2, 5)
 CONFIG = Config(prefill=budget(full=100, quick=10), pretrain=budget(full=500, quick=30))
 ROUNDS = budget(full=80, quick=4)
-SEED = 0
+SEED = seeds(0)
 EVAL_EPISODES = budget(full=200, quick=20)
 MUST_REACH = budget(full=0.8, quick=0.0)
 show_hyperparameters([

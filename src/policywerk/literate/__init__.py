@@ -3,6 +3,9 @@
     cells.py    split a ``# %%`` source into Markdown and code cells
     deps.py     which package files a lesson depends on, and the content key of a run
     runner.py   execute the code cells in order, capture what each printed and showed, cache the result
+                (one build of a lesson at a time, swapped in whole, checked by hash when read back)
+    parallel.py build stale lessons in worker processes, a fresh one per lesson, several at once
+    board.py    what a build shows: plain lines of finished steps, and live status lines on a terminal
     page.py     render cells and record into one Markdown page (for the site, or plain)
     notebook.py the same cells as a Jupyter notebook, for the download
     publish.py  the manifest of artifact hashes, the posters and the plain pages of a checkout

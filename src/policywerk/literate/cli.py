@@ -11,6 +11,7 @@ setting, in a source checkout) refreshes the posters and the plain Markdown page
 """
 
 import argparse
+import math
 import os
 import signal
 import sys
@@ -75,8 +76,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"policywerk: {error}", file=sys.stderr)
         return 2
     except (KeyboardInterrupt, Stopped) as stop:
-        print("policywerk: stopped; nothing half-written was kept, and the next build carries on",
-              file=sys.stderr)
+        after = "; nothing half-written was kept, and the next build carries on" if args.command == "build" else ""
+        print(f"policywerk: stopped{after}", file=sys.stderr)
         return 130 if isinstance(stop, KeyboardInterrupt) else 143
 
 
@@ -148,7 +149,9 @@ def build_lessons(chosen: list[lessons.LessonInfo], setting: str, root: Path, jo
         if info not in stale:
             board.line(f"{info.module} [{setting}]: up to date")
     measured = timings(root, setting)
-    stale.sort(key=lambda info: -measured.get(info.module, {}).get("seconds", 1e9))  # longest first, new first
+    # The longest first, so that the last to finish is not a long one started late. A lesson never timed
+    # goes before the rest, and among those the later lessons (the neural ones, the slowest) first.
+    stale.sort(key=lambda info: (-measured.get(info.module, {}).get("seconds", math.inf), -info.number))
     started = time.perf_counter()
     outcomes = build_in_workers(stale, setting, root, max(1, min(jobs, len(stale))), force, board) if stale else []
     failed = [outcome.module for outcome in outcomes if not outcome.ok]
