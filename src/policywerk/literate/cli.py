@@ -5,9 +5,9 @@
     policywerk build [LESSON ...] [--quick] [--jobs N] [--force] [--root DIR]
 
 ``run`` runs one lesson here and now, printing its story as it goes and writing its pictures to ``--out``.
-``build`` is what the site uses: it runs every lesson whose cached run is stale, several at once with
-``--jobs``, keeps the cache under ``--root``, writes a manifest of every artifact's hash, and (in the full
-setting, in a source checkout) refreshes the posters and the plain Markdown pages.
+``build`` is what the site uses: it runs every lesson whose cached run is stale, ``--jobs`` at once (one
+per core by default), keeps the cache under ``--root``, writes a manifest of every artifact's hash, and (in
+the full setting, for the checkout's own runs) refreshes the posters and the plain Markdown pages.
 """
 
 import argparse
@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--out", type=Path, default=Path("policywerk-out"), help="where the pictures go")
     making = sub.add_parser("build", help="run every stale lesson and cache the runs (what the site uses)")
     making.add_argument("lessons", nargs="*", help="lessons to build (default: every lesson that is written)")
-    making.add_argument("--jobs", default="1", help="lessons to run at once (default 1; 0: one per core)")
+    making.add_argument("--jobs", default="0", help="lessons to run at once (default 0: one per core)")
     making.add_argument("--force", action="store_true", help="run even when the cached run is fresh")
     for p in (listing, run, making):
         p.add_argument("--quick", action="store_true", help="tiny budgets, as in the tests")
