@@ -170,6 +170,16 @@ def test_parallel_builds_write_timings_and_a_manifest_of_every_files_hash(tmp_pa
     assert json.loads((root / "quick" / "manifest.json").read_text()) == data
 
 
+def test_the_longest_lessons_start_first_by_the_catalog_then_by_the_last_measure():
+    from policywerk.lessons import available
+
+    first = cli.longest_first(available(), {})
+    assert [info.module for info in first[:2]] == ["l05_dqn", "l06_ppo"]
+    measured = {"l01_bellman": {"seconds": 500.0}, "l05_dqn": {"seconds": 1.0}}
+    again = [info.module for info in cli.longest_first(available(), measured)]
+    assert again[0] == "l01_bellman" and again[-1] == "l05_dqn"
+
+
 def test_a_lesson_named_twice_is_built_once(tmp_path):
     info = lesson(tmp_path)
     result = run_on(info, "build", "l91", "91", "l91", "--quick", "--jobs", "3", "--root", str(tmp_path / "runs"))

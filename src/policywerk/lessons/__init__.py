@@ -42,6 +42,7 @@ class LessonInfo:
     simplifies: str = ""  # what the lesson simplifies relative to the paper, in a sentence or three
     concepts: tuple[str, ...] = ()  # slugs of the concepts it uses
     source: Path | None = None  # only for lessons kept outside the package (the runner's tests)
+    seconds: float = 0.0  # about how long its full setting runs on one core here: orders a first, cold build
 
     @property
     def path(self) -> Path:
@@ -73,7 +74,8 @@ CATALOG = (
                simplifies="Nothing in the method: value iteration and policy iteration are run exactly, to a "
                           "tolerance of one in a million. The world is a 5 x 5 grid, small enough to print every "
                           "value; policy iteration is Howard's (1960), added beside Bellman's sweeps.",
-               concepts=(*BASICS, "policies", "bootstrapping", "world-models")),
+               concepts=(*BASICS, "policies", "bootstrapping", "world-models"),
+               seconds=3),
     LessonInfo(2, "l02_actor_critic", "An actor and a critic balance a pole",
                "Barto, Sutton & Anderson, Neuronlike Adaptive Elements", "1983",
                "actor (ASE) and critic (ACE), eligibility traces", "cart-pole, discretised into boxes",
@@ -85,7 +87,8 @@ CATALOG = (
                           "(100 failures or a 100,000-step trial) are the paper's. Ten seeded learners are shown "
                           "separately rather than averaged.",
                concepts=(*BASICS, "policies", "exploration", "bootstrapping", "credit-assignment",
-                         "policy-gradients")),
+                         "policy-gradients"),
+               seconds=33),
     LessonInfo(3, "l03_td_learning", "Temporal-difference learning",
                "Sutton, Learning to Predict by the Methods of Temporal Differences", "1988",
                "TD(0), TD(λ) vs Monte Carlo", "five-state random walk",
@@ -95,7 +98,8 @@ CATALOG = (
                simplifies="The random walk and both experiments are the paper's; the errors of the first come out "
                           "lower than in the paper's figure, while the ordering, the paper's result, is the same. "
                           "Sutton & Barto's later TD(0) against Monte Carlo examples are added.",
-               concepts=(*BASICS, "bootstrapping", "credit-assignment")),
+               concepts=(*BASICS, "bootstrapping", "credit-assignment"),
+               seconds=8),
     LessonInfo(4, "l04_q_learning", "Q-learning and SARSA on the cliff", "Watkins, Learning from Delayed Rewards",
                "1989", "Q-learning vs SARSA (off- vs on-policy)", "4x12 cliff world",
                citation="Christopher J. C. H. Watkins (1989). Learning from Delayed Rewards. PhD thesis, "
@@ -103,7 +107,8 @@ CATALOG = (
                url="http://www.cs.rhul.ac.uk/~chrisw/thesis.html",
                simplifies="The world and the settings are Sutton & Barto's cliff (Example 6.6), not the thesis's; "
                           "the update rules are exactly Q-learning's and SARSA's.",
-               concepts=(*BASICS, "policies", "exploration", "bootstrapping")),
+               concepts=(*BASICS, "policies", "exploration", "bootstrapping"),
+               seconds=9),
     LessonInfo(5, "l05_dqn", "Deep Q-networks", "Mnih et al., Human-level control through deep RL", "2013/2015",
                "neural Q-function, experience replay, target network", "a small pixel game",
                citation="Volodymyr Mnih et al. (2015). Human-level control through deep reinforcement learning. "
@@ -113,7 +118,8 @@ CATALOG = (
                simplifies="An 8 x 10 binary Breakout instead of Atari, one dense layer of 32 units instead of "
                           "convolutions, and every budget scaled down to match (the table at the end of the page).",
                concepts=(*BASICS, "policies", "exploration", "bootstrapping", "function-approximation",
-                         "backpropagation")),
+                         "backpropagation"),
+               seconds=141),
     LessonInfo(6, "l06_ppo", "Proximal policy optimisation", "Schulman et al., Proximal Policy Optimization",
                "2017", "Gaussian policy, GAE, clipped surrogate", "continuous-force balance",
                citation="John Schulman, Filip Wolski, Prafulla Dhariwal, Alec Radford and Oleg Klimov (2017). "
@@ -122,7 +128,8 @@ CATALOG = (
                simplifies="Lesson 02's cart-pole with a continuous force instead of simulated robots, networks of 16 "
                           "units instead of 64, and 40,960 steps per run (the table at the end of the page).",
                concepts=(*BASICS, "policies", "exploration", "bootstrapping", "credit-assignment",
-                         "function-approximation", "backpropagation", "policy-gradients")),
+                         "function-approximation", "backpropagation", "policy-gradients"),
+               seconds=92),
     LessonInfo(7, "l07_world_model", "Learning in imagination", "Hafner et al., Dream to Control (Dreamer)",
                "2020", "latent world model, learning in imagination", "a block reaching a target, seen as pixels",
                citation="Danijar Hafner, Timothy Lillicrap, Jimmy Ba and Mohammad Norouzi (2020). Dream to "
@@ -132,7 +139,8 @@ CATALOG = (
                           "convolutions, a shaped reward, and discrete actions trained as DreamerV3 trains them "
                           "(the table at the end of the page).",
                concepts=(*BASICS, "policies", "exploration", "bootstrapping", "credit-assignment",
-                         "function-approximation", "backpropagation", "policy-gradients", "world-models")),
+                         "function-approximation", "backpropagation", "policy-gradients", "world-models"),
+               seconds=53),
 )
 
 

@@ -11,7 +11,6 @@ the full setting, for the checkout's own runs) refreshes the posters and the pla
 """
 
 import argparse
-import math
 import os
 import signal
 import sys
@@ -148,10 +147,7 @@ def build_lessons(chosen: list[lessons.LessonInfo], setting: str, root: Path, jo
     for info in chosen:
         if info not in stale:
             board.line(f"{info.module} [{setting}]: up to date")
-    measured = timings(root, setting)
-    # The longest first, so that the last to finish is not a long one started late. A lesson never timed
-    # goes before the rest, and among those the later lessons (the neural ones, the slowest) first.
-    stale.sort(key=lambda info: (-measured.get(info.module, {}).get("seconds", math.inf), -info.number))
+    stale = longest_first(stale, timings(root, setting))
     started = time.perf_counter()
     outcomes = build_in_workers(stale, setting, root, max(1, min(jobs, len(stale))), force, board) if stale else []
     failed = [outcome.module for outcome in outcomes if not outcome.ok]
@@ -166,6 +162,12 @@ def build_lessons(chosen: list[lessons.LessonInfo], setting: str, root: Path, jo
         board.line(f"policywerk: {', '.join(failed)} failed; the previous good run of each, if any, was left in place")
         return 1
     return 0
+
+
+def longest_first(stale: list[lessons.LessonInfo], measured: dict[str, dict]) -> list[lessons.LessonInfo]:
+    """The longest first, so that the last to finish is not a long one started late: by the last build's
+    measure, or for a first build by the catalog's estimate."""
+    return sorted(stale, key=lambda info: -measured.get(info.module, {}).get("seconds", info.seconds))
 
 
 if __name__ == "__main__":
