@@ -186,6 +186,19 @@ def test_a_lesson_named_twice_is_built_once(tmp_path):
     assert result.returncode == 0 and result.stderr.count("l91_test [quick]: running") == 1
 
 
+def test_a_killed_run_says_it_stopped_and_blames_no_cell(tmp_path):
+    info = lesson(tmp_path, extra=SLOW)
+    process = subprocess.Popen(command(info, "run", "l91", "--quick", "--out", str(tmp_path / "out")),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout.readline().startswith("seed 4")
+    deadline = time.time() + 30
+    while "slow" not in process.stdout.readline() and time.time() < deadline:
+        pass
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 143 and err.strip() == "policywerk: stopped"
+
+
 def test_two_builds_of_one_lesson_at_once_take_turns_and_run_it_once(tmp_path):
     counter = tmp_path / "runs-of-the-cell"
     info = lesson(tmp_path, extra=f"\n# %%\nimport time\nwith open({str(counter)!r}, 'a') as f:\n"
@@ -194,15 +207,40 @@ def test_two_builds_of_one_lesson_at_once_take_turns_and_run_it_once(tmp_path):
     first, second = (subprocess.Popen(command(info, *args), stderr=subprocess.PIPE, text=True) for _ in range(2))
     assert first.wait(timeout=60) == 0 and second.wait(timeout=60) == 0
     assert counter.read_text() == "ran\n"
-    assert "waiting for another build of this lesson" in first.stderr.read() + second.stderr.read()
+    said = first.stderr.read() + second.stderr.read()
+    assert "waiting for another build of this lesson" in said
+    assert "up to date (another build ran it meanwhile)" in said
+    assert said.count("l91_test [quick]: done in") == 1  # the waiting build records no time: it ran nothing
 
 
-def test_a_chatty_lesson_cannot_block_the_build(tmp_path):
-    chatter = "\n# %%\nimport sys\nfor k in range(20_000):\n    print('x' * 100, file=sys.stderr)\n"
-    info = lesson(tmp_path, extra=chatter)
-    result = subprocess.run(command(info, "build", "l91", "--quick", "--root", str(tmp_path / "runs")),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
-    assert result.returncode == 0
+def test_a_chatty_lesson_waits_for_a_slow_reader_instead_of_filling_its_memory(tmp_path):
+    """The lesson writes 60 MB to stderr while nobody reads the build's own stderr for two seconds: the
+    worker must wait (its pipe is full) rather than hold what it wrote, and the build must then finish."""
+    quiet = lesson(tmp_path, n=1)
+    assert run_on(quiet, "build", "l91", "--quick", "--root", str(tmp_path / "runs")).returncode == 0
+    chatter = "\n# %%\nimport sys\nfor k in range(6_000):\n    print('x' * 10_000, file=sys.stderr)\n"
+    chatty = lesson(tmp_path, n=2, extra=chatter)
+    build_ = subprocess.Popen(command(chatty, "build", "l92", "--quick", "--root", str(tmp_path / "runs")),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    time.sleep(2.0)  # the build blocks writing to this pipe; its worker fills its own pipe and waits
+    build_.stderr.read()
+    assert build_.wait(timeout=60) == 0
+    measured = timings(tmp_path / "runs", "quick")
+    assert measured["l92_test"]["peak_mb"] < measured["l91_test"]["peak_mb"] + 25  # not + 60 MB of lines
+
+
+def test_a_worker_that_dies_mid_message_fails_alone_and_its_staging_is_cleared(tmp_path):
+    death = ("\n# %%\nimport os, sys\n"
+             "writer = sys.stderr.send.__closure__[0].cell_contents  # the worker's end of its pipe\n"
+             "os.write(writer.fileno(), b'\\x00\\x00\\x10\\x00partial')  # a header, and a body cut short\n"
+             "os._exit(9)\n")
+    dying = lesson(tmp_path, n=1, extra=death)
+    healthy = lesson(tmp_path, n=2)
+    root = tmp_path / "runs"
+    assert cli.build_lessons([dying, healthy], "quick", root, jobs=2, force=False) == 1
+    assert load_record(output_dir(root, "quick", healthy)) is not None  # the other lesson was not stopped
+    assert load_record(output_dir(root, "quick", dying)) is None
+    assert not list(root.glob("quick/.l91_test.*")), "the dead worker's staging folder must be cleared"
 
 
 def test_a_readers_matplotlibrc_changes_no_byte(tmp_path):
@@ -267,7 +305,8 @@ class Build:
         self.process = subprocess.Popen(command(self.info, "build", "l91", "--quick", "--root", str(self.root)),
                                         stderr=subprocess.PIPE, text=True, start_new_session=True)
         self.lines = []
-        threading.Thread(target=lambda: self.lines.extend(self.process.stderr), daemon=True).start()
+        self.reader = threading.Thread(target=lambda: self.lines.extend(self.process.stderr), daemon=True)
+        self.reader.start()
         deadline = time.time() + 60
         while not any("cell 2/3" in line for line in self.lines) and time.time() < deadline:
             time.sleep(0.05)  # the slow third cell has started
@@ -281,7 +320,9 @@ class Build:
             os.killpg(self.process.pid, signal_number)
         else:
             self.process.send_signal(signal_number)
-        return self.process.wait(timeout=30)
+        code = self.process.wait(timeout=30)
+        self.reader.join(timeout=10)  # all it said, to the end
+        return code
 
     def worker_gone(self, seconds=15):
         deadline = time.time() + seconds
@@ -303,7 +344,7 @@ class Build:
 
 
 @pytest.mark.parametrize("signal_number, group, code", [(signal.SIGINT, True, 130), (signal.SIGTERM, False, 143),
-                                                        (signal.SIGHUP, False, 143)],
+                                                        (signal.SIGHUP, False, 129)],
                          ids=["ctrl-c", "kill", "terminal-closed"])
 def test_a_stopped_build_keeps_the_last_good_run_and_leaves_nothing_half_written(tmp_path, signal_number, group,
                                                                                  code):

@@ -34,8 +34,13 @@ from policywerk.literate.runner import (
 DEFAULT_ROOT = Path("build/lessons")
 
 
-class Stopped(Exception):
-    """The command was told to stop (SIGTERM, or SIGHUP from a closed terminal)."""
+class Stopped(BaseException):
+    """The command was told to stop (SIGTERM, or SIGHUP from a closed terminal). Like KeyboardInterrupt it
+    is no Exception, so that neither a lesson's cell nor the runner takes it for an error of the lesson."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
 
 
 class UsageError(Exception):
@@ -77,11 +82,11 @@ def main(argv: list[str] | None = None) -> int:
     except (KeyboardInterrupt, Stopped) as stop:
         after = "; nothing half-written was kept, and the next build carries on" if args.command == "build" else ""
         print(f"policywerk: stopped{after}", file=sys.stderr)
-        return 130 if isinstance(stop, KeyboardInterrupt) else 143
+        return 128 + (stop.signum if isinstance(stop, Stopped) else signal.SIGINT)
 
 
 def _stop(signum, frame):
-    raise Stopped()
+    raise Stopped(signum)
 
 
 def find_written(name: str) -> lessons.LessonInfo:
@@ -105,7 +110,11 @@ def parse_seed(text: str | None) -> int | None:
 def parse_jobs(text: str) -> int:
     if not (text.isascii() and text.isdigit()):
         raise UsageError(f"--jobs must be a whole number, 0 for one per core, got {text!r}")
-    return int(text) or len(os.sched_getaffinity(0))  # the cores this process may use, not all there are
+    if int(text):
+        return int(text)
+    if hasattr(os, "sched_getaffinity"):  # Linux: the cores this process may use, not all there are
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def list_lessons(setting: str, root: Path) -> int:

@@ -25,7 +25,14 @@ from multiprocessing.connection import wait
 from policywerk import session
 from policywerk.lessons import LessonInfo
 from policywerk.literate.board import Board
-from policywerk.literate.runner import LessonFailed, LessonUnreadable, build, clear_leftovers, output_dir, save_timing
+from policywerk.literate.runner import (
+    LessonFailed,
+    LessonUnreadable,
+    clear_leftovers,
+    output_dir,
+    refresh,
+    save_timing,
+)
 
 STOP_SECONDS = 10.0  # how long stopped workers get to clean up, all together, before they are killed
 
@@ -54,15 +61,15 @@ def build_in_workers(stale: list[LessonInfo], setting: str, root, jobs: int, for
                 reader, writer = context.Pipe(duplex=False)
                 worker = context.Process(target=_work, args=(info, setting, root, force, writer, os.getpid()),
                                          name=f"policywerk-{info.module}", daemon=True)
+                running[reader] = (info, worker)  # before it starts: a stop from now on stops it too
                 worker.start()
                 writer.close()  # the worker holds the only writing end: its exit reads as the end of the pipe
-                running[reader] = (info, worker)
                 board.line(f"{info.module} [{setting}]: running")
             for reader in wait(list(running), timeout=0.5):
                 info, worker = running[reader]
                 try:
                     kind, payload = reader.recv()
-                except EOFError:  # the worker has exited
+                except Exception:  # the worker has exited, perhaps killed in the middle of a message
                     del running[reader]
                     reader.close()
                     worker.join()
@@ -73,8 +80,8 @@ def build_in_workers(stale: list[LessonInfo], setting: str, root, jobs: int, for
                     board.line(payload)
                 elif kind == "status":
                     board.update(info.module, payload)
-                else:
-                    outcomes[info.module] = Outcome(info.module, kind == "done", payload)
+                else:  # "done", "cached" (another build ran it meanwhile) or "failed"
+                    outcomes[info.module] = Outcome(info.module, kind != "failed", payload)
     except BaseException:
         with _signals_held():
             _stop(running)
@@ -86,10 +93,13 @@ def build_in_workers(stale: list[LessonInfo], setting: str, root, jobs: int, for
 
 def _finished(info: LessonInfo, worker, outcome: Outcome | None, setting: str, root, board: Board) -> Outcome:
     if outcome is None:
+        clear_leftovers(output_dir(root, setting, info))  # its staging folder, if it died too hard to remove it
         board.line(f"policywerk: lesson {info.module}'s process ended (exit code {worker.exitcode}) before it "
                    "finished; its previous good run, if any, was left in place")
         return Outcome(info.module, False, {})
-    if outcome.ok:
+    if outcome.ok and not outcome.measured:
+        board.line(f"{info.module} [{setting}]: up to date (another build ran it meanwhile)")
+    elif outcome.ok:
         m = outcome.measured
         save_timing(root, setting, info.module, m)
         board.line(f"{info.module} [{setting}]: done in {m['seconds']:.1f} s (drawing {m['render_seconds']:.1f} s), "
@@ -109,7 +119,7 @@ def _stop(running: dict) -> None:
         for reader in wait(readers, timeout=0.1):
             try:
                 reader.recv()
-            except (EOFError, OSError):
+            except Exception:  # the end, or a message cut off: either way nothing more to read there
                 readers.remove(reader)
     for reader, (_, worker) in running.items():
         if worker.is_alive():
@@ -179,7 +189,7 @@ def _work(info: LessonInfo, setting: str, root, force: bool, writer, parent: int
     run = session.Session(report=report)
     started = time.perf_counter()
     try:
-        build(info, setting, root, force=force, run=run)
+        _, ran = refresh(info, setting, root, force=force, run=run)
     except LessonFailed as error:
         if error.details:
             print(error.details, file=sys.stderr)
@@ -196,6 +206,9 @@ def _work(info: LessonInfo, setting: str, root, force: bool, writer, parent: int
         print(traceback.format_exc(), file=sys.stderr)
         print(f"policywerk: building lesson {info.module} failed outside its cells", file=sys.stderr)
         send("failed", {})
+        return
+    if not ran:
+        send("cached", {})  # it waited for another build of the lesson, which left a fresh run
         return
     measured = {"seconds": round(time.perf_counter() - started, 1), "render_seconds": round(run.render_seconds, 1),
                 "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}

@@ -8,7 +8,6 @@ artifacts, so that a reader who runs the lesson can check that they got the same
 
 import hashlib
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -17,12 +16,12 @@ from policywerk.literate.cells import parse_file
 from policywerk.literate.deps import PACKAGE_ROOT
 from policywerk.literate.notebook import to_notebook
 from policywerk.literate.page import downloads, render
-from policywerk.literate.runner import Record, is_fresh, load_record, output_dir
+from policywerk.literate.runner import Record, is_fresh, load_record, output_dir, write_whole
 
 CHECKOUT = PACKAGE_ROOT.parents[1]
 POSTERS = CHECKOUT / "docs" / "assets" / "posters"  # used by the README and the home page
 MARKDOWN = CHECKOUT / "markdown"  # every lesson's page as plain Markdown, for reading on a code host
-CHECKOUT_RUNS = CHECKOUT / "build" / "lessons"  # the runs that the checkout's posters and plain pages show
+CHECKOUT_RUNS = (CHECKOUT / "build" / "lessons").resolve()  # the runs that the checkout's posters and plain pages show
 MANIFEST = "manifest.json"
 
 
@@ -121,9 +120,7 @@ def _write(path: Path, data: bytes, message: str = "") -> bool:
     if path.is_file() and path.read_bytes() == data:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    temporary.write_bytes(data)
-    temporary.replace(path)  # all at once: an interrupted build never leaves half a file here
+    write_whole(path, data)  # an interrupted build never leaves half a file here
     if message:
         print(f"{message} at {path}", file=sys.stderr)
     return True

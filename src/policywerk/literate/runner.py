@@ -105,16 +105,29 @@ def timings(root: Path, setting: str) -> dict[str, dict]:
         data = json.loads((root / setting / TIMINGS).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return data if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        return {}
+    return {lesson: m for lesson, m in data.items()
+            if isinstance(m, dict) and all(isinstance(m.get(k), (int, float)) for k in ("seconds", "peak_mb"))}
 
 
 def save_timing(root: Path, setting: str, lesson: str, measured: dict) -> None:
     data = {**timings(root, setting), lesson: measured}
     path = root / setting / TIMINGS
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{TIMINGS}.{os.getpid()}.partial")
-    temporary.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    temporary.replace(path)
+    write_whole(path, (json.dumps(data, indent=1, sort_keys=True) + "\n").encode())
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Write ``path`` all at once: into a temporary file beside it, then renamed over it. Stopped halfway,
+    it leaves the old file as it was and no temporary one."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    try:
+        temporary.write_bytes(data)
+        temporary.replace(path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def current_key(info: LessonInfo, setting: str) -> str:
@@ -136,6 +149,12 @@ def build(info: LessonInfo, setting: str, root: Path, force: bool = False, log=N
     """The lesson's record, from the cache when it is fresh, otherwise by running the lesson (in ``run``, a
     session to read the render time from afterwards, if given). Builds of one lesson take turns: a second
     build waits for the first, then finds its run fresh."""
+    return refresh(info, setting, root, force, log, run)[0]
+
+
+def refresh(info: LessonInfo, setting: str, root: Path, force: bool = False, log=None,
+            run: session.Session | None = None) -> tuple[Record, bool]:
+    """``build``'s work: the record, and whether the lesson ran for it (False: the cached run was fresh)."""
     if setting not in ("quick", "full"):
         raise ValueError(f"setting must be 'quick' or 'full', got {setting!r}")
     final = output_dir(root, setting, info)
@@ -149,7 +168,7 @@ def build(info: LessonInfo, setting: str, root: Path, force: bool = False, log=N
         key = run_key(code_cells(cells), setting)
         cached = load_record(final)
         if cached is not None and cached.key == key and not force:
-            return cached
+            return cached, False
         staging = final.with_name(f".{final.name}.staging-{os.getpid()}")
         staging.mkdir()
         try:
@@ -161,7 +180,7 @@ def build(info: LessonInfo, setting: str, root: Path, force: bool = False, log=N
             _replace(staging, final)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-    return record
+    return record, True
 
 
 LOCKS = ".locks"  # beside the runs: one lock file per lesson, held by the build of that lesson
