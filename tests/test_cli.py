@@ -101,6 +101,13 @@ def test_list_names_every_lesson_and_its_state(tmp_path):
     assert states == ["never"] * 7
 
 
+def test_list_into_a_pipe_closed_early_says_nothing_more(tmp_path):
+    listing = f"{sys.executable} -m policywerk.literate list --root {tmp_path} | true"  # closed before a word
+    result = subprocess.run(["bash", "-o", "pipefail", "-c", listing], cwd=ROOT, capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    assert result.returncode == 0 and result.stderr == ""
+
+
 @pytest.mark.parametrize("verb", ["run", "build"])
 def test_a_negative_budget_is_one_line_naming_lesson_cell_and_line_and_exit_1(tmp_path, verb):
     info = lesson(tmp_path, steps=-1)

@@ -79,6 +79,9 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as error:
         print(f"policywerk: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `policywerk list | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so that exiting flushes nowhere
+        return 0
     except (KeyboardInterrupt, Stopped) as stop:
         after = "; nothing half-written was kept, and the next build carries on" if args.command == "build" else ""
         print(f"policywerk: stopped{after}", file=sys.stderr)
