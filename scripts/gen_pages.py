@@ -45,6 +45,7 @@ if stale:
     if subprocess.run(command, env=env).returncode != 0:
         raise SystemExit(f"lesson build failed ({', '.join(stale)}): see the error above")
 
+
 def provenance(info, record) -> str:
     """The run this page shows, so that a reader can check their own: its seeds and its artifacts' digest."""
     seeds = seeds_of(record).strip("[]")

@@ -22,10 +22,11 @@ from policywerk.literate import publish
 from policywerk.literate.board import Board
 from policywerk.literate.parallel import build_in_workers
 from policywerk.literate.runner import (
+    RECORD,
     LessonFailed,
     LessonUnreadable,
+    fresh_record,
     is_fresh,
-    load_record,
     output_dir,
     run_live,
     timings,
@@ -124,15 +125,15 @@ def list_lessons(setting: str, root: Path) -> int:
     seconds = timings(root, setting)
     print(f"{'#':>2}  {'lesson':18} {'state':11} {'last run':>9}  {'digest':16}  title")
     for info in lessons.CATALOG:
-        record = load_record(output_dir(root, setting, info)) if info.exists else None
+        record = fresh_record(info, setting, root) if info.exists else None
         if not info.exists:
             state = "not written"
-        elif record is None:  # a record that no longer checks out (an older format, a changed file) is stale
-            state = "stale" if (output_dir(root, setting, info) / "record.json").is_file() else "never run"
-        else:
-            state = "fresh" if is_fresh(info, setting, root) else "stale"
-        took = f"{seconds[info.module]['seconds']:.0f} s" if "seconds" in seconds.get(info.module, {}) else ""
-        mark = publish.digest(record)[:16] if record is not None and state == "fresh" else ""
+        elif record is not None:
+            state = "fresh"
+        else:  # a run that no longer checks out (other code, an older format, a changed file) is stale
+            state = "stale" if (output_dir(root, setting, info) / RECORD).is_file() else "never run"
+        took = f"{seconds[info.module]['seconds']:.0f} s" if info.module in seconds else ""
+        mark = publish.digest(record)[:16] if record is not None else ""
         print(f"{info.number:>2}  {info.module:18} {state:11} {took:>9}  {mark:16}  {info.title}")
     print(f"({setting} setting, runs cached under {root}; the digest is of each fresh run's files, as on its page)")
     return 0
@@ -161,12 +162,12 @@ def build_lessons(chosen: list[lessons.LessonInfo], setting: str, root: Path, jo
             board.line(f"{info.module} [{setting}]: up to date")
     stale = longest_first(stale, timings(root, setting))
     started = time.perf_counter()
-    outcomes = build_in_workers(stale, setting, root, max(1, min(jobs, len(stale))), force, board) if stale else []
+    at_once = max(1, min(jobs, len(stale)))
+    outcomes = build_in_workers(stale, setting, root, at_once, force, board) if stale else []
     failed = [outcome.module for outcome in outcomes if not outcome.ok]
     if stale:
         took = time.perf_counter() - started
-        board.line(f"built {len(stale) - len(failed)} of {len(stale)} lessons in {took:.1f} s, "
-                   f"{min(jobs, len(stale))} at a time")
+        board.line(f"built {len(stale) - len(failed)} of {len(stale)} lessons in {took:.1f} s, {at_once} at a time")
     publish.manifest(root, setting)
     if setting == "full" and root.resolve() == publish.CHECKOUT_RUNS:  # not for runs kept elsewhere
         publish.checkout(root)

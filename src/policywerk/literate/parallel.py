@@ -129,7 +129,7 @@ def _stop(running: dict) -> None:
 
 
 class _signals_held:
-    """Hold off Ctrl-C and SIGTERM while a stop cleans up, so that a second one cannot cut it short."""
+    """Hold off Ctrl-C, SIGTERM and SIGHUP while a stop cleans up, so that a second one cannot cut it short."""
 
     SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 

@@ -2,8 +2,8 @@
 checkout (full setting) the posters under docs/assets/posters/ and the plain Markdown pages under markdown/.
 
 The manifest, ``<root>/<setting>/manifest.json``, lists per lesson its run key, its seeds, the digest
-shown on its page, and the sha256 of every file it wrote. The site prints each lesson's seeds and a digest of its
-artifacts, so that a reader who runs the lesson can check that they got the same bytes.
+shown on its page, and the sha256 of every file it wrote. The site prints each lesson's seeds and that
+digest, so that a reader who runs the lesson can check that they got the same bytes.
 """
 
 import hashlib
@@ -16,7 +16,7 @@ from policywerk.literate.cells import parse_file
 from policywerk.literate.deps import PACKAGE_ROOT
 from policywerk.literate.notebook import to_notebook
 from policywerk.literate.page import downloads, render
-from policywerk.literate.runner import Record, is_fresh, load_record, output_dir, write_whole
+from policywerk.literate.runner import Record, fresh_record, output_dir, write_whole
 
 CHECKOUT = PACKAGE_ROOT.parents[1]
 POSTERS = CHECKOUT / "docs" / "assets" / "posters"  # used by the README and the home page
@@ -32,7 +32,7 @@ def digest(record: Record) -> str:
 
 
 def seeds_of(record: Record) -> str:
-    """The seeds the run used, as its hyperparameter table shows them (SEED or SEEDS), or ""."""
+    """The seeds the run used, as its hyperparameter table shows them (SEED, SEEDS or FIRST_SEED), or ""."""
     for cell in record.cells:
         for item in cell.shown:
             if item["kind"] == "table" and item["markdown"].startswith("| hyperparameter |"):
@@ -47,8 +47,7 @@ def manifest(root: Path, setting: str, infos: list[lessons.LessonInfo] | None = 
     """Write (and return) the manifest of every lesson (of ``infos``, if given) with a fresh run under ``root``."""
     entries = {}
     for info in lessons.available() if infos is None else infos:
-        folder = output_dir(root, setting, info)
-        record = load_record(folder) if is_fresh(info, setting, root) else None
+        record = fresh_record(info, setting, root)
         if record is not None:
             entries[info.module] = {"key": record.key, "seeds": seeds_of(record), "digest": digest(record),
                                     "files": dict(sorted(record.hashes.items()))}
@@ -63,9 +62,9 @@ def checkout(root: Path) -> None:
     if not (CHECKOUT / "docs").is_dir():
         return
     for info in lessons.available():
-        folder = output_dir(root, "full", info)
-        record = load_record(folder) if is_fresh(info, "full", root) else None
+        record = fresh_record(info, "full", root)
         if record is not None:
+            folder = output_dir(root, "full", info)
             poster(info, record, folder)
             markdown(info, record, folder)
     markdown_index()

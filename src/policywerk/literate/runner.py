@@ -134,14 +134,18 @@ def current_key(info: LessonInfo, setting: str) -> str:
     return run_key(code_cells(parse_file(info.path)), setting)
 
 
-def is_fresh(info: LessonInfo, setting: str, root: Path) -> bool:
-    """True if the cached run is whole and its key is the lesson's current one. A lesson that cannot be
-    read or parsed is stale, never an error here: its build says what is wrong with it."""
+def fresh_record(info: LessonInfo, setting: str, root: Path) -> Record | None:
+    """The cached run if it is whole and its key is the lesson's current one, else None. A lesson that
+    cannot be read or parsed is stale, never an error here: its build says what is wrong with it."""
     record = load_record(output_dir(root, setting, info))
     try:
-        return record is not None and record.key == current_key(info, setting)
+        return record if record is not None and record.key == current_key(info, setting) else None
     except (OSError, ValueError, SyntaxError):
-        return False
+        return None
+
+
+def is_fresh(info: LessonInfo, setting: str, root: Path) -> bool:
+    return fresh_record(info, setting, root) is not None
 
 
 def build(info: LessonInfo, setting: str, root: Path, force: bool = False, log=None,
