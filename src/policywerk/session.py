@@ -29,11 +29,35 @@ class BadInput(ValueError):
 class Shown:
     """One item a lesson showed: a file (image, animation) or a Markdown table."""
 
-    kind: str  # "image", "animation" or "table"
+    kind: str  # "image", "animation", "poster", "frames" (an animation's sidecar) or "table"
     alt: str  # what it shows, in words (alt text for images, caption for tables)
     file: str = ""  # file name inside the session's output folder
     markdown: str = ""  # for tables
     at: int = -1  # how many characters the cell had printed when this was shown (-1: not tracked)
+    animation: str = ""  # for a table of an animation's trace: the animation's name ...
+    frames: list[int] = field(default_factory=list)  # ... and, for each row, the frame it links to
+
+
+@dataclass(frozen=True)
+class FrameLinks:
+    """For each row of a table, the frame of an animation that shows it (see ``Animation.frames_at``)."""
+
+    animation: str
+    frames: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Animation:
+    """An animation a lesson showed, and where its trace pane stands in each frame (the sweep, trial,
+    episode or step it has reached): what a table of that trace links its rows by."""
+
+    name: str
+    xs: tuple[float, ...]
+
+    def frames_at(self, xs: Sequence[float]) -> FrameLinks:
+        """For each of ``xs``, the first frame whose trace has reached it (the last frame, if none has)."""
+        last = len(self.xs) - 1
+        return FrameLinks(self.name, tuple(next((i for i, at in enumerate(self.xs) if at >= x), last) for x in xs))
 
 
 @dataclass
@@ -204,16 +228,21 @@ def show_file(path: Path, alt: str, kind: str = "image") -> Shown:
     return item
 
 
-def show_table(headers: Sequence[str], rows: Sequence[Sequence[object]], caption: str) -> Shown:
-    """Show a table: a Markdown table on the page, aligned plain text in a terminal."""
+def show_table(headers: Sequence[str], rows: Sequence[Sequence[object]], caption: str,
+               frames: FrameLinks | None = None) -> Shown:
+    """Show a table: a Markdown table on the page, aligned plain text in a terminal. With ``frames`` (a
+    table of an animation's trace), each row's first cell links to its frame in the animation's player."""
     cells = [[_cell(x) for x in row] for row in rows]
     if any(len(row) != len(headers) for row in cells):
         raise ValueError(f"every row of {caption!r} needs {len(headers)} cells")
+    if frames is not None and len(frames.frames) != len(cells):
+        raise ValueError(f"{caption!r} has {len(cells)} rows but {len(frames.frames)} frame links")
     numeric = [all(_NUMBER.fullmatch(row[i]) for row in cells) for i in range(len(headers))]
     md = ["| " + " | ".join(headers) + " |", "|" + "|".join("---:" if n else "---" for n in numeric) + "|"]
     md += ["| " + " | ".join(row) + " |" for row in cells]
     session = current()
-    item = Shown("table", caption, markdown="\n".join(md), at=_printed(session))
+    item = Shown("table", caption, markdown="\n".join(md), at=_printed(session),
+                 animation=frames.animation if frames else "", frames=list(frames.frames) if frames else [])
     session.shown.append(item)
     if session.echo:
         widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(headers)]

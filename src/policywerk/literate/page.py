@@ -37,6 +37,7 @@ def render(info: LessonInfo, cells: list[Cell], record: Record, assets: str, pla
         out = outputs[cell.number]
         printed = 0  # place each shown item after what the cell had printed when it was shown
         animation = ""  # the animation a poster belongs to: the one shown just before it
+        sidecars = {item["file"] for item in out.shown if item["kind"] == "frames"}
         for item in [*out.shown, None]:
             at = len(out.stdout) if item is None or item["at"] < 0 else item["at"]
             if out.stdout[printed:at].strip():
@@ -44,7 +45,7 @@ def render(info: LessonInfo, cells: list[Cell], record: Record, assets: str, pla
             printed = max(printed, at)
             if item is not None:
                 animation = item["file"] if item["kind"] == "animation" else animation
-                shown = _shown(item, assets, plain, animation)
+                shown = _shown(item, assets, plain, animation, sidecars)
                 if shown:
                     parts.append(shown)
     if provenance:
@@ -100,12 +101,14 @@ def _fence(language: str, body: str, attrs: str = "") -> str:
     return f"{ticks}{language}{' ' + attrs if attrs else ''}\n{body}\n{ticks}"
 
 
-def _shown(item: dict, assets: str, plain: bool = False, animation: str = "") -> str:
+def _shown(item: dict, assets: str, plain: bool = False, animation: str = "", sidecars: set[str] = frozenset()) -> str:
     alt = item["alt"].replace("\n", " ")
     if item["kind"] == "table":
         if plain:
             return f"*{alt}*\n\n{item['markdown']}"
-        return f'<p class="pw-caption">{_escape(alt)}</p>\n\n{item["markdown"]}'
+        return f'<p class="pw-caption">{_escape(alt)}</p>\n\n{_linked(item)}'
+    if item["kind"] == "frames":  # the player's sidecar: named by its animation, never shown itself
+        return ""
     src = f"{assets}/{item['file']}"
     if plain:  # the animation plays on a code host; its poster, the same last frame, would show twice
         return "" if item["kind"] == "poster" else f"![{_escape_alt(alt)}]({src})"
@@ -115,8 +118,32 @@ def _shown(item: dict, assets: str, plain: bool = False, animation: str = "") ->
         gif = f"{assets}/{animation}"
         return (f'[![{_escape_alt(alt)}]({src}){{ .pw-poster loading=lazy }}]({gif})'
                 '{ .pw-poster-link title="The animation\'s last frame: open it to play the animation" }')
-    css = "pw-animation" if item["kind"] == "animation" else "pw-figure"
-    return f'![{_escape_alt(alt)}]({src}){{ .{css} loading=lazy }}'
+    if item["kind"] == "animation":  # the player (docs/javascripts/player.js) takes over where it has a sidecar
+        stem = item["file"].removesuffix(".gif")
+        frames = f' data-pw-frames="{stem}.json"' if f"{stem}.json" in sidecars else ""
+        return f'![{_escape_alt(alt)}]({src}){{ #{anchor(stem)} .pw-animation{frames} loading=lazy }}'
+    return f'![{_escape_alt(alt)}]({src}){{ .pw-figure loading=lazy }}'
+
+
+def anchor(animation: str) -> str:
+    """The id of an animation on its page: what a trace table's rows link to."""
+    return f"pw-{animation}"
+
+
+def _linked(table: dict) -> str:
+    """A table of an animation's trace with each row's first cell a link to that row's frame (the player
+    shows the frame; without JavaScript the link leads to the animation)."""
+    lines = table["markdown"].split("\n")
+    if not table.get("frames"):
+        return table["markdown"]
+    href = f"#{anchor(table['animation'])}"
+    for k, frame in enumerate(table["frames"]):
+        first, bar, rest = lines[2 + k].removeprefix("| ").removesuffix(" |").partition(" | ")
+        rest += " |"
+        link = (f'<a class="pw-frame-link" href="{href}" data-pw-frame="{frame}" '
+                f'title="Show this row in the animation (frame {frame + 1})">{first}</a>')
+        lines[2 + k] = f"| {link}{bar}{rest}"
+    return "\n".join(lines)
 
 
 def _escape(text: str) -> str:

@@ -6,7 +6,8 @@ from matplotlib.patches import Rectangle
 from policywerk.agents.value_iteration import Sweep
 from policywerk.math.vectors import argmax
 from policywerk.rl.bellman import q_values
-from policywerk.session import rendering
+from policywerk.session import Animation, rendering
+from policywerk.viz.frames import FrameInfo
 from policywerk.viz.panes import footer, save_animation, save_png, three_panes
 from policywerk.viz.style import BLUE, GRID, INK, MUTED, ORANGE, PAPER, VALUE_CMAP, VERMILION, house_style, new_figure
 from policywerk.worlds.gridworld import ARROWS, GridWorld
@@ -147,7 +148,7 @@ def ties(world: GridWorld, values: list[float], gamma: float) -> set[int]:
 
 @rendering
 def value_iteration_animation(world: GridWorld, sweeps: list[Sweep], gamma: float, theta: float, focus: int,
-                              name: str, alt: str) -> None:
+                              name: str, alt: str) -> Animation:
     """The lesson's animation: one frame per sweep, the poster being the converged values and policy."""
     panes = three_panes(f"Value iteration on the gridworld  ·  γ = {gamma:g}, slip = {world.slip:g}")
     grid = GridPane(panes.env, world, focus)
@@ -157,15 +158,17 @@ def value_iteration_animation(world: GridWorld, sweeps: list[Sweep], gamma: floa
     with house_style():
         title = panes.env.set_title("")
 
-    def draw(i: int) -> None:
+    def draw(i: int) -> FrameInfo:
         sweep = sweeps[i]
         grid.update(sweep.values, sweep.policy, undecided=ties(world, sweep.values, gamma))
         title.set_text(f"Values and greedy policy, sweep {i}")
         backup.update(sweeps[max(i - 1, 0)].values, max(i, 1))
         trace.update(i)
         counter.set_text(f"sweep {i} of {len(sweeps) - 1}")
+        changed = {"largest change": sweeps[i].delta} if i else {}
+        return FrameInfo(f"sweep {i} of {len(sweeps) - 1}", i, changed)
 
-    save_animation(panes.fig, len(sweeps), draw, name, alt,
+    return save_animation(panes, len(sweeps), draw, name, alt,
                    dynamic=[*grid.artists, *backup.artists, *trace.artists, title, counter])
 
 

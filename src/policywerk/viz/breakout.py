@@ -6,7 +6,8 @@ from matplotlib.ticker import MaxNLocator, NullFormatter
 
 from policywerk.agents.dqn import Frame
 from policywerk.math.vectors import moving_average
-from policywerk.session import rendering
+from policywerk.session import Animation, rendering
+from policywerk.viz.frames import FrameInfo
 from policywerk.viz.panes import footer, save_animation, save_png, three_panes
 from policywerk.viz.style import BLUE, GRID, INK, MUTED, ORANGE, PAPER, VERMILION, house_style, new_figure
 
@@ -98,7 +99,7 @@ class CurvesPane:
 
 @rendering
 def play_animation(games: list[tuple[str, int, list[Frame]]], run, c, width: int, height: int, name: str,
-                   alt: str, window: int = 20) -> None:
+                   alt: str, window: int = 20) -> Animation:
     """The recorded games one after another: each frame shows the screen, the Q-values of that screen,
     and where in training the playing network came from."""
     plan = [(g, k) for g, (_, _, frames) in enumerate(games) for k in range(len(frames))]
@@ -114,7 +115,7 @@ def play_animation(games: list[tuple[str, int, list[Frame]]], run, c, width: int
                             window)
     counter = footer(panes.fig, "", left=True)
 
-    def draw(i: int) -> None:
+    def draw(i: int) -> FrameInfo:
         g, k = plan[i]
         label, step, frames = games[g]
         frame = frames[k]
@@ -124,11 +125,13 @@ def play_animation(games: list[tuple[str, int, list[Frame]]], run, c, width: int
         q.update(frame)
         curves.update(step)
         counter.set_text(f"{label}, step {k} of the game; the network as it was after {step:,} training steps")
+        return FrameInfo(f"{label} network (after {step:,} training steps), step {k + 1} of {len(frames)} of its game",
+                         step, {"score": frame.score, "largest Q": max(frame.q)})
 
     durations = []
     for g, k in plan:
         durations.append(900 if k == len(games[g][2]) - 1 else 120)
-    save_animation(panes.fig, len(plan), draw, name, alt, durations_ms=durations,
+    return save_animation(panes, len(plan), draw, name, alt, durations_ms=durations,
                    dynamic=[*screen.artists, *q.artists, *curves.artists, counter])
 
 

@@ -8,7 +8,8 @@ from matplotlib.colors import LinearSegmentedColormap, Normalize, SymLogNorm
 from matplotlib.patches import Polygon, Rectangle
 
 from policywerk.agents.adaptive_elements import Trial
-from policywerk.session import rendering
+from policywerk.session import Animation, rendering
+from policywerk.viz.frames import FrameInfo
 from policywerk.viz.panes import footer, save_animation, save_png, three_panes
 from policywerk.viz.style import BLUE, GRID, INK, MUTED, ORANGE, PAPER, VALUE_CMAP, VERMILION, house_style, new_figure
 from policywerk.worlds.cartpole import (
@@ -203,7 +204,7 @@ def frame_plan(trials: list[Trial], early: int = 3, steps: int = 250) -> list[tu
 
 @rendering
 def balancing_animation(trials: list[Trial], max_steps: int, name: str, alt: str, early: int = 3,
-                        steps: int = 250) -> None:
+                        steps: int = 250) -> Animation:
     """The lesson's animation: trials falling at once, later ones balancing, and what the elements learned."""
     panes = three_panes("Actor and critic learn to balance the pole  ·  Barto, Sutton & Anderson 1983",
                         height_px=470, widths=(1.35, 1.2, 0.85))
@@ -221,7 +222,7 @@ def balancing_animation(trials: list[Trial], max_steps: int, name: str, alt: str
     plan = frame_plan(trials, early, steps)
     visited_by = _visited_before(trials)
 
-    def draw(i: int) -> None:
+    def draw(i: int) -> FrameInfo:
         t, s, _ = plan[i]
         trial = trials[t]
         state = trial.states[s]
@@ -245,8 +246,10 @@ def balancing_animation(trials: list[Trial], max_steps: int, name: str, alt: str
             cart.status.set_text(f"trial {trial.number} of {len(trials)}, step {s}")
         counter.set_text(f"maps: the weights at the start of trial {trial.number}  ·  "
                          f"{s * 0.02:5.2f} s into the trial")
+        return FrameInfo(f"trial {trial.number} of {len(trials)}, {s * 0.02:.2f} s into it", trial.number,
+                         {"steps balanced in this trial": trial.steps})
 
-    save_animation(panes.fig, len(plan), draw, name, alt, durations_ms=[d for _, _, d in plan],
+    return save_animation(panes, len(plan), draw, name, alt, durations_ms=[d for _, _, d in plan],
                    poster=len(plan) - 1, dynamic=[*cart.artists, *actor.artists, *critic.artists,
                                                   *trace.artists, counter])
 

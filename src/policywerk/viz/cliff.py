@@ -5,7 +5,8 @@ from matplotlib.patches import Rectangle
 
 from policywerk.agents.td_control import Episode
 from policywerk.math.vectors import argmax, moving_average
-from policywerk.session import rendering
+from policywerk.session import Animation, rendering
+from policywerk.viz.frames import FrameInfo
 from policywerk.viz.panes import footer, save_animation, save_png, three_panes
 from policywerk.viz.style import BLUE, GRID, INK, MUTED, ORANGE, PAPER, VERMILION, house_style, new_figure
 from policywerk.worlds.cliff import ARROWS, CLIFF, COLS, GOAL, ROWS, START
@@ -122,7 +123,7 @@ class RewardPane:
 
 @rendering
 def cliff_animation(histories: dict[str, list[Episode]], averages: dict[str, list[float]], cell: int,
-                    frames: list[int], window: int, name: str, alt: str) -> None:
+                    frames: list[int], window: int, name: str, alt: str) -> Animation:
     """One frame per chosen episode: each method's greedy arrows and that episode's path, the marked
     cell's action values, and the smoothed reward per episode."""
     labels = tuple(histories)
@@ -139,7 +140,7 @@ def cliff_animation(histories: dict[str, list[Episode]], averages: dict[str, lis
         rewards = RewardPane(panes.trace, averages, smoothed, colours, window)
     counter = footer(panes.fig, "", left=True)
 
-    def draw(i: int) -> None:
+    def draw(i: int) -> FrameInfo:
         k = frames[i]
         for grid, (label, history) in zip(grids, histories.items()):
             episode = history[k - 1]
@@ -148,8 +149,10 @@ def cliff_animation(histories: dict[str, list[Episode]], averages: dict[str, lis
         rewards.update(k)
         counter.set_text(f"episode {k} of {len(next(iter(histories.values())))}; the line is that episode's "
                          f"path, exploration and falls included")
+        return FrameInfo(f"episode {k} of {len(next(iter(histories.values())))}", k,
+                     {f"{label} {window}-episode mean reward": smoothed[label][k - 1] for label in labels})
 
-    save_animation(panes.fig, len(frames), draw, name, alt, frame_ms=250,
+    return save_animation(panes, len(frames), draw, name, alt, frame_ms=250,
                    dynamic=[*[a for g in grids for a in g.artists], *bars.artists, *rewards.artists, counter])
 
 

@@ -6,7 +6,8 @@ from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.patches import Rectangle
 
 from policywerk.math.vectors import moving_average
-from policywerk.session import rendering
+from policywerk.session import Animation, rendering
+from policywerk.viz.frames import FrameInfo
 from policywerk.viz.panes import footer, save_animation, save_png, three_panes
 from policywerk.viz.style import BLUE, INK, MUTED, ORANGE, PAPER, VERMILION, house_style, new_figure
 
@@ -223,7 +224,7 @@ class TrainingPane:
 
 @rendering
 def play_animation(episodes: list, side: int, reconstruction: list[float], pretrain: int, updates_per_round: int,
-                   real_returns: list[float], name: str, alt: str, mark: Mark | None = None) -> None:
+                   real_returns: list[float], name: str, alt: str, mark: Mark | None = None) -> Animation:
     """Real episodes of the agent after chosen rounds, one after another. ``episodes`` holds, per episode,
     (round, frames, reconstructions, open-loop imaginations, dreams, rewards); a dream is (frames,
     actions, predicted rewards) from that step."""
@@ -247,7 +248,7 @@ def play_animation(episodes: list, side: int, reconstruction: list[float], pretr
         trace = TrainingPane(panes.trace, reconstruction, pretrain, updates_per_round, real_returns)
     counter = footer(panes.fig, "", left=True)
 
-    def draw(i: int) -> None:
+    def draw(i: int) -> FrameInfo:
         e, t = plan[i]
         round_, frames, recons, open_loop, dreams, rewards = episodes[e]
         real.show(frames[t], f"step {t}")
@@ -259,7 +260,9 @@ def play_animation(episodes: list, side: int, reconstruction: list[float], pretr
         dream_pane.update(d_frames[:shown], d_actions[:shown], d_rewards, rewards[t:t + horizon])
         trace.update(round_, sum(rewards))
         counter.set_text(f"episode after round {round_} of {len(real_returns)}  ·  step {t} of {len(frames) - 1}")
+        return FrameInfo(f"the agent after round {round_} of {len(real_returns)}, step {t} of {len(frames) - 1}",
+                         round_, {"return so far": so_far, "return of the episode": sum(rewards)})
 
-    save_animation(panes.fig, len(plan), draw, name, alt, durations_ms=durations,
+    return save_animation(panes, len(plan), draw, name, alt, durations_ms=durations,
                    dynamic=[*real.artists, *recon.artists, *dream.artists, status, *dream_pane.artists,
                             *trace.artists, counter])

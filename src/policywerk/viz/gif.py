@@ -106,6 +106,7 @@ class GifStream:
         self.palette.putpalette([v for rgb in chosen + list(exact) for v in rgb])
         self.loop = loop
         self.frames = 0
+        self.images = 0  # the GIF's own frames: a frame that changed nothing adds none
         self._file = None
         self._previous: bytes | None = None
         self._pending: list | None = None  # [image block, offset, ms] of the frame not yet written
@@ -118,7 +119,8 @@ class GifStream:
                          + b"!\xff\x0bNETSCAPE2.0\x03\x01" + _u16(self.loop) + b"\0")
         return self
 
-    def add(self, frame, duration_ms: int) -> None:
+    def add(self, frame, duration_ms: int) -> int:
+        """Append ``frame``; returns the index of the GIF image that shows it."""
         if frame.size != self.size:
             raise ValueError(f"frame is {frame.size}, the animation is {self.size}")
         indexed = frame.quantize(palette=self.palette, dither=0)
@@ -130,14 +132,16 @@ class GifStream:
             box = _changed_box(pixels, self._previous, self.size[0])
             if box is None:  # nothing moved: show the frame before for longer
                 self._pending[2] += duration_ms
-                return
+                return self.images - 1
             patch = indexed.crop(box)
             patch.frombytes(_unchanged_to_transparent(pixels, self._previous, self.size[0], box))
             self._queue(patch, box[:2], duration_ms)
         self._previous = pixels
+        return self.images - 1
 
     def _queue(self, image, offset: tuple[int, int], duration_ms: int) -> None:
         self._flush()
+        self.images += 1
         self._pending = [image, offset, duration_ms]
 
     def _flush(self) -> None:

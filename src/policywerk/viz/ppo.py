@@ -5,7 +5,8 @@ import math
 from matplotlib.axes import Axes
 
 from policywerk.agents.ppo import Frame, Iteration, clipped_objective
-from policywerk.session import rendering
+from policywerk.session import Animation, rendering
+from policywerk.viz.frames import FrameInfo
 from policywerk.viz.cartpole import CartPolePane
 from policywerk.viz.panes import footer, save_animation, save_png, three_panes
 from policywerk.viz.style import BLUE, GREEN, GRID, INK, MUTED, ORANGE, PURPLE, VERMILION, house_style, new_figure
@@ -160,7 +161,7 @@ class TracePane:
 @rendering
 def policy_animation(episodes: list[tuple[int, list[Frame]]], snapshots: list[tuple[list[float], float]],
                      iterations: list[Iteration], labels: list[str], max_force: float, name: str, alt: str,
-                     stride: int = 5) -> None:
+                     stride: int = 5) -> Animation:
     """Episodes of the policy after chosen iterations, one after another: the cart-pole, the Gaussian over
     the force, and where in training the policy came from."""
     plan = []
@@ -177,7 +178,7 @@ def policy_animation(episodes: list[tuple[int, list[Frame]]], snapshots: list[tu
         trace = TracePane(panes.trace, iterations)
     counter = footer(panes.fig, "", left=True)
 
-    def draw(i: int) -> None:
+    def draw(i: int) -> FrameInfo:
         e, k, _ = plan[i]
         iteration, frames = episodes[e]
         frame = frames[k]
@@ -193,9 +194,12 @@ def policy_animation(episodes: list[tuple[int, list[Frame]]], snapshots: list[tu
             cart.status.set_text(f"the policy after iteration {iteration}")
         means, sigma = snapshots[iteration]
         gauss.update(means, sigma, frame)
-        trace.update(iteration, steps - 1.0 if steps < 500 else 500.0)  # the failing step earns nothing
+        episode_return = steps - 1.0 if steps < 500 else 500.0  # the failing step earns nothing
+        trace.update(iteration, episode_return)
         counter.set_text(f"the policy after {iteration} of {len(iterations)} iterations  ·  "
                          f"{k * 0.02:5.2f} s into the episode")
+        return FrameInfo(f"the policy after {iteration} of {len(iterations)} iterations, step {k} of its episode",
+                         iteration, {"return of this episode": episode_return, "σ (N)": sigma})
 
-    save_animation(panes.fig, len(plan), draw, name, alt, durations_ms=[d for _, _, d in plan],
+    return save_animation(panes, len(plan), draw, name, alt, durations_ms=[d for _, _, d in plan],
                    dynamic=[*cart.artists, *gauss.artists, *trace.artists, counter])

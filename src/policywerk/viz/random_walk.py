@@ -3,7 +3,8 @@
 from matplotlib.axes import Axes
 from matplotlib.colors import LinearSegmentedColormap
 
-from policywerk.session import rendering
+from policywerk.session import Animation, rendering
+from policywerk.viz.frames import FrameInfo
 from policywerk.viz.panes import footer, save_animation, save_png, three_panes
 from policywerk.viz.style import BLUE, GRID, INK, MUTED, ORANGE, PURPLE, SERIES, VERMILION, house_style, new_figure
 from policywerk.worlds.random_walk import RandomWalk, Step
@@ -106,7 +107,7 @@ class ErrorPane:
 @rendering
 def walk_animation(walk: RandomWalk, episodes: list[list[Step]], estimates: list[tuple[list[float], list[float]]],
                    td_errors: list[list[float]], averages: dict[str, list[float]], runs: dict[str, list[float]],
-                   lam: float, frames: list[int], name: str, alt: str) -> None:
+                   lam: float, frames: list[int], name: str, alt: str) -> Animation:
     """One frame per chosen episode: estimates after it, its TD errors and traces, the error curves."""
     labels = tuple(runs)
     panes = three_panes(f"TD(0) and Monte Carlo on the random walk  ·  {labels[0]} vs {labels[1]}",
@@ -119,7 +120,7 @@ def walk_animation(walk: RandomWalk, episodes: list[list[Step]], estimates: list
         errors = ErrorPane(panes.trace, averages, runs)
     counter = footer(panes.fig, "", left=True)
 
-    def draw(i: int) -> None:
+    def draw(i: int) -> FrameInfo:
         k = frames[i]
         values.update(estimates[k])
         title.set_text(f"Estimates after {k} episode{'s' if k != 1 else ''}")
@@ -133,8 +134,9 @@ def walk_animation(walk: RandomWalk, episodes: list[list[Step]], estimates: list
             episode_pane.update([], [])
             counter.set_text("before any episode: every estimate is 0.5")
         errors.update(k)
+        return FrameInfo(f"{k} of {frames[-1]} walks", k, {f"RMS error of {label}": runs[label][k] for label in labels})
 
-    save_animation(panes.fig, len(frames), draw, name, alt, frame_ms=350,
+    return save_animation(panes, len(frames), draw, name, alt, frame_ms=350,
                    dynamic=[*values.artists, title, *episode_pane.artists, *errors.artists, counter])
 
 

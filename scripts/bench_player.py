@@ -1,0 +1,109 @@
+"""Benchmark the animation player: the bytes it adds to a lesson page, and the time from the start of a
+page load to the player's first frame, in headless Chromium, as medians over fresh browser contexts.
+
+    python scripts/bench_player.py [--setting full|quick] [--repeat N]
+
+It builds the site from the cached runs (``policywerk build`` first: ``make lessons``) into a temporary
+folder, serves it on 127.0.0.1, and opens each lesson page at its animation (``#pw-<name>``), as a trace
+table's link or a shared link does. Times are wall-clock on a shared machine: read the medians.
+"""
+
+import argparse
+import gzip
+import http.server
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+from functools import partial
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def kb(n: int) -> str:
+    return f"{n / 1000:.1f}"
+
+
+def sizes(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    return len(data), len(gzip.compress(data, 9, mtime=0))
+
+
+def build(setting: str, out: Path) -> None:
+    env = {**os.environ, "POLICYWERK_SETTING": setting, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(out)],
+                   cwd=ROOT, env=env, check=True)
+
+
+def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_port}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--setting", choices=("full", "quick"), default="full")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    site = Path(tempfile.mkdtemp(prefix="policywerk-bench-player-"))
+    try:
+        build(args.setting, site)
+        server, url = serve(site)
+        print(f"player bytes (raw / gzip -9, kB), {args.setting} setting")
+        js, css = sizes(site / "javascripts" / "player.js"), sizes(site / "stylesheets" / "player.css")
+        fallback = sizes(site / "assets" / "gifuct" / "gifuct.min.js")
+        print(f"  player.js {kb(js[0])} / {kb(js[1])}; player.css {kb(css[0])} / {kb(css[1])}; "
+              f"gifuct.min.js {kb(fallback[0])} / {kb(fallback[1])} (only where ImageDecoder is missing)")
+        print(f"\n{'lesson':<18}{'frames':>7}{'sidecar kB':>11}{'gzip':>6}{'GIF kB':>8}"
+              f"{'first frame ms':>16}{'player ms':>11}{'GIF fetches':>13}")
+        rows = []
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=FLAGS)
+            for page_dir in sorted((site / "lessons").iterdir()):
+                sidecars = sorted(page_dir.glob("*.json"))
+                if not page_dir.is_dir() or not sidecars:
+                    continue
+                data = json.loads(sidecars[0].read_text())
+                anchor = f"pw-{data['gif'].removesuffix('.gif')}"
+                first, own, fetches = [], [], []
+                for _ in range(args.repeat):
+                    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+                    page = context.new_page()
+                    gifs = []
+                    page.on("request", lambda r: r.url.endswith(".gif") and gifs.append(r.url))
+                    page.goto(f"{url}/lessons/{page_dir.name}/#{anchor}")
+                    page.wait_for_function("document.querySelector('.pw-player')?.dataset.pwFirstFrameAt",
+                                           timeout=30_000)
+                    player = page.locator(".pw-player").first
+                    first.append(int(player.get_attribute("data-pw-first-frame-at")))
+                    own.append(int(player.get_attribute("data-pw-start-ms")))
+                    page.wait_for_load_state("networkidle")
+                    fetches.append(len(gifs))
+                    context.close()
+                side, gif = sizes(sidecars[0]), (page_dir / data["gif"]).stat().st_size
+                rows.append((statistics.median(first), side[0]))
+                print(f"{page_dir.name:<18}{len(data['frames']):>7}{kb(side[0]):>11}{kb(side[1]):>6}{kb(gif):>8}"
+                      f"{statistics.median(first):>16.0f}{statistics.median(own):>11.0f}{max(fetches):>13}")
+            browser.close()
+        server.shutdown()
+        print(f"\nmedian over lessons of the time to the first frame: {statistics.median(r[0] for r in rows):.0f} ms;"
+              f" page weight the player adds: {kb(js[1] + css[1])} kB gzipped code and "
+              f"{kb(int(statistics.median(r[1] for r in rows)))} kB (median) of sidecar")
+    finally:
+        shutil.rmtree(site, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
