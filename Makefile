@@ -12,7 +12,7 @@ export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install lessons serve site test bench bench-build lint clean
+.PHONY: install lessons serve site test bench bench-build bench-player lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,9 @@ bench: $(STAMP)  ## each lesson alone, three cold runs in fresh processes: train
 
 bench-build: $(STAMP)  ## the build: three cold builds and the site, warm builds, a prose edit in mkdocs serve
 	$(BIN)/python scripts/bench_build.py --cold 3
+
+bench-player: lessons  ## the animation player: bytes it adds to a page, time to its first frame (Chromium)
+	$(BIN)/python scripts/bench_player.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts

@@ -19,7 +19,10 @@ def quick_build(tmp_path_factory):
     from policywerk.literate.runner import build
 
     cache = {}
-    root = tmp_path_factory.mktemp("runs")  # one root for every lesson: the site is built from the same runs
+    # One root for every lesson: the site is built from the same runs. POLICYWERK_TEST_RUNS names a folder
+    # of runs to reuse (fresh ones are not run again), for iterating on the site and the browser tests.
+    reuse = os.environ.get("POLICYWERK_TEST_RUNS")
+    root = Path(reuse) if reuse else tmp_path_factory.mktemp("runs")
 
     def get(module: str):
         if module not in cache:

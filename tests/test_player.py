@@ -5,7 +5,9 @@ the decoded frames are the GIF's own pixels, and without JavaScript the GIF is s
 
 import hashlib
 import json
+import re
 import time
+from pathlib import Path
 
 import pytest
 from matplotlib.animation import Image  # Pillow, as matplotlib imports it: the decoder the player must match
@@ -15,6 +17,7 @@ from test_browser import VIEWPORTS, new_page, visit
 
 pytestmark = pytest.mark.browser
 
+ROOT = Path(__file__).resolve().parents[1]
 SLUGS = [info.slug for info in available()]
 PLAYER = ".pw-player"
 CANVAS = ".pw-player__canvas"
@@ -28,7 +31,7 @@ def sidecar(site, slug) -> dict:
 def open_player(page, url):
     """Visit a lesson page and wait for its player to draw its first frame."""
     visit(page, url)
-    page.locator("img.pw-animation").first.scroll_into_view_if_needed()
+    page.evaluate("document.querySelector('img.pw-animation').closest('p').scrollIntoView()")  # hidden under reduced motion
     page.wait_for_function(f"document.querySelector('{PLAYER}')?.dataset.pwFrame !== undefined", timeout=15_000)
     player = page.locator(PLAYER).first
     player.scroll_into_view_if_needed()
@@ -98,6 +101,11 @@ def test_the_player_plays_pauses_steps_scrubs_and_answers_keys_and_table_links(b
     assert player.get_attribute("data-pw-playing") == "true"
     page.keyboard.press("Space")
     assert player.get_attribute("data-pw-playing") == "false"
+    page.keyboard.press("Tab")  # from the player to its first control, whose focus ring shows
+    focused = page.evaluate("[document.activeElement.getAttribute('aria-label'), "
+                            "getComputedStyle(document.activeElement).outlineStyle, "
+                            "parseFloat(getComputedStyle(document.activeElement).outlineWidth)]")
+    assert focused[0] == "First frame" and focused[1] == "solid" and focused[2] >= 2
 
     # A trace table's row shows its frame, paused.
     link = page.locator("a.pw-frame-link").last
@@ -143,10 +151,34 @@ def test_a_phone_shows_one_pane_whose_smallest_text_is_at_least_9_px(browser, si
     width, natural = canvas.evaluate("c => [c.getBoundingClientRect().width, c.width]")
     assert natural == data["panes"][view][2]  # the pane's own rectangle, as the run measured it
     assert data["smallest_text_px"] * width / natural >= 9
-    page.get_by_label("Show").select_option("trace")
+    page.get_by_role("combobox", name="Show").select_option("trace")
     assert player.get_attribute("data-pw-view") == "trace"
     assert canvas.evaluate("c => c.width") == data["panes"]["trace"][2]
     assert not page.problems and all(u.startswith(site_url) for u in page.requests)
+    context.close()
+
+
+def test_the_player_starts_again_after_instant_navigation(browser, site_url, quick_site):
+    """Material swaps the page's content without a reload: the next lesson's player starts all the same,
+    and the one left behind stops."""
+    context, page = new_page(browser, VIEWPORTS["desktop"])
+    # Material navigates instantly only to the pages in its sitemap, whose addresses are the published
+    # site's: served here at another address, the sitemap is given this server's.
+    published = re.search(r"^site_url: (\S+?)/?$", (ROOT / "mkdocs.yml").read_text(), re.M)[1]
+    page.route("**/sitemap.xml", lambda route: route.fulfill(
+        response=route.fetch(), body=route.fetch().text().replace(published, site_url)))
+    open_player(page, f"{site_url}/lessons/{SLUGS[0]}/")
+    page.evaluate("window.sameDocument = true")
+    page.locator(f"nav a[href$='{SLUGS[1]}/']").first.click()
+    page.wait_for_url(f"**/lessons/{SLUGS[1]}/")
+    assert page.evaluate("window.sameDocument === true")  # no reload: Material's instant navigation
+    anchor = "pw-" + sidecar(quick_site, SLUGS[1])["gif"].removesuffix(".gif")
+    page.wait_for_selector(f"img#{anchor}", state="attached")  # the new page's content is in
+    page.evaluate("document.querySelector('img.pw-animation').closest('p').scrollIntoView()")
+    page.wait_for_function(f"document.querySelector('{PLAYER}#{anchor}')?.dataset.pwFrame !== undefined",
+                           timeout=15_000)
+    assert page.locator(PLAYER).count() == 1
+    assert not page.problems
     context.close()
 
 
@@ -162,7 +194,11 @@ def test_without_javascript_the_page_shows_the_gif(browser, site_url):
 
 
 RGB_SHA256 = """async c => {  // the sha256 of the canvas's RGB bytes, row by row
-  const rgba = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+  const copy = document.createElement("canvas");
+  [copy.width, copy.height] = [c.width, c.height];
+  const context = copy.getContext("2d", { willReadFrequently: true });
+  context.drawImage(c, 0, 0);
+  const rgba = context.getImageData(0, 0, c.width, c.height).data;
   const rgb = new Uint8Array(rgba.length / 4 * 3);
   for (let i = 0, j = 0; i < rgba.length; i += 4) { rgb[j++] = rgba[i]; rgb[j++] = rgba[i + 1]; rgb[j++] = rgba[i + 2]; }
   const digest = await crypto.subtle.digest("SHA-256", rgb);

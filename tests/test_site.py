@@ -1,5 +1,6 @@
 """The site: a strict MkDocs build in the quick setting, with every written lesson's page and media in place."""
 
+import json
 import re
 
 import pytest
@@ -21,6 +22,12 @@ def test_strict_build_makes_each_lesson_page_with_its_animation(quick_site, info
     gifs += re.findall(r'<img[^>]*class="pw-animation"[^>]*src="([^"]+\.gif)"', html)
     assert gifs, f"{info.slug} shows no animation"
     assert all((folder / name).is_file() for name in gifs)
+    # The player's way in: the animation names its sidecar and has an id; the trace table's rows link to it.
+    (tag,) = re.findall(r'<img[^>]*class="pw-animation"[^>]*>', html)
+    sidecar, anchor = re.search(r'data-pw-frames="([^"]+)"', tag)[1], re.search(r'id="([^"]+)"', tag)[1]
+    assert json.loads((folder / sidecar).read_text())["gif"] in gifs
+    assert f'<a class="pw-frame-link" href="#{anchor}"' in html
+    assert '<script src="../../javascripts/player.js" type="module">' in html
     assert 'class="arithmatex"' in html  # math reaches the page for KaTeX to render
     edit = f'href="https://github.com/policywerk/policywerk/edit/main/src/policywerk/lessons/{info.module}.py"'
     assert edit in html  # the edit button opens the lesson's source, not a generated page

@@ -104,7 +104,8 @@ function iconButton(name, label) {
 }
 
 function labelled(text, control) {
-  return element("label", { class: "pw-player__choice" }, element("span", {}, text), control);
+  control.setAttribute("aria-label", text); // the name alone, not the chosen option's text after it
+  return element("label", { class: "pw-player__choice" }, element("span", { "aria-hidden": "true" }, text), control);
 }
 
 class Player {
@@ -182,6 +183,7 @@ class Player {
     const { img, data } = this;
     const paragraph = img.closest("p") || img;
     paragraph.after(this.root);
+    this.setButton();
     await this.go(reducedMotion.matches ? data.poster : 0);
     this.layout();
     paragraph.hidden = true; // the GIF gives way once the first frame is drawn
@@ -234,27 +236,28 @@ class Player {
     context.drawImage(this.full, x, y, w, h, 0, 0, w, h);
   }
 
+  // show frame `index`: decode its GIF image (one decode at a time; a scrub that outruns the decoder
+  // gets the frame it ended on), then draw it and say which it is
   async go(index) {
-    const { data } = this;
-    index = Math.max(0, Math.min(data.frames.length - 1, index));
-    this.index = index;
-    const frame = data.frames[index];
-    if (frame.gif !== this.shown) {
-      this.wanted = frame.gif;
-      if (!this.decoding) { // one decode at a time; a scrub that outruns it gets its last frame
-        this.decoding = true;
-        try {
-          while (this.wanted !== this.shown) {
-            const k = this.wanted;
-            await this.frames.draw(k, this.fullContext);
-            this.shown = k;
-          }
-        } finally {
-          this.decoding = false;
-        }
+    this.index = Math.max(0, Math.min(this.data.frames.length - 1, index));
+    this.wanted = this.data.frames[this.index].gif;
+    if (this.decoding) return; // the decode under way shows the latest frame asked for when it is done
+    this.decoding = true;
+    try {
+      while (this.wanted !== this.shown) {
+        const k = this.wanted;
+        await this.frames.draw(k, this.fullContext);
+        this.shown = k;
       }
+    } finally {
+      this.decoding = false;
     }
-    if (this.index !== index) return; // another go() came since
+    this.showing();
+  }
+
+  showing() {
+    const { data, index } = this;
+    const frame = data.frames[index];
     this.paint();
     this.slider.value = String(index);
     this.slider.setAttribute("aria-valuetext", frame.text);
@@ -368,7 +371,7 @@ const near = new IntersectionObserver((entries) => {
   for (const entry of entries) {
     if (entry.isIntersecting) {
       near.unobserve(entry.target);
-      load(entry.target);
+      load(entry.target.matches("img") ? entry.target : entry.target.querySelector("img.pw-animation"));
     }
   }
 }, { rootMargin: "50% 0px" });
@@ -381,7 +384,7 @@ document$.subscribe(() => {
   for (const img of document.querySelectorAll("img.pw-animation[data-pw-frames][id]")) {
     if (img.dataset.pwPlayer) continue;
     img.dataset.pwPlayer = "waiting";
-    near.observe(img);
+    near.observe(img.closest("p") || img); // not the image: under reduced motion the CSS hides it
   }
 });
 
