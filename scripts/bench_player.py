@@ -50,6 +50,11 @@ def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{server.server_port}"
 
 
+def _gif_request(gifs: list[str], request) -> None:
+    if request.url.endswith(".gif"):
+        gifs.append(request.url)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--setting", choices=("full", "quick"), default="full")
@@ -81,8 +86,8 @@ def main() -> None:
                 for _ in range(args.repeat):
                     context = browser.new_context(viewport={"width": 1400, "height": 1000})
                     page = context.new_page()
-                    gifs = []
-                    page.on("request", lambda r: r.url.endswith(".gif") and gifs.append(r.url))
+                    gifs: list[str] = []
+                    page.on("request", partial(_gif_request, gifs))
                     page.goto(f"{url}/lessons/{page_dir.name}/#{anchor}")
                     page.wait_for_function("document.querySelector('.pw-player')?.dataset.pwFirstFrameAt",
                                            timeout=30_000)

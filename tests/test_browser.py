@@ -116,6 +116,7 @@ def test_lesson_page_shows_its_animation_at_a_legible_size(browser, site_url, sl
         else:
             assert gif.evaluate("img => img.clientWidth / img.naturalWidth") >= 0.75
             assert gif.is_visible() and not page.locator("img.pw-poster").first.is_visible()
+            assert page.locator(".pw-player").count() == 0  # the GIF as it is, still animating
         context.close()
 
 

@@ -26,7 +26,8 @@ def test_page_has_prose_math_code_outputs_and_media(run):
     page = render(info, parse_file(info.path), record, assets="l01-bellman")
     assert "# Lesson 01" in page and "$$" in page
     assert "```python" in page and 'title="Output"' in page
-    assert '(l01-bellman/l01-value-iteration.gif){ #pw-l01-value-iteration .pw-animation data-pw-frames="l01-value-iteration.json"' in page
+    assert ('(l01-bellman/l01-value-iteration.gif){ #pw-l01-value-iteration .pw-animation '
+            'data-pw-frames="l01-value-iteration.json"') in page
     assert '<a class="pw-frame-link" href="#pw-l01-value-iteration" data-pw-frame="8"' in page  # sweep 8, frame 8
     assert "(l01-bellman/l01-value-iteration-poster.png){ .pw-poster" in page
     assert "| sweep | largest change |" in page

@@ -24,6 +24,7 @@ def test_page_has_math_code_outputs_and_media(run):
     info, _, record = run
     page = render(info, parse_file(info.path), record, assets="l02-actor-critic")
     assert page.startswith("# Lesson 02") and r"\hat r(t) = r(t) + \gamma\,p(t) - p(t-1)" in page
-    assert '(l02-actor-critic/l02-balancing.gif){ #pw-l02-balancing .pw-animation data-pw-frames="l02-balancing.json"' in page
+    assert ('(l02-actor-critic/l02-balancing.gif){ #pw-l02-balancing .pw-animation '
+            'data-pw-frames="l02-balancing.json"') in page
     assert "(l02-actor-critic/l02-learning-curves.png){ .pw-figure" in page
     assert "| seed | trials to 10,000 steps |" in page

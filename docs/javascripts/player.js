@@ -43,38 +43,48 @@ async function webCodecsFrames(bytes) {
 async function gifuctFrames(bytes) {
   const { parseGIF, decompressFrames } = await import(new URL("../assets/gifuct/gifuct.min.js", import.meta.url));
   const gif = parseGIF(bytes);
-  const patches = decompressFrames(gif, true);
+  const patches = decompressFrames(gif, true); // each image's rectangle as RGBA, transparent where unchanged
   const { width, height } = gif.lsd;
-  const checkpoints = new Map(); // frame index -> the whole frame after it
-  let now = new ImageData(width, height), at = -1;
-  const apply = (k) => {
+  const copy = (image) => new ImageData(new Uint8ClampedArray(image.data), width, height);
+  const checkpoints = new Map(); // frame index -> the whole picture after it
+  let picture = new ImageData(width, height);
+  let at = -1; // the frame `picture` shows
+
+  function apply(k) { // frame k's rectangle over the picture
     const { dims, patch } = patches[k];
-    const pixels = now.data;
+    const pixels = picture.data;
     for (let y = 0; y < dims.height; y++) {
       for (let x = 0; x < dims.width; x++) {
         const from = 4 * (y * dims.width + x);
-        if (patch[from + 3] === 0) continue; // transparent: the pixel below shows through
+        if (patch[from + 3] === 0) continue; // the pixel below shows through
         const to = 4 * ((dims.top + y) * width + dims.left + x);
-        pixels[to] = patch[from]; pixels[to + 1] = patch[from + 1]; pixels[to + 2] = patch[from + 2]; pixels[to + 3] = 255;
+        pixels.set(patch.subarray(from, from + 3), to);
+        pixels[to + 3] = 255;
       }
     }
-    if (k % CHECKPOINT_EVERY === 0) checkpoints.set(k, new ImageData(new Uint8ClampedArray(pixels), width, height));
-  };
-  const dispose = (k) => { // what frame k asks to be done with it before frame k + 1 draws
-    if (patches[k].disposalType !== 2) return;
-    const { dims } = patches[k];
-    for (let y = dims.top; y < dims.top + dims.height; y++) now.data.fill(0, 4 * (y * width + dims.left), 4 * (y * width + dims.left + dims.width));
-  };
+    if (k % CHECKPOINT_EVERY === 0) checkpoints.set(k, copy(picture));
+  }
+
+  function dispose(k) { // disposal 2 clears frame k's rectangle before the next frame; 0 and 1 keep it
+    const { dims, disposalType } = patches[k];
+    if (disposalType !== 2) return;
+    for (let y = dims.top; y < dims.top + dims.height; y++) {
+      picture.data.fill(0, 4 * (y * width + dims.left), 4 * (y * width + dims.left + dims.width));
+    }
+  }
+
   return {
     count: patches.length,
     async draw(k, context) {
-      if (k < at || at < 0) { // go back to the nearest whole frame at or before k
+      if (k < at) { // back to the nearest whole picture at or before k
         const base = Math.floor(k / CHECKPOINT_EVERY) * CHECKPOINT_EVERY;
-        if (checkpoints.has(base)) { now = new ImageData(new Uint8ClampedArray(checkpoints.get(base).data), width, height); at = base; }
-        else { now = new ImageData(width, height); at = -1; }
+        [picture, at] = [copy(checkpoints.get(base)), base];
       }
-      while (at < k) { if (at >= 0) dispose(at); at += 1; apply(at); }
-      context.putImageData(now, 0, 0);
+      for (; at < k; at++) {
+        if (at >= 0) dispose(at);
+        apply(at + 1);
+      }
+      context.putImageData(picture, 0, 0);
     },
     close() {},
   };
@@ -98,15 +108,20 @@ function element(tag, attributes = {}, ...children) {
 }
 
 function iconButton(name, label) {
-  const button = element("button", { type: "button", class: `pw-player__button pw-player__${name}`, "aria-label": label, title: label });
+  const button = element("button", { type: "button", class: `pw-player__button pw-player__${name}`, title: label });
+  button.setAttribute("aria-label", label);
   button.innerHTML = `<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="${ICONS[name]}"/></svg>`;
   return button;
 }
 
-function labelled(text, control) {
-  control.setAttribute("aria-label", text); // the name alone, not the chosen option's text after it
-  return element("label", { class: "pw-player__choice" }, element("span", { "aria-hidden": "true" }, text), control);
+function choice(label, className, options) { // a <select> under a visible label, named by it alone
+  const select = element("select", { class: className, "aria-label": label },
+    ...options.map(([value, text]) => element("option", { value }, text)));
+  const visible = element("span", { "aria-hidden": "true" }, label);
+  return [select, element("label", { class: "pw-player__choice" }, visible, select)];
 }
+
+let hints = 0; // for unique ids of the players' keyboard hints
 
 class Player {
   constructor(img, sidecar, frames, started) {
@@ -121,7 +136,7 @@ class Player {
     this.visible = true;
     this.shown = -1; // the GIF image in this.full
     this.full = element("canvas", { width: sidecar.width, height: sidecar.height });
-    this.fullContext = this.full.getContext("2d", { willReadFrequently: !("ImageDecoder" in window) });
+    this.fullContext = this.full.getContext("2d");
     this.build();
     this.started = started;
   }
@@ -138,25 +153,28 @@ class Player {
       next: iconButton("next", "Next frame"),
       last: iconButton("last", "Last frame"),
     };
-    this.slider = element("input", { type: "range", min: "0", max: String(count - 1), step: "1", value: "0", class: "pw-player__slider", "aria-label": "Frame" });
+    this.slider = element("input", { type: "range", min: "0", max: String(count - 1), step: "1", value: "0",
+      class: "pw-player__slider", "aria-label": "Frame" });
     this.count = element("span", { class: "pw-player__count", "aria-hidden": "true" });
-    this.speedChoice = element("select", { class: "pw-player__speed" },
-      ...SPEEDS.map((s) => element("option", { value: String(s), ...(s === 1 ? { selected: "" } : {}) }, `${s}×`)));
-    this.paneChoice = element("select", { class: "pw-player__pane" },
-      element("option", { value: "auto" }, "Best fit"),
-      element("option", { value: "whole" }, "Whole frame"),
-      ...Object.entries(PANES).filter(([name]) => data.panes[name]).map(([name, text]) => element("option", { value: name }, text)));
+    let speedLabel, paneLabel;
+    [this.speedChoice, speedLabel] = choice("Speed", "pw-player__speed", SPEEDS.map((s) => [String(s), `${s}×`]));
+    this.speedChoice.value = "1";
+    const panes = Object.entries(PANES).filter(([name]) => data.panes[name]);
+    const views = [["auto", "Best fit"], ["whole", "Whole frame"], ...panes];
+    [this.paneChoice, paneLabel] = choice("Show", "pw-player__pane", views);
     this.actual = iconButton("actual", "Actual size");
     this.actual.setAttribute("aria-pressed", "false");
     this.label = element("p", { class: "pw-player__label", "aria-live": "polite", "aria-atomic": "true" });
     const controls = element("div", { class: "pw-player__controls" },
       element("div", { class: "pw-player__transport" }, ...Object.values(this.buttons)),
       element("div", { class: "pw-player__scrub" }, this.slider, this.count),
-      element("div", { class: "pw-player__options" }, labelled("Speed", this.speedChoice), labelled("Show", this.paneChoice), this.actual));
-    const name = img.alt.split(/[:.]/)[0];
-    this.root = element("figure", { class: "pw-player", role: "group", tabindex: "0", "aria-label": `Animation player: ${name}. Space plays or pauses; the arrow keys step; Home and End go to the first and last frame.` },
-      this.stage, this.label, controls);
-    this.root.id = img.id;
+      element("div", { class: "pw-player__options" }, speedLabel, paneLabel, this.actual));
+    const hint = element("span", { class: "pw-player__hint", id: `pw-player-hint-${++hints}` },
+      "Space plays or pauses, the arrow keys step one frame, Home and End go to the first and the last.");
+    this.root = element("figure", { class: "pw-player", role: "group", tabindex: "0",
+      "aria-label": `Animation player: ${img.alt.split(/[:.]/)[0]}`, "aria-describedby": hint.id },
+    this.stage, this.label, controls, hint);
+    this.root.id = img.id; // what a trace table's rows link to
     img.removeAttribute("id");
 
     this.buttons.first.addEventListener("click", () => this.go(0));
@@ -165,7 +183,10 @@ class Player {
     this.buttons.next.addEventListener("click", () => this.step(1));
     this.buttons.last.addEventListener("click", () => this.go(count - 1));
     this.slider.addEventListener("input", () => this.go(Number(this.slider.value)));
-    this.speedChoice.addEventListener("change", () => { this.speed = Number(this.speedChoice.value); this.schedule(); });
+    this.speedChoice.addEventListener("change", () => {
+      this.speed = Number(this.speedChoice.value);
+      this.schedule();
+    });
     this.paneChoice.addEventListener("change", () => { this.view = this.paneChoice.value; this.layout(); });
     this.actual.addEventListener("click", () => {
       this.actualSize = !this.actualSize;
@@ -173,7 +194,7 @@ class Player {
       this.layout();
     });
     this.root.addEventListener("keydown", (event) => this.key(event));
-    this.resize = new ResizeObserver(() => this.layout());
+    this.resize = new ResizeObserver(() => this.root.clientWidth !== this.column && this.layout());
     this.watch = new IntersectionObserver(([entry]) => { this.visible = entry.isIntersecting; this.schedule(); });
     this.onVisibility = () => this.schedule();
     document.addEventListener("visibilitychange", this.onVisibility);
@@ -181,12 +202,12 @@ class Player {
 
   async mount() {
     const { img, data } = this;
+    this.setButton();
+    await this.go(reducedMotion.matches ? data.poster : 0); // decoded before the player takes the GIF's place
     const paragraph = img.closest("p") || img;
     paragraph.after(this.root);
-    this.setButton();
-    await this.go(reducedMotion.matches ? data.poster : 0);
+    paragraph.hidden = true;
     this.layout();
-    paragraph.hidden = true; // the GIF gives way once the first frame is drawn
     const poster = this.root.nextElementSibling?.querySelector("a.pw-poster-link");
     if (poster) poster.closest("p").hidden = true; // the player pauses on the poster itself under reduced motion
     this.root.dataset.pwFirstFrameAt = String(Math.round(performance.now())); // ms after the page began to load
@@ -202,15 +223,18 @@ class Player {
   layout() {
     const { data } = this;
     const column = this.root.clientWidth;
+    this.column = column;
     if (!column) return;
     const least = LEGIBLE_PX / data.smallest_text_px; // the smallest scale at which the text stays legible
     let view = this.view;
-    if (view === "auto") view = (column / data.width) * data.smallest_text_px >= WHOLE_PX || this.actualSize ? "whole" : "environment";
+    if (view === "auto") {
+      view = (column / data.width) * data.smallest_text_px >= WHOLE_PX || this.actualSize ? "whole" : "environment";
+    }
     const [x, y, w, h] = view === "whole" ? [0, 0, data.width, data.height] : data.panes[view];
     this.rect = [x, y, w, h];
     this.canvas.width = w;
     this.canvas.height = h;
-    const fit = Math.min(column, view === "whole" ? w : 2 * w); // a whole frame is never enlarged, a pane at most twice
+    const fit = Math.min(column, view === "whole" ? w : 2 * w); // a whole frame is never enlarged, a pane at most 2x
     const needed = view === "whole" && this.view === "auto" ? WHOLE_PX / data.smallest_text_px : least;
     const shown = this.actualSize ? w : Math.max(fit, Math.ceil(w * needed));
     this.canvas.style.width = `${shown}px`;
@@ -224,7 +248,8 @@ class Player {
       for (const name of ["tabindex", "role", "aria-label"]) this.stage.removeAttribute(name);
     }
     this.root.dataset.pwView = view;
-    this.paneChoice.options[0].textContent = `Best fit (${view === "whole" ? "whole frame" : PANES[view].toLowerCase()})`;
+    const fitted = view === "whole" ? "whole frame" : PANES[view].toLowerCase();
+    this.paneChoice.options[0].textContent = `Best fit (${fitted})`;
     this.root.dataset.pwTextPx = ((data.smallest_text_px * shown) / w).toFixed(2);
     this.paint();
   }
@@ -320,7 +345,8 @@ class Player {
       Home: () => { this.pause(); this.go(0); },
       End: () => { this.pause(); this.go(last); },
     };
-    if (!(event.key in actions) || (onButton && event.key === " ") || event.altKey || event.ctrlKey || event.metaKey) return;
+    if (!(event.key in actions) || (onButton && event.key === " ")) return; // a button's own Space presses it
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
     event.preventDefault();
     actions[event.key]();
   }
@@ -361,7 +387,10 @@ function load(img) {
   if (!pending.has(img.id)) {
     const id = img.id;
     const promise = start(img).then((player) => { players.set(id, player); return player; });
-    promise.catch((error) => { img.dataset.pwPlayer = "failed"; img.dataset.pwError = String(error); }); // the plain GIF stays
+    promise.catch((error) => { // the plain GIF stays, and the element says why
+      img.dataset.pwPlayer = "failed";
+      img.dataset.pwError = String(error);
+    });
     pending.set(id, promise);
   }
   return pending.get(img.id);

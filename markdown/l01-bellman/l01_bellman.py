@@ -89,11 +89,8 @@ sweeps = value_iteration(world, GAMMA, THETA)
 final = sweeps[-1]
 start = world.start
 
-print(f"value iteration converged after {final.number} sweeps (theta = {THETA:g})\n")
-shown = [s for s in sweeps[1:] if s.number <= 8 or s.number % 5 == 0 or s is final]
-show_table(["sweep", "largest change", "V(start)", "V(below pit)"],
-           [[s.number, f"{s.delta:.2e}", f"{s.values[start]:.4f}", f"{s.values[FOCUS]:.4f}"] for s in shown],
-           caption="Value iteration, sweep by sweep: the largest change shrinks geometrically.")
+print(f"value iteration converged after {final.number} sweeps (theta = {THETA:g})")
+print(f"V(start) = {final.values[start]:.4f}, V(below pit) = {final.values[FOCUS]:.4f}")
 
 # %% [markdown]
 # ## Watching the values ripple out
@@ -108,11 +105,18 @@ show_table(["sweep", "largest change", "V(start)", "V(below pit)"],
 # backup in full: the four $q$-values, and the sum behind the winning one.
 
 # %%
-value_iteration_animation(
+animation = value_iteration_animation(
     world, sweeps, GAMMA, THETA, focus=FOCUS, name="l01-value-iteration",
     alt=("Value iteration on a 5x5 gridworld, one frame per sweep: values spread out from the goal and "
          "greedy arrows settle into routes that skirt the pit; the middle pane shows the Bellman backup of "
          "the cell below the pit, the right pane the largest value change per sweep falling on a log scale."))
+
+shown = [s for s in sweeps[1:] if s.number <= 8 or s.number % 5 == 0 or s is final]
+show_table(["sweep", "largest change", "V(start)", "V(below pit)"],
+           [[s.number, f"{s.delta:.2e}", f"{s.values[start]:.4f}", f"{s.values[FOCUS]:.4f}"] for s in shown],
+           caption="Value iteration, sweep by sweep: the largest change shrinks geometrically. A sweep's "
+                   "number shows its frame in the animation.",
+           frames=animation.frames_at([s.number for s in shown]))
 
 # %%
 changed = [s.number for s in sweeps[1:] if s.policy != final.policy]

@@ -200,18 +200,20 @@ print(f"seed {shown_seed}: {len(trials)} trials; {'balanced' if trials[-1].balan
 print("steps per trial, ten trials a row:")
 for row in range(0, len(steps), 10):
     print(f"  {row + 1:3d}-{min(row + 10, len(steps)):3d}: " + " ".join(f"{s:>7,}" for s in steps[row:row + 10]))
-picks = sorted({round(k * (len(steps) - 1) / 9) for k in range(10)})
-show_table(["trial", "steps balanced", "longest trial so far"],
-           [[trials[i].number, f"{steps[i]:,}", f"{max(steps[:i + 1]):,}"] for i in picks],
-           caption=f"The animation's right pane in numbers: steps balanced per trial, seed {shown_seed}.")
 
 # %%
-balancing_animation(
+animation = balancing_animation(
     trials, MAX_STEPS, early=budget(full=2, quick=1), steps=budget(full=250, quick=40), name="l02-balancing",
     alt=(f"The cart-pole under the learning actor, seed {shown_seed}: the first trials fall within a second, "
          f"later ones last longer, and the last one stays up; the middle pane shows the "
          f"actor's weights and the critic's predictions over the 162 boxes, the right pane the steps per trial "
          f"rising on a log scale from about 20 to {MAX_STEPS:,}."))
+picks = sorted({round(k * (len(steps) - 1) / 9) for k in range(10)})
+show_table(["trial", "steps balanced", "longest trial so far"],
+           [[trials[i].number, f"{steps[i]:,}", f"{max(steps[:i + 1]):,}"] for i in picks],
+           caption=f"The animation's right pane in numbers: steps balanced per trial, seed {shown_seed}. A trial's "
+                   "number shows the first trial at or after it that the animation plays.",
+           frames=animation.frames_at([trials[i].number for i in picks]))
 
 # %% [markdown]
 # Early on the weights are all zero, the noise decides, and the pole falls within a second. Each failure

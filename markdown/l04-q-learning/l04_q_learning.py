@@ -211,18 +211,21 @@ shown = {name: td_control(CliffWalking(), METHODS[name], EPISODES, ALPHA, EPSILO
          for name in ("Q-learning", "SARSA")}
 assert [e.reward for e in shown["SARSA"]] == [e.reward for e in runs["SARSA"][0][1]], "the same seed, the same run"
 frames = [*range(1, 11), *range(20, 101, 10), *range(125, EPISODES + 1, 25)]
-cliff_animation(shown, {name: moving_average(rewards[name], WINDOW) for name in shown}, CELL, frames, WINDOW,
-                name="l04-cliff",
-                alt=("Two cliff grids, Q-learning above and SARSA below, with greedy arrows and each episode's path: "
-                     "early paths wander and fall, later ones settle, Q-learning's along the edge and SARSA's a row "
-                     "or more above it; the middle pane shows the four action values of a cell above the cliff, "
-                     "the right pane the reward per episode rising, SARSA's above Q-learning's."))
-single = {name: moving_average([e.reward for e in history], WINDOW) for name, history in shown.items()}
 averaged = {name: moving_average(rewards[name], WINDOW) for name in shown}
+animation = cliff_animation(
+    shown, averaged, CELL, frames, WINDOW, name="l04-cliff",
+    alt=("Two cliff grids, Q-learning above and SARSA below, with greedy arrows and each episode's path: early paths "
+         "wander and fall, later ones settle, Q-learning's along the edge and SARSA's a row or more above it; the "
+         "middle pane shows the four action values of a cell above the cliff, the right pane the reward per episode "
+         "rising, SARSA's above Q-learning's."))
+single = {name: moving_average([e.reward for e in history], WINDOW) for name, history in shown.items()}
+rows = [1, *range(EPISODES // 10, EPISODES + 1, EPISODES // 10)]
 show_table(["episode", *(f"{name}, seed {FIRST_SEED}" for name in shown), *(f"{name}, {RUNS} runs" for name in shown)],
            [[k, *(f"{single[name][k - 1]:.1f}" for name in shown), *(f"{averaged[name][k - 1]:.1f}" for name in shown)]
-            for k in [1, *range(EPISODES // 10, EPISODES + 1, EPISODES // 10)]],
-           caption=f"The animation's right pane in numbers: reward per episode, {WINDOW}-episode mean.")
+            for k in rows],
+           caption=f"The animation's right pane in numbers: reward per episode, {WINDOW}-episode mean. An episode's "
+                   "number shows the animation's first frame at or after it.",
+           frames=animation.frames_at(rows))
 print("after the last episode, Q at the marked cell:")
 for name, history in shown.items():
     print(f"  {name:10s}", "  ".join(f"{ARROWS[a]} {v:7.1f}" for a, v in enumerate(history[-1].q[CELL])))

@@ -206,6 +206,11 @@ run = results["DQN", best][0]
 games = [("early", STEPS // 10, play(run.snapshots[STEPS // 10], Breakout(layout), seed=5)),
          ("trained", STEPS, play(run.net, Breakout(layout), seed=5))]
 games = [(label, step, frames[:150]) for label, step, frames in games]
+animation = play_animation(games, run, CONFIG, layout.width, layout.height, name="l05-breakout",
+                           alt=("The miniature Breakout played twice: early in training the network soon lets the "
+                                "ball past; trained, it follows the ball and breaks bricks. The middle pane shows "
+                                "the three Q-values per screen, the right pane the training score rising and the "
+                                "loss."))
 trace = []
 for step in range(STEPS // 10, STEPS + 1, STEPS // 10):
     scores = [score for score, end in zip(run.scores, run.ends) if end <= step]
@@ -214,11 +219,9 @@ for step in range(STEPS // 10, STEPS + 1, STEPS // 10):
                   f"{statistics.mean(run.losses[:updates][-50:]):.2e}" if updates else "",
                   next((label for label, at, _ in games if at == step), "")])
 show_table(["environment steps", "episodes ended", "score, 20-episode mean", "Huber loss, 50-update mean",
-            "game shown"], trace, caption=f"The animation's right pane in numbers, DQN seed {best}.")
-play_animation(games, run, CONFIG, layout.width, layout.height, name="l05-breakout",
-               alt=("The miniature Breakout played twice: early in training the network soon lets the ball past; "
-                    "trained, it follows the ball and breaks bricks. The middle pane shows the three Q-values per "
-                    "screen, the right pane the training score rising and the loss."))
+            "game shown"], trace, caption=f"The animation's right pane in numbers, DQN seed {best}. A row's "
+                                          "steps show the first game played by a network trained at least as long.",
+           frames=animation.frames_at(range(STEPS // 10, STEPS + 1, STEPS // 10)))
 
 # %% [markdown]
 # ## What is different from the papers, and why

@@ -514,8 +514,15 @@ episodes = [(k, *views(run.snapshots[k], seed=21)) for k in sorted(run.snapshots
 reconstruction = [losses.reconstruction for losses in run.model_losses]
 real_returns = [record.real_return for record in run.records]
 played = {k: sum(rewards) for k, *_, rewards in episodes}
+animation = play_animation(
+    episodes, env.side, [l.reconstruction for l in run.model_losses], CONFIG.pretrain, CONFIG.updates_per_episode,
+    [r.real_return for r in run.records], name="l07-reach", mark=(*TARGET, env.size),
+    alt=("The agent after 0, a quarter and all of the rounds playing one episode each. Left: the real frame, its "
+         "reconstruction, and the model's open-loop imagination of it. Middle: the next frames the model imagines "
+         "for the actor's choices, and the predicted rewards. Right: training curves."))
+rounds = sorted({*range(0, ROUNDS + 1, max(1, ROUNDS // 8)), *played})
 trace = []
-for k in sorted({*range(0, ROUNDS + 1, max(1, ROUNDS // 8)), *played}):
+for k in rounds:
     updates = CONFIG.pretrain + k * CONFIG.updates_per_episode
     trace.append([k, f"{updates:,}", f"{statistics.mean(reconstruction[:updates][-25:]):.2f}",
                   f"{statistics.mean(real_returns[:k][-10:]):.2f}" if k else "",
@@ -523,13 +530,8 @@ for k in sorted({*range(0, ROUNDS + 1, max(1, ROUNDS // 8)), *played}):
 show_table(["round", "model updates so far", "reconstruction (nats, 25-update mean)", "real return (10-episode mean)",
             "greedy episode shown: return"], trace,
            caption=f"The animation's right pane in numbers; the first {CONFIG.pretrain} model updates are pretraining, "
-                   "before round 1.")
-play_animation(episodes, env.side, [l.reconstruction for l in run.model_losses], CONFIG.pretrain,
-               CONFIG.updates_per_episode, [r.real_return for r in run.records], name="l07-reach",
-               mark=(*TARGET, env.size),
-               alt=("The agent after 0, a quarter and all of the rounds playing one episode each. Left: the real "
-                    "frame, its reconstruction, and the model's open-loop imagination of it. Middle: the next frames "
-                    "the model imagines for the actor's choices, and the predicted rewards. Right: training curves."))
+                   "before round 1. A round shows the first episode played by the agent after at least that round.",
+           frames=animation.frames_at(rounds))
 
 # %% [markdown]
 # ## What is different from the papers, and why

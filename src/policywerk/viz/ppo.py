@@ -6,8 +6,8 @@ from matplotlib.axes import Axes
 
 from policywerk.agents.ppo import Frame, Iteration, clipped_objective
 from policywerk.session import Animation, rendering
-from policywerk.viz.frames import FrameInfo
 from policywerk.viz.cartpole import CartPolePane
+from policywerk.viz.frames import FrameInfo
 from policywerk.viz.panes import footer, save_animation, save_png, three_panes
 from policywerk.viz.style import BLUE, GREEN, GRID, INK, MUTED, ORANGE, PURPLE, VERMILION, house_style, new_figure
 
