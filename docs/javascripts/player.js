@@ -90,12 +90,27 @@ async function gifuctFrames(bytes) {
   };
 }
 
-async function openGif(url) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: ${response.status}`);
-  const bytes = await response.arrayBuffer();
-  if ("ImageDecoder" in window && (await ImageDecoder.isTypeSupported("image/gif"))) return webCodecsFrames(bytes);
-  return gifuctFrames(bytes);
+// The GIF's bytes: the copy the page's <img> already loaded, where it did, so that the page fetches the
+// animation once. A cached copy that does not match the sidecar (a site rebuilt since) is fetched anew.
+async function openGif(url, img, images) {
+  const shown = img.getClientRects().length > 0; // under reduced motion, without the player, the CSS hides it
+  if (shown && !img.complete) {
+    img.loading = "eager"; // a lazy image not yet begun begins now
+    await new Promise((done) => {
+      img.addEventListener("load", done, { once: true });
+      img.addEventListener("error", done, { once: true });
+    });
+  }
+  for (const cache of ["force-cache", "reload"]) {
+    const response = await fetch(url, { cache });
+    if (!response.ok) throw new Error(`${url}: ${response.status}`);
+    const bytes = await response.arrayBuffer();
+    const webCodecs = "ImageDecoder" in window && (await ImageDecoder.isTypeSupported("image/gif"));
+    const frames = await (webCodecs ? webCodecsFrames(bytes) : gifuctFrames(bytes));
+    if (frames.count === images) return frames;
+    frames.close();
+  }
+  throw new Error(`${url} does not have the ${images} images its sidecar describes`);
 }
 
 // ---- the player --------------------------------------------------------------------------------------
@@ -374,7 +389,8 @@ async function start(img) {
   const response = await fetch(sidecarUrl);
   if (!response.ok) throw new Error(`${sidecarUrl}: ${response.status}`);
   const sidecar = await response.json();
-  const frames = await openGif(new URL(sidecar.gif, sidecarUrl));
+  const images = sidecar.frames[sidecar.frames.length - 1].gif + 1;
+  const frames = await openGif(new URL(sidecar.gif, sidecarUrl), img, images);
   const player = new Player(img, sidecar, frames, started);
   await player.mount();
   return player;
