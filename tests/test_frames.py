@@ -80,21 +80,22 @@ def test_a_draw_that_returns_no_frame_info_is_refused(tmp_path):
     assert not (tmp_path / "test-anim.json").exists()
 
 
-def test_frames_at_finds_the_first_frame_whose_trace_has_reached_each_row():
+def test_frames_at_finds_the_first_frame_that_shows_each_row_and_none_where_the_animation_skips_it():
     animation = Animation("a", (0, 1, 5, 5, 9))
-    assert animation.frames_at([0, 1, 2, 5, 6, 9, 10]).frames == (0, 1, 2, 2, 4, 4, 4)
+    assert animation.frames_at([0, 1, 2, 5, 6, 9, 10]).frames == (0, 1, None, 2, None, 4, None)
 
 
 def test_a_linked_table_links_the_first_cell_of_each_row_to_its_frame(tmp_path):
     with activate(Session(out_dir=tmp_path, echo=False)):
-        item = show_table(["step", "value"], [[1, 0.5], [7, 0.25]], "A trace.",
-                          frames=Animation("l09-x", (0, 1, 5, 7)).frames_at([1, 7]))
+        item = show_table(["step", "value"], [[1, 0.5], [7, 0.25], [8, 0.125]], "A trace.",
+                          frames=Animation("l09-x", (0, 1, 5, 7)).frames_at([1, 7, 8]))
         with pytest.raises(ValueError, match="2 rows but 1 frame links"):
             show_table(["step"], [[1], [2]], "Too few links.", frames=Animation("a", (0,)).frames_at([1]))
     lines = _linked(item.__dict__).split("\n")
     assert lines[:2] == ["| step | value |", "|---:|---:|"]
-    assert lines[2].startswith(f'| <a class="pw-frame-link" href="#{anchor("l09-x")}" data-pw-frame="1" ')
-    assert lines[2].endswith(">1</a> | 0.5 |") and 'data-pw-frame="3"' in lines[3]
+    assert lines[2] == (f'| <a class="pw-frame-link" href="#{anchor("l09-x")}" data-pw-frame="1" '
+                        'aria-label="step 1: show it in the animation">1</a> | 0.5 |')
+    assert 'data-pw-frame="3"' in lines[3] and lines[4] == "| 8 | 0.125 |"  # step 8 is not in the animation
 
 
 @pytest.mark.parametrize("info", available(), ids=lambda i: i.module)
@@ -113,7 +114,13 @@ def test_every_lessons_animation_has_a_sidecar_that_matches_its_gif(quick_build,
         assert all(f["label"] and f["text"].startswith(f["label"]) for f in frames)
         assert 0 <= data["poster"] < len(frames) and set(data["panes"]) == set(PANES)
         assert data["smallest_text_px"] >= 8 * 100 / 72 - 0.01  # no text under 8 pt (see test_rules)
+        assert data["title"] and data["format"] == "policywerk-frames-1"
         tables = [t for cell in record.cells for t in cell.shown if t["kind"] == "table" and t["frames"]]
         linked = [t for t in tables if t["animation"] == item["file"].removesuffix(".gif")]
-        assert linked, f"{info.module}: no trace table links to {item['file']}"
-        assert all(0 <= k < len(frames) for t in linked for k in t["frames"])
+        assert linked and any(k is not None for t in linked for k in t["frames"]), f"no row links to {item['file']}"
+        for table in linked:  # a row links to a frame whose trace stands where the row's first cell says
+            rows = table["markdown"].split("\n")[2:]
+            for row, k in zip(rows, table["frames"]):
+                if k is not None:
+                    first = row.removeprefix("| ").partition(" |")[0].replace(",", "")
+                    assert frames[k]["x"] == float(first), f"{info.module}: row {row!r} links to frame {k}"

@@ -74,6 +74,7 @@ def test_the_player_plays_pauses_steps_scrubs_and_answers_keys_and_table_links(b
     # Pause holds the picture.
     page.get_by_role("button", name="Pause").click()
     assert player.get_attribute("data-pw-playing") == "false"
+    time.sleep(0.3)  # a frame being decoded as it was paused is drawn still
     held, at = picture(page), frame_of(page)
     time.sleep(1.0)
     assert picture(page) == held and frame_of(page) == at
@@ -92,7 +93,8 @@ def test_the_player_plays_pauses_steps_scrubs_and_answers_keys_and_table_links(b
     slider = page.get_by_role("slider", name="Frame")
     slider.fill(str(last))
     wait_frame(page, last)
-    assert label(page) == frames[last]["text"] and slider.get_attribute("aria-valuetext") == frames[last]["text"]
+    assert label(page) == frames[last]["text"]
+    assert slider.get_attribute("aria-valuetext") == f"{frames[last]['text']} (frame {last + 1} of {last + 1})"
 
     # The keys, once the player has focus.
     player.focus()
@@ -180,7 +182,27 @@ def test_the_player_starts_again_after_instant_navigation(browser, site_url, qui
     page.wait_for_function(f"document.querySelector('{PLAYER}#{anchor}')?.dataset.pwFrame !== undefined",
                            timeout=15_000)
     assert page.locator(PLAYER).count() == 1
+    link = page.locator("a.pw-frame-link").first  # the new page's table leads to the new page's player
+    link.scroll_into_view_if_needed()
+    link.click()
+    wait_frame(page, int(link.get_attribute("data-pw-frame")))
     assert not page.problems
+    context.close()
+
+
+def test_a_missing_sidecar_leaves_the_gif_and_its_links(browser, site_url):
+    """Nothing is lost when the player cannot start: the GIF stays, and a row's link still leads to it."""
+    context, page = new_page(browser, VIEWPORTS["desktop"])
+    page.route("**/*.json", lambda route: route.fulfill(status=404, body="missing"))
+    visit(page, f"{site_url}/lessons/{SLUGS[0]}/")
+    gif = page.locator("img.pw-animation").first
+    gif.scroll_into_view_if_needed()
+    page.wait_for_function("document.querySelector('img.pw-animation').dataset.pwPlayer === 'failed'")
+    assert gif.is_visible() and page.locator(PLAYER).count() == 0
+    link = page.locator("a.pw-frame-link").first
+    link.scroll_into_view_if_needed()
+    link.click()
+    page.wait_for_url(f"**#{gif.get_attribute('id')}")
     context.close()
 
 
@@ -212,7 +234,7 @@ def test_the_frames_drawn_are_the_gifs_own_pixels(browser, site_url, quick_site,
     page.get_by_role("button", name="Pause").click()
     last = len(data["frames"]) - 1
     with Image.open(quick_site / "lessons" / slug / data["gif"]) as gif:
-        for index in sorted({0, 1, last // 2, last - 1, last, 2}):  # backwards too, from the last to 2
+        for index in dict.fromkeys([0, 1, last // 2, last - 1, last, 2]):  # backwards too, from the last to 2
             page.get_by_role("slider", name="Frame").fill(str(index))
             wait_frame(page, index)
             gif.seek(data["frames"][index]["gif"])

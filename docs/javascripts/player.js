@@ -22,7 +22,6 @@ const ICONS = {
   actual: "M4 4h6v2H6v4H4zM20 4v6h-2V6h-4V4zM4 20v-6h2v4h4v2zM20 20h-6v-2h4v-4h2z",
 };
 const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
-const players = new Map(); // the animation's id -> its player, on the page shown now
 
 // ---- decoding: frame k of the GIF, composited, as something drawImage takes -------------------------
 
@@ -32,7 +31,8 @@ async function webCodecsFrames(bytes) {
   return {
     count: decoder.tracks.selectedTrack.frameCount,
     async draw(k, context) {
-      const { image } = await decoder.decode({ frameIndex: k });
+      const { image } = await decoder.decode({ frameIndex: k }); // composited, whatever the frames' disposal
+      context.clearRect(0, 0, context.canvas.width, context.canvas.height);
       context.drawImage(image, 0, 0);
       image.close();
     },
@@ -65,7 +65,8 @@ async function gifuctFrames(bytes) {
     if (k % CHECKPOINT_EVERY === 0) checkpoints.set(k, copy(picture));
   }
 
-  function dispose(k) { // disposal 2 clears frame k's rectangle before the next frame; 0 and 1 keep it
+  function dispose(k) { // disposal 2 clears frame k's rectangle before the next frame; 0 and 1 keep it, and so
+    // does 3 ("restore the previous frame") here: viz/gif.py writes every frame with disposal 1
     const { dims, disposalType } = patches[k];
     if (disposalType !== 2) return;
     for (let y = dims.top; y < dims.top + dims.height; y++) {
@@ -139,21 +140,22 @@ function choice(label, className, options) { // a <select> under a visible label
 let hints = 0; // for unique ids of the players' keyboard hints
 
 class Player {
-  constructor(img, sidecar, frames, started) {
+  constructor(img, sidecar, decoder, started) {
     this.img = img;
     this.data = sidecar;
-    this.frames = frames;
-    this.index = -1;
+    this.decoder = decoder;
+    this.started = started;
+    this.index = 0; // the frame asked for ...
+    this.displayed = -1; // ... and the frame on the screen
+    this.image = -1; // the GIF image decoded into this.full
     this.playing = false;
     this.speed = 1;
     this.view = "auto"; // "auto", "whole" or a pane's name
     this.actualSize = false;
     this.visible = true;
-    this.shown = -1; // the GIF image in this.full
     this.full = element("canvas", { width: sidecar.width, height: sidecar.height });
     this.fullContext = this.full.getContext("2d");
     this.build();
-    this.started = started;
   }
 
   build() {
@@ -170,7 +172,7 @@ class Player {
     };
     this.slider = element("input", { type: "range", min: "0", max: String(count - 1), step: "1", value: "0",
       class: "pw-player__slider", "aria-label": "Frame" });
-    this.count = element("span", { class: "pw-player__count", "aria-hidden": "true" });
+    this.counter = element("span", { class: "pw-player__count", "aria-hidden": "true" });
     let speedLabel, paneLabel;
     [this.speedChoice, speedLabel] = choice("Speed", "pw-player__speed", SPEEDS.map((s) => [String(s), `${s}×`]));
     this.speedChoice.value = "1";
@@ -182,27 +184,28 @@ class Player {
     this.label = element("p", { class: "pw-player__label", "aria-live": "polite", "aria-atomic": "true" });
     const controls = element("div", { class: "pw-player__controls" },
       element("div", { class: "pw-player__transport" }, ...Object.values(this.buttons)),
-      element("div", { class: "pw-player__scrub" }, this.slider, this.count),
+      element("div", { class: "pw-player__scrub" }, this.slider, this.counter),
       element("div", { class: "pw-player__options" }, speedLabel, paneLabel, this.actual));
     const hint = element("span", { class: "pw-player__hint", id: `pw-player-hint-${++hints}` },
       "Space plays or pauses, the arrow keys step one frame, Home and End go to the first and the last.");
     this.root = element("figure", { class: "pw-player", role: "group", tabindex: "0",
-      "aria-label": `Animation player: ${img.alt.split(/[:.]/)[0]}`, "aria-describedby": hint.id },
+      "aria-label": `Animation player: ${data.title || img.alt}`, "aria-describedby": hint.id },
     this.stage, this.label, controls, hint);
-    this.root.id = img.id; // what a trace table's rows link to
-    img.removeAttribute("id");
 
-    this.buttons.first.addEventListener("click", () => this.go(0));
+    this.buttons.first.addEventListener("click", () => this.seek(0));
     this.buttons.previous.addEventListener("click", () => this.step(-1));
     this.buttons.play.addEventListener("click", () => this.toggle());
     this.buttons.next.addEventListener("click", () => this.step(1));
-    this.buttons.last.addEventListener("click", () => this.go(count - 1));
-    this.slider.addEventListener("input", () => this.go(Number(this.slider.value)));
+    this.buttons.last.addEventListener("click", () => this.seek(count - 1));
+    this.slider.addEventListener("input", () => this.seek(Number(this.slider.value)));
     this.speedChoice.addEventListener("change", () => {
       this.speed = Number(this.speedChoice.value);
       this.schedule();
     });
-    this.paneChoice.addEventListener("change", () => { this.view = this.paneChoice.value; this.layout(); });
+    this.paneChoice.addEventListener("change", () => {
+      this.view = this.paneChoice.value;
+      this.layout();
+    });
     this.actual.addEventListener("click", () => {
       this.actualSize = !this.actualSize;
       this.actual.setAttribute("aria-pressed", String(this.actualSize));
@@ -210,37 +213,51 @@ class Player {
     });
     this.root.addEventListener("keydown", (event) => this.key(event));
     this.resize = new ResizeObserver(() => this.root.clientWidth !== this.column && this.layout());
-    this.watch = new IntersectionObserver(([entry]) => { this.visible = entry.isIntersecting; this.schedule(); });
+    this.watch = new IntersectionObserver((entries) => {
+      this.visible = entries[entries.length - 1].isIntersecting;
+      this.schedule();
+    });
     this.onVisibility = () => this.schedule();
     document.addEventListener("visibilitychange", this.onVisibility);
   }
 
+  // Take the GIF's place, once the first frame is decoded: paused on the poster under reduced motion,
+  // playing from the start otherwise. Anything that fails here gives the page its GIF back.
   async mount() {
     const { img, data } = this;
-    this.setButton();
-    await this.go(reducedMotion.matches ? data.poster : 0); // decoded before the player takes the GIF's place
     const paragraph = img.closest("p") || img;
-    paragraph.after(this.root);
-    paragraph.hidden = true;
-    this.layout();
-    const poster = this.root.nextElementSibling?.querySelector("a.pw-poster-link");
-    if (poster) poster.closest("p").hidden = true; // the player pauses on the poster itself under reduced motion
+    const poster = paragraph.nextElementSibling?.querySelector("a.pw-poster-link")?.closest("p");
+    this.setButton();
+    await this.go(reducedMotion.matches ? data.poster : 0);
+    if (!img.isConnected) throw new Abandoned();
+    try {
+      paragraph.after(this.root);
+      paragraph.hidden = true;
+      if (poster) poster.hidden = true; // the player pauses on the poster itself under reduced motion
+      this.layout();
+    } catch (error) {
+      this.root.remove();
+      paragraph.hidden = false;
+      if (poster) poster.hidden = false;
+      throw error;
+    }
+    this.root.id = img.id; // what a trace table's rows link to
+    img.removeAttribute("id");
     this.root.dataset.pwFirstFrameAt = String(Math.round(performance.now())); // ms after the page began to load
-    this.root.dataset.pwStartMs = String(Math.round(performance.now() - this.started)); // of which the player's own
+    this.root.dataset.pwStartMs = String(Math.round(performance.now() - this.started)); // of which the player's
     this.resize.observe(this.root);
     this.watch.observe(this.root);
     if (!reducedMotion.matches) this.play();
   }
 
-  // what to show, and how large: the whole frame where its text stays legible at the column's width, else
+  // What to show, and how large: the whole frame where its text stays legible at the column's width, else
   // one pane at the column's width; never so small that the smallest text falls under LEGIBLE_PX (the
-  // stage scrolls sideways instead), and at its own pixels when the reader asks for the actual size
+  // stage scrolls sideways instead), and at its own pixels when the reader asks for the actual size.
   layout() {
     const { data } = this;
     const column = this.root.clientWidth;
     this.column = column;
     if (!column) return;
-    const least = LEGIBLE_PX / data.smallest_text_px; // the smallest scale at which the text stays legible
     let view = this.view;
     if (view === "auto") {
       view = (column / data.width) * data.smallest_text_px >= WHOLE_PX || this.actualSize ? "whole" : "environment";
@@ -250,12 +267,10 @@ class Player {
     this.canvas.width = w;
     this.canvas.height = h;
     const fit = Math.min(column, view === "whole" ? w : 2 * w); // a whole frame is never enlarged, a pane at most 2x
-    const needed = view === "whole" && this.view === "auto" ? WHOLE_PX / data.smallest_text_px : least;
-    const shown = this.actualSize ? w : Math.max(fit, Math.ceil(w * needed));
+    const least = (view === "whole" && this.view === "auto" ? WHOLE_PX : LEGIBLE_PX) / data.smallest_text_px;
+    const shown = this.actualSize ? w : Math.max(fit, Math.ceil(w * least));
     this.canvas.style.width = `${shown}px`;
-    const scrolls = shown > column + 0.5;
-    this.stage.classList.toggle("pw-player__stage--scrolls", scrolls);
-    if (scrolls) { // a region a keyboard can reach and scroll, with a name
+    if (shown > column + 0.5) { // a region a keyboard can reach and scroll, with a name
       this.stage.setAttribute("tabindex", "0");
       this.stage.setAttribute("role", "region");
       this.stage.setAttribute("aria-label", "The frame at a legible size: scroll sideways to see all of it");
@@ -263,67 +278,71 @@ class Player {
       for (const name of ["tabindex", "role", "aria-label"]) this.stage.removeAttribute(name);
     }
     this.root.dataset.pwView = view;
+    this.root.dataset.pwTextPx = ((data.smallest_text_px * shown) / w).toFixed(2);
     const fitted = view === "whole" ? "whole frame" : PANES[view].toLowerCase();
     this.paneChoice.options[0].textContent = `Best fit (${fitted})`;
-    this.root.dataset.pwTextPx = ((data.smallest_text_px * shown) / w).toFixed(2);
     this.paint();
   }
 
   paint() {
     if (!this.rect) return;
     const [x, y, w, h] = this.rect;
-    const context = this.canvas.getContext("2d");
-    context.drawImage(this.full, x, y, w, h, 0, 0, w, h);
+    this.canvas.getContext("2d").drawImage(this.full, x, y, w, h, 0, 0, w, h);
   }
 
-  // show frame `index`: decode its GIF image (one decode at a time; a scrub that outruns the decoder
-  // gets the frame it ended on), then draw it and say which it is
-  async go(index) {
+  // Show frame `index`: decode its GIF image (one decode at a time: a scrub that outruns the decoder gets
+  // the frame it ended on), then draw it and say which it is. Resolves once that frame, or a later one
+  // asked for meanwhile, is on the screen.
+  go(index) {
     this.index = Math.max(0, Math.min(this.data.frames.length - 1, index));
-    this.wanted = this.data.frames[this.index].gif;
-    if (this.decoding) return; // the decode under way shows the latest frame asked for when it is done
-    this.decoding = true;
-    try {
-      while (this.wanted !== this.shown) {
-        const k = this.wanted;
-        await this.frames.draw(k, this.fullContext);
-        this.shown = k;
-      }
-    } finally {
-      this.decoding = false;
+    if (!this.decoding) this.decoding = this.catchUp().finally(() => { this.decoding = null; });
+    return this.decoding;
+  }
+
+  async catchUp() {
+    while (!this.destroyed && this.data.frames[this.index].gif !== this.image) {
+      const k = this.data.frames[this.index].gif;
+      await this.decoder.draw(k, this.fullContext);
+      this.image = k;
     }
-    this.showing();
+    if (!this.destroyed) this.showing();
   }
 
   showing() {
     const { data, index } = this;
     const frame = data.frames[index];
+    this.displayed = index;
     this.paint();
     this.slider.value = String(index);
-    this.slider.setAttribute("aria-valuetext", frame.text);
-    this.count.textContent = `${index + 1} / ${data.frames.length}`;
+    this.slider.setAttribute("aria-valuetext", `${frame.text} (frame ${index + 1} of ${data.frames.length})`);
+    this.counter.textContent = `${index + 1} / ${data.frames.length}`;
+    // Read out when the reader moved it, but not every frame of a playing animation, nor twice for the
+    // slider, which says it itself.
+    const quiet = this.playing || document.activeElement === this.slider;
+    this.label.setAttribute("aria-live", quiet ? "off" : "polite");
     this.label.textContent = frame.text;
     this.root.dataset.pwFrame = String(index);
     this.schedule();
   }
 
-  step(by) {
+  seek(index) {
     this.pause();
-    return this.go(this.index + by);
+    return this.go(index);
+  }
+
+  step(by) { // from the frame the reader sees, not one the timer has asked for
+    return this.seek((this.displayed < 0 ? this.index : this.displayed) + by);
   }
 
   play() {
-    if (this.index >= this.data.frames.length - 1) this.index = -1; // from the start again, as the GIF loops
     this.playing = true;
-    this.label.setAttribute("aria-live", "off"); // no reading out every frame while it plays
     this.setButton();
-    if (this.index < 0) this.go(0);
+    if (this.displayed >= this.data.frames.length - 1) this.go(0); // from the start again, as the GIF loops
     else this.schedule();
   }
 
   pause() {
     this.playing = false;
-    this.label.setAttribute("aria-live", "polite");
     this.setButton();
     this.schedule();
   }
@@ -343,45 +362,46 @@ class Player {
 
   schedule() {
     clearTimeout(this.timer);
-    if (!this.playing || !this.visible || document.hidden || this.index < 0) return;
-    const ms = this.data.frames[this.index].ms / this.speed;
-    this.timer = setTimeout(() => this.go((this.index + 1) % this.data.frames.length), ms);
+    if (!this.playing || !this.visible || document.hidden || this.destroyed || this.displayed < 0) return;
+    const ms = this.data.frames[this.displayed].ms / this.speed;
+    this.timer = setTimeout(() => this.go((this.displayed + 1) % this.data.frames.length), ms);
   }
 
   key(event) {
     const target = event.target;
-    if (target.matches("input, select, textarea")) return; // the slider and the choices keep their own keys
-    const onButton = target.matches("button");
+    if (target.matches("input, select, textarea") || target === this.stage) return; // they keep their own keys
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
     const last = this.data.frames.length - 1;
     const actions = {
       " ": () => this.toggle(),
       ArrowLeft: () => this.step(-1),
       ArrowRight: () => this.step(1),
-      Home: () => { this.pause(); this.go(0); },
-      End: () => { this.pause(); this.go(last); },
+      Home: () => this.seek(0),
+      End: () => this.seek(last),
     };
-    if (!(event.key in actions) || (onButton && event.key === " ")) return; // a button's own Space presses it
-    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    if (!(event.key in actions) || (target.matches("button") && event.key === " ")) return; // Space presses it
     event.preventDefault();
     actions[event.key]();
   }
 
   // a trace table's row: show its frame, paused, and bring the player into view
   async show(index) {
-    this.pause();
-    await this.go(index);
+    await this.seek(index);
     this.root.scrollIntoView({ block: "center", behavior: reducedMotion.matches ? "auto" : "smooth" });
     this.root.focus({ preventScroll: true });
   }
 
   destroy() {
+    this.destroyed = true;
     clearTimeout(this.timer);
     this.resize.disconnect();
     this.watch.disconnect();
     document.removeEventListener("visibilitychange", this.onVisibility);
-    this.frames.close();
+    (this.decoding || Promise.resolve()).finally(() => this.decoder.close()).catch(() => {});
   }
 }
+
+class Abandoned extends Error {} // the page was left before the player could start
 
 async function start(img) {
   const started = performance.now();
@@ -390,57 +410,80 @@ async function start(img) {
   if (!response.ok) throw new Error(`${sidecarUrl}: ${response.status}`);
   const sidecar = await response.json();
   const images = sidecar.frames[sidecar.frames.length - 1].gif + 1;
-  const frames = await openGif(new URL(sidecar.gif, sidecarUrl), img, images);
-  const player = new Player(img, sidecar, frames, started);
-  await player.mount();
+  const decoder = await openGif(new URL(sidecar.gif, sidecarUrl), img, images);
+  if (!img.isConnected) {
+    decoder.close();
+    throw new Abandoned();
+  }
+  const player = new Player(img, sidecar, decoder, started);
+  try {
+    await player.mount();
+  } catch (error) {
+    player.destroy();
+    throw error;
+  }
   return player;
 }
 
-// Start each player when its animation comes near the screen (the GIF itself loads lazily too), or at
-// once when a trace table's link asks for it.
-const pending = new Map(); // the animation's id -> the promise of its player
+// Each player starts when its animation comes near the screen (the GIF itself loads lazily too), or at
+// once when a trace table's link asks for it. The pages' own elements key them, so that a page left by
+// instant navigation takes its players with it.
+const starting = new WeakMap(); // an animation's <img> -> the promise of its player
+const live = new Set(); // the players started, to stop those whose page was left
+const playerOf = new WeakMap(); // a player's root -> the player
+
 function load(img) {
-  if (!pending.has(img.id)) {
-    const id = img.id;
-    const promise = start(img).then((player) => { players.set(id, player); return player; });
+  if (!starting.has(img)) {
+    const promise = start(img).then((player) => {
+      live.add(player);
+      playerOf.set(player.root, player);
+      return player;
+    });
     promise.catch((error) => { // the plain GIF stays, and the element says why
-      img.dataset.pwPlayer = "failed";
+      img.dataset.pwPlayer = error instanceof Abandoned ? "abandoned" : "failed";
       img.dataset.pwError = String(error);
     });
-    pending.set(id, promise);
+    starting.set(img, promise);
   }
-  return pending.get(img.id);
+  return starting.get(img);
 }
 
 const near = new IntersectionObserver((entries) => {
   for (const entry of entries) {
     if (entry.isIntersecting) {
       near.unobserve(entry.target);
-      load(entry.target.matches("img") ? entry.target : entry.target.querySelector("img.pw-animation"));
+      load(entry.target.querySelector("img.pw-animation") || entry.target);
     }
   }
 }, { rootMargin: "50% 0px" });
 
 document$.subscribe(() => {
-  for (const [id, player] of players) { // the page before an instant navigation
-    if (!player.root.isConnected) { player.destroy(); players.delete(id); pending.delete(id); }
+  near.disconnect(); // the page before an instant navigation, and its players
+  for (const player of live) {
+    if (!player.root.isConnected) {
+      player.destroy();
+      live.delete(player);
+    }
   }
-  for (const [id] of pending) if (!players.has(id) && !document.getElementById(id)) pending.delete(id);
   for (const img of document.querySelectorAll("img.pw-animation[data-pw-frames][id]")) {
-    if (img.dataset.pwPlayer) continue;
-    img.dataset.pwPlayer = "waiting";
-    near.observe(img.closest("p") || img); // not the image: under reduced motion the CSS hides it
+    if (!starting.has(img)) near.observe(img.closest("p") || img); // not the image: reduced motion hides it
   }
 });
 
-document.addEventListener("click", async (event) => {
+// A trace table's row: its frame in the player (started now, if it has not yet). Without a player (one
+// that failed, or a click that asks for a new tab) the link does what a link does: it goes to the GIF.
+document.addEventListener("click", (event) => {
   const link = event.target.closest?.("a.pw-frame-link[data-pw-frame]");
-  if (!link) return;
-  const id = decodeURIComponent(link.hash.slice(1));
-  const target = document.getElementById(id);
-  if (!target || (target.matches("img") && target.dataset.pwPlayer === "failed")) return; // the link's own jump
+  if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+  const target = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+  const player = target && playerOf.get(target);
+  if (!player && !(target?.matches("img.pw-animation") && target.dataset.pwPlayer !== "failed")) return;
   event.preventDefault();
-  event.stopPropagation();
-  const player = players.get(id) || (await load(target));
-  player.show(Number(link.dataset.pwFrame));
+  event.stopPropagation(); // Material's instant navigation would follow it too
+  const frame = Number(link.dataset.pwFrame);
+  if (player) {
+    player.show(frame);
+    return;
+  }
+  load(target).then((started) => started.show(frame), () => target.scrollIntoView({ block: "center" }));
 }, true);

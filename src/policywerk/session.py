@@ -35,15 +35,15 @@ class Shown:
     markdown: str = ""  # for tables
     at: int = -1  # how many characters the cell had printed when this was shown (-1: not tracked)
     animation: str = ""  # for a table of an animation's trace: the animation's name ...
-    frames: list[int] = field(default_factory=list)  # ... and, for each row, the frame it links to
+    frames: list[int | None] = field(default_factory=list)  # ... and, for each row, the frame it links to
 
 
 @dataclass(frozen=True)
 class FrameLinks:
-    """For each row of a table, the frame of an animation that shows it (see ``Animation.frames_at``)."""
+    """For each row of a table, the frame of an animation that shows it, or None (see ``Animation.frames_at``)."""
 
     animation: str
-    frames: tuple[int, ...]
+    frames: tuple[int | None, ...]
 
 
 @dataclass(frozen=True)
@@ -55,9 +55,9 @@ class Animation:
     xs: tuple[float, ...]
 
     def frames_at(self, xs: Sequence[float]) -> FrameLinks:
-        """For each of ``xs``, the first frame whose trace has reached it (the last frame, if none has)."""
-        last = len(self.xs) - 1
-        return FrameLinks(self.name, tuple(next((i for i, at in enumerate(self.xs) if at >= x), last) for x in xs))
+        """For each of ``xs``, the first frame whose trace stands at it, or None where no frame does (the
+        animation skipped it): a row links only to a frame that shows what the row says."""
+        return FrameLinks(self.name, tuple(next((i for i, at in enumerate(self.xs) if at == x), None) for x in xs))
 
 
 @dataclass

@@ -137,12 +137,14 @@ def _linked(table: dict) -> str:
     if not table.get("frames"):
         return table["markdown"]
     href = f"#{anchor(table['animation'])}"
+    column = lines[0].removeprefix("| ").partition(" |")[0]  # the first header names what the links count
     for k, frame in enumerate(table["frames"]):
         first, bar, rest = lines[2 + k].removeprefix("| ").removesuffix(" |").partition(" | ")
-        rest += " |"
-        link = (f'<a class="pw-frame-link" href="{href}" data-pw-frame="{frame}" '
-                f'title="Show this row in the animation (frame {frame + 1})">{first}</a>')
-        lines[2 + k] = f"| {link}{bar}{rest}"
+        if frame is None or not first:
+            continue  # a row the animation does not show
+        name = _escape(f"{column} {first}: show it in the animation").replace('"', "&quot;")
+        link = f'<a class="pw-frame-link" href="{href}" data-pw-frame="{frame}" aria-label="{name}">{first}</a>'
+        lines[2 + k] = f"| {link}{bar}{rest} |"
     return "\n".join(lines)
 
 

@@ -125,7 +125,7 @@ def play_animation(games: list[tuple[str, int, list[Frame]]], run, c, width: int
         q.update(frame)
         curves.update(step)
         counter.set_text(f"{label}, step {k} of the game; the network as it was after {step:,} training steps")
-        return FrameInfo(f"{label} network (after {step:,} training steps), step {k + 1} of {len(frames)} of its game",
+        return FrameInfo(f"{label} network (after {step:,} training steps), step {k} of {len(frames) - 1} of its game",
                          step, {"score": frame.score, "largest Q": max(frame.q)})
 
     durations = []

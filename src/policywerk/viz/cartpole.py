@@ -197,6 +197,7 @@ def frame_plan(trials: list[Trial], early: int = 3, steps: int = 250) -> list[tu
             frames += [(t, s, 80) for s in range(0, min(kept, steps // 2), 4)]
             if kept <= steps // 2 and frames[-1][1] != kept - 1:
                 frames.append((t, kept - 1, 80))  # the state it fell in
+        else:
             frames += [(t, s, 100) for s in range(0, min(kept, steps), 5)]
         frames[-1] = (frames[-1][0], frames[-1][1], 900)  # pause at the end of each trial shown
     return frames

@@ -76,6 +76,7 @@ def write_sidecar(path: Path, fig: Figure, gif_name: str, frames: list[FrameInfo
         rects[name] = [left, top, right - left, bottom - top]
     data = {
         "format": FORMAT,
+        "title": fig.get_suptitle(),  # the animation's name, and the player's
         "gif": gif_name,
         "width": width,
         "height": height,
@@ -86,4 +87,5 @@ def write_sidecar(path: Path, fig: Figure, gif_name: str, frames: list[FrameInfo
                     "numbers": {k: _round(v) for k, v in f.numbers.items()}, "gif": image, "ms": ms}
                    for f, image, ms in zip(frames, gif_images, durations_ms)],
     }
-    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)  # NaN is no JSON
+    path.write_text(text + "\n", encoding="utf-8")
