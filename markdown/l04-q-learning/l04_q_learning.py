@@ -224,7 +224,7 @@ show_table(["episode", *(f"{name}, seed {FIRST_SEED}" for name in shown), *(f"{n
            [[k, *(f"{single[name][k - 1]:.1f}" for name in shown), *(f"{averaged[name][k - 1]:.1f}" for name in shown)]
             for k in rows],
            caption=f"The animation's right pane in numbers: reward per episode, {WINDOW}-episode mean. An episode's "
-                   "number shows the animation's first frame at or after it.",
+                   "number shows its frame in the animation.",
            frames=animation.frames_at(rows))
 print("after the last episode, Q at the marked cell:")
 for name, history in shown.items():

@@ -219,8 +219,9 @@ for step in range(STEPS // 10, STEPS + 1, STEPS // 10):
                   f"{statistics.mean(run.losses[:updates][-50:]):.2e}" if updates else "",
                   next((label for label, at, _ in games if at == step), "")])
 show_table(["environment steps", "episodes ended", "score, 20-episode mean", "Huber loss, 50-update mean",
-            "game shown"], trace, caption=f"The animation's right pane in numbers, DQN seed {best}. A row's "
-                                          "steps show the first game played by a network trained at least as long.",
+            "game shown"], trace,
+           caption=f"The animation's right pane in numbers, DQN seed {best}. A row's steps, where a network trained "
+                   "that long plays in the animation, show its game.",
            frames=animation.frames_at(range(STEPS // 10, STEPS + 1, STEPS // 10)))
 
 # %% [markdown]

@@ -374,7 +374,7 @@ show_table(["updates so far", "mean return of the next batch", "clip fraction of
              f"{run.iterations[u - 1].clip_fraction:.1%}" if u else "", played.get(u, "")] for u in updates],
            caption=f"The animation's right pane in numbers, PPO seed {SEEDS[0]}: each batch's mean return (the "
                    "batch gathered after that many updates) and each update's clip fraction. A number of updates "
-                   "shows the first episode played by a policy trained at least that long.",
+                   "shows the episode of the policy after that many, where the animation plays one.",
            frames=animation.frames_at(updates))
 
 # %% [markdown]

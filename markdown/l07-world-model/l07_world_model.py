@@ -530,7 +530,7 @@ for k in rounds:
 show_table(["round", "model updates so far", "reconstruction (nats, 25-update mean)", "real return (10-episode mean)",
             "greedy episode shown: return"], trace,
            caption=f"The animation's right pane in numbers; the first {CONFIG.pretrain} model updates are pretraining, "
-                   "before round 1. A round shows the first episode played by the agent after at least that round.",
+                   "before round 1. A round shows the episode the agent plays after it, where the animation has one.",
            frames=animation.frames_at(rounds))
 
 # %% [markdown]

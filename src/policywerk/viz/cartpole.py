@@ -238,8 +238,8 @@ def balancing_animation(trials: list[Trial], max_steps: int, name: str, alt: str
         if fallen:
             cart.status.set_text(f"trial {trial.number}: fell after {trial.steps:,} steps")
         elif last_shown and trial.balanced:
-            cart.status.set_text(f"trial {trial.number}: first {s * 0.02:.0f} s shown; "
-                                 f"still up after {trial.steps:,} steps ({trial.steps * 0.02 / 60:.0f} min)")
+            cart.status.set_text(f"trial {trial.number}: still up after {trial.steps:,} steps "
+                                 f"({trial.steps * 0.02 / 60:.0f} min)")  # the footer says how much is shown
         elif last_shown:
             cart.status.set_text(f"trial {trial.number}: first {s * 0.02:.1f} s shown; "
                                  f"fell after {trial.steps:,} steps")
