@@ -113,9 +113,10 @@ animation = value_iteration_animation(
 
 shown = [s for s in sweeps[1:] if s.number <= 8 or s.number % 5 == 0 or s is final]
 show_table(["sweep", "largest change", "V(start)", "V(below pit)"],
-           [[s.number, f"{s.delta:.2e}", f"{s.values[start]:.4f}", f"{s.values[FOCUS]:.4f}"] for s in shown],
-           caption="Value iteration, sweep by sweep: the largest change shrinks geometrically. A sweep's "
-                   "number shows its frame in the animation.",
+           [[s.number, f"{s.delta:.2e}", f"{s.values[start]:.4f}", f"{s.values[FOCUS]:.4f}"]
+            for s in shown],
+           caption="Value iteration, sweep by sweep: the largest change shrinks geometrically. "
+                   "A sweep's number shows its frame in the animation.",
            frames=animation.frames_at([s.number for s in shown]))
 
 # %%

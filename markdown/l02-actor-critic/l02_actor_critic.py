@@ -211,8 +211,9 @@ animation = balancing_animation(
 picks = sorted({round(k * (len(steps) - 1) / 9) for k in range(10)})
 show_table(["trial", "steps balanced", "longest trial so far"],
            [[trials[i].number, f"{steps[i]:,}", f"{max(steps[:i + 1]):,}"] for i in picks],
-           caption=f"The animation's right pane in numbers: steps balanced per trial, seed {shown_seed}. A trial's "
-                   "number, where the animation plays that trial, shows it there.",
+           caption=f"The animation's right pane in numbers: steps balanced per trial, seed "
+                   f"{shown_seed}. A trial's number, where the animation plays that trial, shows "
+                   "it there.",
            frames=animation.frames_at([trials[i].number for i in picks]))
 
 # %% [markdown]

@@ -222,20 +222,22 @@ td_curve, td_history, td_walks, td_errors = learning_curve(td0, td_alpha, SEED)
 mc_curve, mc_history, mc_walks, _ = learning_curve(constant_alpha_mc, mc_alpha, SEED)
 assert td_walks == mc_walks, "both learners see the same walks"
 frames = [*range(0, 21), *range(25, EPISODES + 1, 5)]
-animation = walk_animation(walk, td_walks, list(zip(td_history, mc_history)), td_errors,
-               {td_label: averages[td_label], mc_label: averages[mc_label]},
-               {td_label: td_curve, mc_label: mc_curve}, lam=0.8, frames=frames, name="l03-random-walk",
-               alt=(f"Value estimates of {td_label} and {mc_label} on the same 100 walks, "
-                    f"bars moving from 0.5 toward the true values 1/6 to 5/6; the middle pane shows each walk's "
-                    f"TD errors and eligibility traces, the right pane both errors falling, TD's faster."))
+animation = walk_animation(
+    walk, td_walks, list(zip(td_history, mc_history)), td_errors,
+    {td_label: averages[td_label], mc_label: averages[mc_label]},
+    {td_label: td_curve, mc_label: mc_curve}, lam=0.8, frames=frames, name="l03-random-walk",
+    alt=(f"Value estimates of {td_label} and {mc_label} on the same 100 walks, bars moving from "
+         "0.5 toward the true values 1/6 to 5/6; the middle pane shows each walk's TD errors and "
+         "eligibility traces, the right pane both errors falling, TD's faster."))
 print(f"seed {SEED}: RMS after {EPISODES} walks, TD(0) {td_curve[-1]:.3f}, Monte Carlo {mc_curve[-1]:.3f}")
+tenths = range(0, EPISODES + 1, EPISODES // 10)
 show_table(["walks", f"{td_label}, seed {SEED}", f"{td_label}, average", f"{mc_label}, seed {SEED}",
             f"{mc_label}, average"],
            [[k, f"{td_curve[k]:.3f}", f"{averages[td_label][k]:.3f}", f"{mc_curve[k]:.3f}",
-             f"{averages[mc_label][k]:.3f}"] for k in range(0, EPISODES + 1, EPISODES // 10)],
-           caption=f"The animation's right pane in numbers: RMS error, this run and the average over {RUNS} runs. "
-                   "A number of walks shows its frame in the animation.",
-           frames=animation.frames_at(range(0, EPISODES + 1, EPISODES // 10)))
+             f"{averages[mc_label][k]:.3f}"] for k in tenths],
+           caption=f"The animation's right pane in numbers: RMS error, this run and the average "
+                   f"over {RUNS} runs. A number of walks shows its frame in the animation.",
+           frames=animation.frames_at(tenths))
 
 # %% [markdown]
 # ## TD($\lambda$): between one step and the whole walk

@@ -214,17 +214,20 @@ frames = [*range(1, 11), *range(20, 101, 10), *range(125, EPISODES + 1, 25)]
 averaged = {name: moving_average(rewards[name], WINDOW) for name in shown}
 animation = cliff_animation(
     shown, averaged, CELL, frames, WINDOW, name="l04-cliff",
-    alt=("Two cliff grids, Q-learning above and SARSA below, with greedy arrows and each episode's path: early paths "
-         "wander and fall, later ones settle, Q-learning's along the edge and SARSA's a row or more above it; the "
-         "middle pane shows the four action values of a cell above the cliff, the right pane the reward per episode "
-         "rising, SARSA's above Q-learning's."))
-single = {name: moving_average([e.reward for e in history], WINDOW) for name, history in shown.items()}
+    alt=("Two cliff grids, Q-learning above and SARSA below, with greedy arrows and each episode's "
+         "path: early paths wander and fall, later ones settle, Q-learning's along the edge and "
+         "SARSA's a row or more above it; the middle pane shows the four action values of a cell "
+         "above the cliff, the right pane the reward per episode rising, SARSA's above "
+         "Q-learning's."))
+single = {name: moving_average([e.reward for e in history], WINDOW)
+          for name, history in shown.items()}
 rows = [1, *range(EPISODES // 10, EPISODES + 1, EPISODES // 10)]
-show_table(["episode", *(f"{name}, seed {FIRST_SEED}" for name in shown), *(f"{name}, {RUNS} runs" for name in shown)],
-           [[k, *(f"{single[name][k - 1]:.1f}" for name in shown), *(f"{averaged[name][k - 1]:.1f}" for name in shown)]
-            for k in rows],
-           caption=f"The animation's right pane in numbers: reward per episode, {WINDOW}-episode mean. An episode's "
-                   "number shows its frame in the animation.",
+show_table(["episode", *(f"{name}, seed {FIRST_SEED}" for name in shown),
+            *(f"{name}, {RUNS} runs" for name in shown)],
+           [[k, *(f"{single[name][k - 1]:.1f}" for name in shown),
+             *(f"{averaged[name][k - 1]:.1f}" for name in shown)] for k in rows],
+           caption=f"The animation's right pane in numbers: reward per episode, {WINDOW}-episode "
+                   "mean. An episode's number shows its frame in the animation.",
            frames=animation.frames_at(rows))
 print("after the last episode, Q at the marked cell:")
 for name, history in shown.items():

@@ -206,13 +206,14 @@ run = results["DQN", best][0]
 games = [("early", STEPS // 10, play(run.snapshots[STEPS // 10], Breakout(layout), seed=5)),
          ("trained", STEPS, play(run.net, Breakout(layout), seed=5))]
 games = [(label, step, frames[:150]) for label, step, frames in games]
-animation = play_animation(games, run, CONFIG, layout.width, layout.height, name="l05-breakout",
-                           alt=("The miniature Breakout played twice: early in training the network soon lets the "
-                                "ball past; trained, it follows the ball and breaks bricks. The middle pane shows "
-                                "the three Q-values per screen, the right pane the training score rising and the "
-                                "loss."))
+animation = play_animation(
+    games, run, CONFIG, layout.width, layout.height, name="l05-breakout",
+    alt=("The miniature Breakout played twice: early in training the network soon lets the ball "
+         "past; trained, it follows the ball and breaks bricks. The middle pane shows the three "
+         "Q-values per screen, the right pane the training score rising and the loss."))
+tenths = range(STEPS // 10, STEPS + 1, STEPS // 10)
 trace = []
-for step in range(STEPS // 10, STEPS + 1, STEPS // 10):
+for step in tenths:
     scores = [score for score, end in zip(run.scores, run.ends) if end <= step]
     updates = min(len(run.losses), max(0, (step - CONFIG.learning_starts) // CONFIG.train_every + 1))
     trace.append([f"{step:,}", len(scores), f"{statistics.mean(scores[-20:]):.2f}" if scores else "",
@@ -220,9 +221,9 @@ for step in range(STEPS // 10, STEPS + 1, STEPS // 10):
                   next((label for label, at, _ in games if at == step), "")])
 show_table(["environment steps", "episodes ended", "score, 20-episode mean", "Huber loss, 50-update mean",
             "game shown"], trace,
-           caption=f"The animation's right pane in numbers, DQN seed {best}. A row's steps, where a network trained "
-                   "that long plays in the animation, show its game.",
-           frames=animation.frames_at(range(STEPS // 10, STEPS + 1, STEPS // 10)))
+           caption=f"The animation's right pane in numbers, DQN seed {best}. A row's steps, where "
+                   "a network trained that long plays in the animation, show its game.",
+           frames=animation.frames_at(tenths))
 
 # %% [markdown]
 # ## What is different from the papers, and why

@@ -365,16 +365,19 @@ played = {k: len(frames) - 2 if len(frames) - 1 < 500 else 500 for k, frames in 
 animation = policy_animation(
     episodes, run.snapshots, run.iterations, REFERENCE_LABELS, 10.0, name="l06-cartpole",
     alt=(f"The cart-pole pushed by the policy after {', '.join(map(str, SHOWN[:-1]))} and "
-         f"{SHOWN[-1]} iterations of PPO: at first it falls within a second, at the end it balances "
-         f"for {len(episodes[-1][1]) - 1} steps. The middle pane shows the Gaussian over the force at "
-         "three reference states moving apart as the policy learns."))
+         f"{SHOWN[-1]} iterations of PPO: at first it falls within a second, at the end it "
+         f"balances for {len(episodes[-1][1]) - 1} steps. The middle pane shows the Gaussian over "
+         "the force at three reference states moving apart as the policy learns."))
 updates = sorted({*SHOWN, *(round(k * ITERATIONS / 10) for k in range(11))})
-show_table(["updates so far", "mean return of the next batch", "clip fraction of the last update", "episode shown"],
+show_table(["updates so far", "mean return of the next batch", "clip fraction of the last update",
+            "episode shown"],
            [[u, f"{batch_means[u]:.0f}" if u < ITERATIONS else "",
-             f"{run.iterations[u - 1].clip_fraction:.1%}" if u else "", played.get(u, "")] for u in updates],
-           caption=f"The animation's right pane in numbers, PPO seed {SEEDS[0]}: each batch's mean return (the "
-                   "batch gathered after that many updates) and each update's clip fraction. A number of updates "
-                   "shows the episode of the policy after that many, where the animation plays one.",
+             f"{run.iterations[u - 1].clip_fraction:.1%}" if u else "", played.get(u, "")]
+            for u in updates],
+           caption=f"The animation's right pane in numbers, PPO seed {SEEDS[0]}: each batch's "
+                   "mean return (the batch gathered after that many updates) and each update's "
+                   "clip fraction. A number of updates shows the episode of the policy after that "
+                   "many, where the animation plays one.",
            frames=animation.frames_at(updates))
 
 # %% [markdown]

@@ -515,11 +515,12 @@ reconstruction = [losses.reconstruction for losses in run.model_losses]
 real_returns = [record.real_return for record in run.records]
 played = {k: sum(rewards) for k, *_, rewards in episodes}
 animation = play_animation(
-    episodes, env.side, [l.reconstruction for l in run.model_losses], CONFIG.pretrain, CONFIG.updates_per_episode,
-    [r.real_return for r in run.records], name="l07-reach", mark=(*TARGET, env.size),
-    alt=("The agent after 0, a quarter and all of the rounds playing one episode each. Left: the real frame, its "
-         "reconstruction, and the model's open-loop imagination of it. Middle: the next frames the model imagines "
-         "for the actor's choices, and the predicted rewards. Right: training curves."))
+    episodes, env.side, reconstruction, CONFIG.pretrain, CONFIG.updates_per_episode, real_returns,
+    name="l07-reach", mark=(*TARGET, env.size),
+    alt=("The agent after 0, a quarter and all of the rounds playing one episode each. Left: the "
+         "real frame, its reconstruction, and the model's open-loop imagination of it. Middle: the "
+         "next frames the model imagines for the actor's choices, and the predicted rewards. "
+         "Right: training curves."))
 rounds = sorted({*range(0, ROUNDS + 1, max(1, ROUNDS // 8)), *played})
 trace = []
 for k in rounds:
@@ -527,10 +528,11 @@ for k in rounds:
     trace.append([k, f"{updates:,}", f"{statistics.mean(reconstruction[:updates][-25:]):.2f}",
                   f"{statistics.mean(real_returns[:k][-10:]):.2f}" if k else "",
                   f"{played[k]:.2f}" if k in played else ""])
-show_table(["round", "model updates so far", "reconstruction (nats, 25-update mean)", "real return (10-episode mean)",
-            "greedy episode shown: return"], trace,
-           caption=f"The animation's right pane in numbers; the first {CONFIG.pretrain} model updates are pretraining, "
-                   "before round 1. A round shows the episode the agent plays after it, where the animation has one.",
+show_table(["round", "model updates so far", "reconstruction (nats, 25-update mean)",
+            "real return (10-episode mean)", "greedy episode shown: return"], trace,
+           caption=f"The animation's right pane in numbers; the first {CONFIG.pretrain} model "
+                   "updates are pretraining, before round 1. A round shows the episode the agent "
+                   "plays after it, where the animation has one.",
            frames=animation.frames_at(rounds))
 
 # %% [markdown]
