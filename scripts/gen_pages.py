@@ -48,7 +48,7 @@ if stale:
 
 def provenance(info, record) -> str:
     """The run this page shows, so that a reader can check their own: its seeds and its artifacts' digest."""
-    seeds = seeds_of(record).strip("[]")
+    seeds = seeds_of(record)
     quick = " --quick" if record.setting == "quick" else ""
     return (f"**This page's run** ({record.setting} setting{', seeds ' + seeds if seeds else ''}) wrote "
             f"{len(record.hashes)} files whose digest is `{digest(record)[:16]}`. To check yours, run "

@@ -24,7 +24,8 @@ LESSON = """# %% [markdown]
 # # Lesson 9{n} · a test
 
 # %%
-from policywerk.session import budget, seeds, show_table
+from policywerk.session import budget, seeds
+from policywerk.show import show_table
 from policywerk.viz.style import house_style, new_figure
 from policywerk.viz.panes import save_png
 SEED = seeds({seed})

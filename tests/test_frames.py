@@ -8,7 +8,8 @@ from matplotlib.animation import Image  # Pillow, as matplotlib imports it; a de
 
 from policywerk.lessons import available
 from policywerk.literate.page import _linked, anchor
-from policywerk.session import Animation, Session, activate, show_table
+from policywerk.session import Session, activate
+from policywerk.show import Animation, show_table
 from policywerk.viz.frames import FrameInfo
 from policywerk.viz.panes import footer, save_animation, three_panes
 from policywerk.viz.style import house_style

@@ -21,7 +21,7 @@ LESSON = """# %% [markdown]
 # The first paragraph, with math $x^2$.
 
 # %%
-from policywerk.session import show_table
+from policywerk.show import show_table
 print("hello")
 show_table(["n"], [[1]], caption="One row")
 
@@ -110,8 +110,9 @@ def test_a_header_without_a_citation_or_simplification_still_reads():
 
 
 def test_the_committed_plain_pages_read_without_the_site_and_match_their_lessons():
-    """markdown/ is written by the full build: no site-only syntax, every relative link resolves, and the
-    lesson files beside each page are the lessons as they stand (regenerate with `make lessons`)."""
+    """markdown/ is written by the full build: no site-only syntax, every relative link resolves (the
+    lesson's source is linked in src/, not copied), and each page's code is its lesson's code as it stands
+    (regenerate with `make lessons`)."""
     folder = ROOT / "markdown"
     pages = sorted(folder.glob("l0*.md"))
     assert len(pages) == len([i for i in CATALOG if i.exists])
@@ -121,9 +122,12 @@ def test_the_committed_plain_pages_read_without_the_site_and_match_their_lessons
             assert site_only not in text, (page.name, site_only)
         for link in re.findall(r"\]\(([^)]+)\)", text):
             if not link.startswith(("http://", "https://", "#")):
-                assert (page.parent / link).is_file(), (page.name, link)
+                assert (page.parent / link.partition("#")[0]).is_file(), (page.name, link)
         info = next(i for i in CATALOG if i.slug == page.stem)
         py, ipynb = downloads(info)
-        assert (folder / info.slug / py).read_bytes() == info.path.read_bytes(), f"{py}: run make lessons"
+        assert f"](../src/policywerk/lessons/{py})" in text and not (folder / info.slug / py).exists()
+        code = [c.source for c in parse_file(info.path) if c.kind == "code"]
+        blocks = re.findall(r"^```python\n(.*?)\n```$", text, flags=re.S | re.M)
+        assert [b for b in blocks if b in code] == code, f"{page.name}: run make lessons"
         assert json.loads((folder / info.slug / ipynb).read_text())["nbformat"] == 4
     assert all(f"({p.name})" in (folder / "README.md").read_text() for p in pages)

@@ -17,7 +17,8 @@ LESSON = """# %% [markdown]
 
 # %%
 from pathlib import Path
-from policywerk.session import budget, show_table
+from policywerk.session import budget
+from policywerk.show import show_table
 Path(COUNTER).write_text(str(int(Path(COUNTER).read_text() or 0) + 1))
 N = budget(full=10, quick=3)
 print("first cell, N =", N)

@@ -1,23 +1,28 @@
-"""The run a lesson is part of: its setting (quick or full), where its files go, and what it showed.
+"""The run a lesson is part of: what it is run with, and the files and items it showed.
 
-A lesson asks ``budget(full=..., quick=...)`` for every size that the tests shrink, and shows figures,
-animations and tables through the functions here. Run from a terminal, a lesson prints where each file
-went; run by the page builder, each shown item is recorded under the code cell that produced it.
+What a run is run with: its setting (quick or full) and the budgets that the setting chooses
+(``budget``), its seeds (``seeds``), progress reports from long loops, and where its files go
+(``output_path``). What it showed is recorded here too, item by item (``Shown``), so that the page builder
+can place each under the code cell that produced it; the functions that show tables and source live in
+``policywerk.show``, and the ones that draw in ``policywerk.viz``.
 
-This module imports nothing from the package, so every layer may use it.
+Run from a terminal, a lesson prints where each file went; run by the page builder, the record of the
+run keeps every shown item, the seeds it used and its hyperparameters.
+
+This module imports only ``policywerk.math.checks``, so every layer may use it.
 """
 
-import dataclasses
 import functools
-import inspect
 import os
 import re
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from policywerk.math.checks import is_whole
 
 
 class BadInput(ValueError):
@@ -27,37 +32,18 @@ class BadInput(ValueError):
 
 @dataclass(frozen=True)
 class Shown:
-    """One item a lesson showed: a file (image, animation) or a Markdown table."""
+    """One item a lesson showed: a file (image, animation), a Markdown table, or a piece of the library's
+    source."""
 
-    kind: str  # "image", "animation", "poster", "frames" (an animation's sidecar) or "table"
-    alt: str  # what it shows, in words (alt text for images, caption for tables)
+    kind: str  # "image", "animation", "poster", "frames" (an animation's sidecar), "table" or "source"
+    alt: str  # what it shows, in words (alt text for images, caption for tables and source)
     file: str = ""  # file name inside the session's output folder
-    markdown: str = ""  # for tables
+    markdown: str = ""  # for tables, the table; for source, the code
     at: int = -1  # how many characters the cell had printed when this was shown (-1: not tracked)
     animation: str = ""  # for a table of an animation's trace: the animation's name ...
     frames: list[int | None] = field(default_factory=list)  # ... and, for each row, the frame it links to
-
-
-@dataclass(frozen=True)
-class FrameLinks:
-    """For each row of a table, the frame of an animation that shows it, or None (see ``Animation.frames_at``)."""
-
-    animation: str
-    frames: tuple[int | None, ...]
-
-
-@dataclass(frozen=True)
-class Animation:
-    """An animation a lesson showed, and where its trace pane stands in each frame (the sweep, trial,
-    episode or step it has reached): what a table of that trace links its rows by."""
-
-    name: str
-    xs: tuple[float, ...]
-
-    def frames_at(self, xs: Sequence[float]) -> FrameLinks:
-        """For each of ``xs``, the first frame whose trace stands at it, or None where no frame does (the
-        animation skipped it): a row links only to a frame that shows what the row says."""
-        return FrameLinks(self.name, tuple(next((i for i, at in enumerate(self.xs) if at == x), None) for x in xs))
+    path: str = ""  # for source: its file, relative to the checkout (src/policywerk/...) ...
+    lines: tuple[int, int] = (0, 0)  # ... and its first and last line there
 
 
 @dataclass
@@ -71,11 +57,12 @@ class Session:
     seed: int | None = None  # the first seed of the lesson's runs, if the reader chose one (see ``seeds``)
     progress: str = "auto"  # long loops: "bar" on a terminal, a "line" each when done, or "off"; auto: by stderr
     report: Callable[["Progress"], None] | None = None  # where long loops report instead (the build's board)
+    seeds_used: list[int] = field(default_factory=list)  # every seed ``seeds`` handed out, in order
+    hyperparameters: list[tuple[str, str, str]] = field(default_factory=list)  # (name, value, what it sets)
     _render_depth: int = 0
 
     def __post_init__(self) -> None:
-        if self.seed is not None and (isinstance(self.seed, bool) or not isinstance(self.seed, int)
-                                      or self.seed < 0):
+        if self.seed is not None and not (is_whole(self.seed) and self.seed >= 0):
             raise BadInput(f"the seed must be a non-negative int, got {self.seed!r}")
         if self.progress not in ("auto", "bar", "line", "off"):
             raise ValueError(f"progress must be 'auto', 'bar', 'line' or 'off', got {self.progress!r}")
@@ -121,11 +108,15 @@ def budget(full, quick):
 
 def seeds(defaults):
     """The seeds a lesson runs with: its own ``defaults`` (an int or a list of ints), unless the reader
-    chose a first seed N (``policywerk run --seed N``), in which case N, N + 1, ... as many as there were."""
-    chosen = current().seed
-    if chosen is None:
-        return defaults
-    return chosen if isinstance(defaults, int) else [chosen + k for k in range(len(defaults))]
+    chose a first seed N (``policywerk run --seed N``), in which case N, N + 1, ... as many as there were.
+    The run's record keeps every seed handed out here."""
+    run = current()
+    if run.seed is None:
+        chosen = defaults
+    else:
+        chosen = run.seed if isinstance(defaults, int) else [run.seed + k for k in range(len(defaults))]
+    run.seeds_used.extend([chosen] if isinstance(chosen, int) else chosen)
+    return chosen
 
 
 @dataclass(frozen=True)
@@ -228,62 +219,6 @@ def show_file(path: Path, alt: str, kind: str = "image") -> Shown:
     return item
 
 
-def show_table(headers: Sequence[str], rows: Sequence[Sequence[object]], caption: str,
-               frames: FrameLinks | None = None) -> Shown:
-    """Show a table: a Markdown table on the page, aligned plain text in a terminal. With ``frames`` (a
-    table of an animation's trace), each row's first cell links to its frame in the animation's player."""
-    cells = [[_cell(x) for x in row] for row in rows]
-    if any(len(row) != len(headers) for row in cells):
-        raise ValueError(f"every row of {caption!r} needs {len(headers)} cells")
-    if frames is not None and len(frames.frames) != len(cells):
-        raise ValueError(f"{caption!r} has {len(cells)} rows but {len(frames.frames)} frame links")
-    numeric = [all(_NUMBER.fullmatch(row[i]) for row in cells) for i in range(len(headers))]
-    md = ["| " + " | ".join(headers) + " |", "|" + "|".join("---:" if n else "---" for n in numeric) + "|"]
-    md += ["| " + " | ".join(row) + " |" for row in cells]
-    session = current()
-    item = Shown("table", caption, markdown="\n".join(md), at=_printed(session),
-                 animation=frames.animation if frames else "", frames=list(frames.frames) if frames else [])
-    session.shown.append(item)
-    if session.echo:
-        widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(headers)]
-        print(caption)
-        for row in (headers, *cells):
-            print("  ".join(c.rjust(w) if n else c.ljust(w) for c, w, n in zip(row, widths, numeric)).rstrip())
-    return item
-
-
-# A cell that reads as a number, a number with a unit, or nothing: its column is aligned on the right.
-_NUMBER = re.compile(r"(|—|[-+−]?[\d,]*\.?\d+(e[-+]?\d+)?( ?(%|N|s|kB|MB|nats))?)")
-
-
-def show_hyperparameters(rows: Sequence[tuple[str, object, str]], caption: str = "") -> Shown:
-    """The lesson's hyperparameters in one table: each one's name, value, and what it sets."""
-    return show_table(["hyperparameter", "value", "what it sets"], [[name, value, meaning] for name, value, meaning
-                                                                   in rows],
-                      caption or "Every hyperparameter of this page's runs, in one place (the full setting).")
-
-
-def config_rows(config, prefix: str = "") -> list[tuple[str, object, str]]:
-    """A dataclass's fields as hyperparameter rows, each with the comment beside its field in the class's
-    source (the one place it is explained); a field that is itself a dataclass is spelled out below it."""
-    comments = {}
-    for line in inspect.getsource(type(config)).splitlines():
-        match = re.match(r"\s+(\w+)\s*:[^#]*#\s*(.*)$", line)
-        if match:
-            comments[match.group(1)] = match.group(2).strip()
-    rows: list[tuple[str, object, str]] = []
-    for f in dataclasses.fields(config):
-        value = getattr(config, f.name)
-        if dataclasses.is_dataclass(value):
-            rows += config_rows(value, prefix=f"{prefix}{f.name}.")
-        else:
-            rows.append((f"{prefix}{f.name}", value, comments.get(f.name, "")))
-    return rows
-
-
 def _printed(session: Session) -> int:
     return session.printed() if session.printed is not None else -1
 
-
-def _cell(x: object) -> str:
-    return f"{x:.4g}" if isinstance(x, float) else str(x)

@@ -16,7 +16,8 @@ import math
 from policywerk.agents.policy_iteration import policy_iteration
 from policywerk.agents.value_iteration import value_iteration
 from policywerk.rl.bellman import bellman_optimality_residual
-from policywerk.session import budget, show_hyperparameters, show_table
+from policywerk.session import budget
+from policywerk.show import show_hyperparameters, show_table
 from policywerk.viz.bellman import convergence_figure, policy_grid_figure, value_iteration_animation
 from policywerk.worlds.gridworld import ARROWS, GridWorld
 

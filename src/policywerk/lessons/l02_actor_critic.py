@@ -21,7 +21,8 @@ import statistics
 
 from policywerk.agents.adaptive_elements import Params, train
 from policywerk.math.random import Rng
-from policywerk.session import budget, config_rows, seeds, show_hyperparameters, show_table
+from policywerk.session import budget, seeds
+from policywerk.show import config_rows, show_hyperparameters, show_table
 from policywerk.viz.cartpole import balancing_animation, boxes_figure, learning_curves_figure
 from policywerk.worlds.cartpole import N_BOXES, CartPole, box_bins, box_of
 

@@ -28,7 +28,8 @@ from policywerk.agents.td_prediction import (
 )
 from policywerk.math.linear import solve
 from policywerk.math.random import Rng
-from policywerk.session import budget, seeds, show_hyperparameters, show_table
+from policywerk.session import budget, seeds
+from policywerk.show import show_hyperparameters, show_table
 from policywerk.viz.random_walk import curves_figure, walk_animation
 from policywerk.viz.style import BLUE, GREEN, ORANGE, PURPLE, SKY, VERMILION
 from policywerk.worlds.random_walk import RandomWalk

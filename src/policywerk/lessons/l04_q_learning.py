@@ -21,7 +21,8 @@ import statistics
 from policywerk.agents.td_control import expected_sarsa, q_learning, sarsa, td_control
 from policywerk.math.random import Rng
 from policywerk.math.vectors import moving_average
-from policywerk.session import budget, seeds, show_hyperparameters, show_table
+from policywerk.session import budget, seeds
+from policywerk.show import show_hyperparameters, show_table
 from policywerk.viz.cliff import cliff_animation, paths_figure, reward_figure
 from policywerk.worlds.cliff import ARROWS, CLIFF, COLS, GOAL, ROWS, START, CliffWalking, greedy_path
 

@@ -18,7 +18,8 @@ from dataclasses import replace
 
 from policywerk.agents.dqn import Config, evaluate, play, train
 from policywerk.math.random import Rng
-from policywerk.session import budget, config_rows, seeds, show_hyperparameters, show_table
+from policywerk.session import budget, seeds
+from policywerk.show import config_rows, show_hyperparameters, show_table
 from policywerk.viz.breakout import learning_figure, play_animation
 from policywerk.worlds.breakout import Breakout, Layout
 

@@ -34,7 +34,8 @@ from policywerk.agents.ppo import (
     update,
 )
 from policywerk.math.random import Rng
-from policywerk.session import budget, config_rows, seeds, show_hyperparameters, show_table
+from policywerk.session import budget, seeds
+from policywerk.show import config_rows, show_hyperparameters, show_table
 from policywerk.viz.ppo import learning_figure, mean_returns, objective_figure, policy_animation
 from policywerk.worlds.cartpole import ForceCartPole
 

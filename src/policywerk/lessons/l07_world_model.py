@@ -30,7 +30,8 @@ from policywerk.math.random import Rng
 from policywerk.math.vectors import argmax
 from policywerk.nn.distributions import bernoulli_nll, gaussian_kl, softmax
 from policywerk.nn.gru import GRUCell
-from policywerk.session import budget, config_rows, seeds, show_hyperparameters, show_table
+from policywerk.session import budget, seeds
+from policywerk.show import config_rows, show_hyperparameters, show_table
 from policywerk.viz.dreamer import (
     behaviour_figure,
     frames_figure,

@@ -6,9 +6,14 @@ what the lesson simplifies, the concepts it uses, downloads of its source as a P
 notebook, and how to run it.
 """
 
+import os
+
 from policywerk.lessons import LessonInfo, concept
 from policywerk.literate.cells import Cell, code_cells
 from policywerk.literate.runner import Record
+
+# Where the site links a file of the checkout to (a placeholder until the project's repository is set).
+SOURCE_URL = os.environ.get("POLICYWERK_SOURCE_URL", "https://github.com/policywerk/policywerk/blob/main")
 
 
 class StaleRecord(Exception):
@@ -16,10 +21,12 @@ class StaleRecord(Exception):
 
 
 def render(info: LessonInfo, cells: list[Cell], record: Record, assets: str, plain: bool = False,
-           concepts: str = "../concepts", provenance: str = "") -> str:
+           concepts: str = "../concepts", provenance: str = "", checkout: str = "") -> str:
     """The page: prose as written, each code cell highlighted, and beneath it what that cell printed and
     showed. ``assets`` is the folder, relative to the page, that holds the record's files and the
-    downloads; ``concepts``, the folder of the concept pages (None: no links to them)."""
+    downloads; ``concepts``, the folder of the concept pages (None: no links to them); ``checkout``, the
+    checkout's root relative to the page, for a plain page that links the library's files (and the
+    lesson's own source) there instead of on the code host."""
     code = code_cells(cells)
     if len(code) != len(record.cells):
         raise StaleRecord(f"{info.module} has {len(code)} code cells but its record has {len(record.cells)}")
@@ -29,7 +36,8 @@ def render(info: LessonInfo, cells: list[Cell], record: Record, assets: str, pla
         if cell.kind == "markdown":
             if not parts and cell.source.startswith("# "):  # the title: the header goes right under it
                 title, _, rest = cell.source.partition("\n")
-                parts += [title, header(info, assets, plain, concepts)] + ([rest.strip("\n")] if rest.strip() else [])
+                top = header(info, assets, plain, concepts, checkout)
+                parts += [title, top] + ([rest.strip("\n")] if rest.strip() else [])
             else:
                 parts.append(cell.source)
             continue
@@ -45,7 +53,7 @@ def render(info: LessonInfo, cells: list[Cell], record: Record, assets: str, pla
             printed = max(printed, at)
             if item is not None:
                 animation = item["file"] if item["kind"] == "animation" else animation
-                shown = _shown(item, assets, plain, animation, sidecars)
+                shown = _shown(item, assets, plain, animation, sidecars, checkout)
                 if shown:
                     parts.append(shown)
     if provenance:
@@ -58,8 +66,10 @@ def downloads(info: LessonInfo) -> tuple[str, str]:
     return f"{info.module}.py", f"{info.module}.ipynb"
 
 
-def header(info: LessonInfo, assets: str, plain: bool = False, concepts: str | None = "../concepts") -> str:
+def header(info: LessonInfo, assets: str, plain: bool = False, concepts: str | None = "../concepts",
+           checkout: str = "") -> str:
     py, ipynb = downloads(info)
+    source = f"{checkout}/src/policywerk/lessons/{py}" if checkout else f"{assets}/{py}"
     citation = info.citation or f"{info.paper} ({info.year})."
     paper = f"**The paper.** {citation}" + (f" [Read it]({info.url})." if info.url else "")
     simplifies = " ".join(info.simplifies.split())  # one paragraph, whatever its line breaks
@@ -72,7 +82,7 @@ def header(info: LessonInfo, assets: str, plain: bool = False, concepts: str | N
         lines = [paper] + ([f"> **What this lesson simplifies.** {simplifies}"] if simplifies else [])
         if used and concepts:
             lines.append(f"**Concepts:** {used}")
-        lines.append(f"**Get it:** [{py}]({assets}/{py}) · [{ipynb}]({assets}/{ipynb}) (a Jupyter notebook of the "
+        lines.append(f"**Get it:** [{py}]({source}) · [{ipynb}]({assets}/{ipynb}) (a Jupyter notebook of the "
                      "same cells). **Run it** from a checkout, after `make install`:")
         lines.append(_fence("sh", run))
         return "\n\n".join(lines)
@@ -101,8 +111,12 @@ def _fence(language: str, body: str, attrs: str = "") -> str:
     return f"{ticks}{language}{' ' + attrs if attrs else ''}\n{body}\n{ticks}"
 
 
-def _shown(item: dict, assets: str, plain: bool = False, animation: str = "", sidecars: set[str] = frozenset()) -> str:
+def _shown(item: dict, assets: str, plain: bool = False, animation: str = "",
+           sidecars: set[str] = frozenset(), checkout: str = "") -> str:
     alt = item["alt"].replace("\n", " ")
+    if item["kind"] == "source":
+        return _source(item, alt, f"{checkout}/{item['path']}" if checkout else f"{SOURCE_URL}/{item['path']}",
+                       plain)
     if item["kind"] == "table":
         if plain:
             return f"*{alt}*\n\n{item['markdown']}"
@@ -123,6 +137,18 @@ def _shown(item: dict, assets: str, plain: bool = False, animation: str = "", si
         frames = f' data-pw-frames="{stem}.json"' if f"{stem}.json" in sidecars else ""
         return f'![{_escape_alt(alt)}]({src}){{ #{anchor(stem)} .pw-animation{frames} loading=lazy }}'
     return f'![{_escape_alt(alt)}]({src}){{ .pw-figure loading=lazy }}'
+
+
+def _source(item: dict, caption: str, url: str, plain: bool) -> str:
+    """Library code the lesson quoted (``show.show_source``): its caption, a link to its file and lines,
+    then the code, highlighted."""
+    first, last = item["lines"]
+    name = item["path"].removeprefix("src/policywerk/")
+    link, code = f"{url}#L{first}-L{last}", _fence("python", item["markdown"])
+    if plain:
+        return f"*{caption}* ([`{name}`, lines {first}–{last}]({link}))\n\n{code}"
+    return (f'<p class="pw-caption">{_escape(caption)} (<a href="{link}"><code>{name}</code>, '
+            f"lines {first}–{last}</a>)</p>\n\n{code}")
 
 
 def anchor(animation: str) -> str:

@@ -32,15 +32,8 @@ def digest(record: Record) -> str:
 
 
 def seeds_of(record: Record) -> str:
-    """The seeds the run used, as its hyperparameter table shows them (SEED, SEEDS or FIRST_SEED), or ""."""
-    for cell in record.cells:
-        for item in cell.shown:
-            if item["kind"] == "table" and item["markdown"].startswith("| hyperparameter |"):
-                for row in item["markdown"].splitlines()[2:]:
-                    name, value = [c.strip() for c in row.strip("|").split("|")][:2]
-                    if name in ("SEED", "SEEDS", "FIRST_SEED"):
-                        return value
-    return ""
+    """The seeds the run used, as the page prints them ("0, 1, 2"), or "" for a run without randomness."""
+    return ", ".join(str(seed) for seed in record.seeds)
 
 
 def manifest(root: Path, setting: str, infos: list[lessons.LessonInfo] | None = None) -> dict:
@@ -49,7 +42,7 @@ def manifest(root: Path, setting: str, infos: list[lessons.LessonInfo] | None = 
     for info in lessons.available() if infos is None else infos:
         record = fresh_record(info, setting, root)
         if record is not None:
-            entries[info.module] = {"key": record.key, "seeds": seeds_of(record), "digest": digest(record),
+            entries[info.module] = {"key": record.key, "seeds": record.seeds, "digest": digest(record),
                                     "files": dict(sorted(record.hashes.items()))}
     data = {"setting": setting, "lessons": entries}
     if (root / setting).is_dir():
@@ -80,18 +73,18 @@ def poster(info: lessons.LessonInfo, record: Record, folder: Path) -> None:
 
 
 def markdown(info: lessons.LessonInfo, record: Record, folder: Path) -> None:
-    """Write markdown/<slug>.md, the lesson's page as plain Markdown with relative links, and beside it,
-    in markdown/<slug>/, its pictures and its two downloads; only files whose bytes changed are written."""
+    """Write markdown/<slug>.md, the lesson's page as plain Markdown with relative links (to the lesson's
+    own source in src/, not a copy of it), and beside it, in markdown/<slug>/, its pictures and its
+    notebook; only files whose bytes changed are written."""
     cells = parse_file(info.path)
-    page = render(info, cells, record, assets=info.slug, plain=True, concepts="../docs/concepts")
+    page = render(info, cells, record, assets=info.slug, plain=True, concepts="../docs/concepts", checkout="..")
     banner = (f"<!-- Generated from src/policywerk/lessons/{info.module}.py and its last full run by "
               "`policywerk build`: edit the lesson, not this file. -->\n\n")
-    py, ipynb = downloads(info)
+    _, ipynb = downloads(info)
     files = {MARKDOWN / f"{info.slug}.md": (banner + page).encode(),
-             MARKDOWN / info.slug / py: info.path.read_bytes(),
              MARKDOWN / info.slug / ipynb: to_notebook(cells, f"Lesson {info.number:02d}: {info.title}").encode()}
     shown = [item["file"] for cell in record.cells for item in cell.shown
-             if item["kind"] not in ("poster", "table", "frames")]
+             if item["kind"] not in ("poster", "table", "frames", "source")]
     files.update({MARKDOWN / info.slug / name: (folder / name).read_bytes() for name in shown})
     changed = [path for path, data in files.items() if _write(path, data)]
     stale = [p for p in (MARKDOWN / info.slug).iterdir() if p not in files]

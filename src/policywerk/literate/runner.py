@@ -43,6 +43,8 @@ class Record:
     setting: str
     key: str
     cells: list[CellOutput]
+    seeds: list[int] = field(default_factory=list)  # every seed the lesson asked ``session.seeds`` for
+    hyperparameters: list[list[str]] = field(default_factory=list)  # [name, value, what it sets], as shown
     hashes: dict[str, str] = field(default_factory=dict)  # sha256 of every file the run wrote
     checksum: str = ""  # sha256 of the rest of this record, so that a damaged record.json is noticed
 
@@ -284,7 +286,8 @@ def execute(info: LessonInfo, cells: list[Cell], setting: str, out_dir: Path, ke
                   f"{time.perf_counter() - t0:.2f}s", file=log, flush=True)
     print(f"  {info.module} [{setting}] ran {len(code)} code cells in {time.perf_counter() - started:.1f}s",
           file=log, flush=True)
-    return Record(info.module, setting, key, outputs)
+    return Record(info.module, setting, key, outputs, seeds=list(run.seeds_used),
+                  hyperparameters=[list(row) for row in run.hyperparameters])
 
 
 def run_live(info: LessonInfo, setting: str, run: session.Session) -> None:

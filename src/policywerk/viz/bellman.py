@@ -6,7 +6,8 @@ from matplotlib.patches import Rectangle
 from policywerk.agents.value_iteration import Sweep
 from policywerk.math.vectors import argmax
 from policywerk.rl.bellman import q_values
-from policywerk.session import Animation, rendering
+from policywerk.session import rendering
+from policywerk.show import Animation
 from policywerk.viz.frames import FrameInfo
 from policywerk.viz.panes import footer, save_animation, save_png, three_panes
 from policywerk.viz.style import BLUE, GRID, INK, MUTED, ORANGE, PAPER, VALUE_CMAP, VERMILION, house_style, new_figure

@@ -6,7 +6,8 @@ from matplotlib.ticker import MaxNLocator, NullFormatter
 
 from policywerk.agents.dqn import Frame
 from policywerk.math.vectors import moving_average
-from policywerk.session import Animation, rendering
+from policywerk.session import rendering
+from policywerk.show import Animation
 from policywerk.viz.frames import FrameInfo
 from policywerk.viz.panes import footer, save_animation, save_png, three_panes
 from policywerk.viz.style import BLUE, GRID, INK, MUTED, ORANGE, PAPER, VERMILION, house_style, new_figure

@@ -8,7 +8,8 @@ from matplotlib.colors import LinearSegmentedColormap, Normalize, SymLogNorm
 from matplotlib.patches import Polygon, Rectangle
 
 from policywerk.agents.adaptive_elements import Trial
-from policywerk.session import Animation, rendering
+from policywerk.session import rendering
+from policywerk.show import Animation
 from policywerk.viz.frames import FrameInfo
 from policywerk.viz.panes import footer, save_animation, save_png, three_panes
 from policywerk.viz.style import BLUE, GRID, INK, MUTED, ORANGE, PAPER, VALUE_CMAP, VERMILION, house_style, new_figure

@@ -5,7 +5,8 @@ from matplotlib.patches import Rectangle
 
 from policywerk.agents.td_control import Episode
 from policywerk.math.vectors import argmax, moving_average
-from policywerk.session import Animation, rendering
+from policywerk.session import rendering
+from policywerk.show import Animation
 from policywerk.viz.frames import FrameInfo
 from policywerk.viz.panes import footer, save_animation, save_png, three_panes
 from policywerk.viz.style import BLUE, GRID, INK, MUTED, ORANGE, PAPER, VERMILION, house_style, new_figure

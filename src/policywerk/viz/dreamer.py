@@ -6,7 +6,8 @@ from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.patches import Rectangle
 
 from policywerk.math.vectors import moving_average
-from policywerk.session import Animation, rendering
+from policywerk.session import rendering
+from policywerk.show import Animation
 from policywerk.viz.frames import FrameInfo
 from policywerk.viz.panes import footer, save_animation, save_png, three_panes
 from policywerk.viz.style import BLUE, INK, MUTED, ORANGE, PAPER, VERMILION, house_style, new_figure

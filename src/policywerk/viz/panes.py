@@ -9,7 +9,8 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
-from policywerk.session import Animation, output_path, rendering, show_file
+from policywerk.session import output_path, rendering, show_file
+from policywerk.show import Animation
 from policywerk.viz.frames import FrameInfo, pane_boxes, smallest_text_px, write_sidecar
 from policywerk.viz.gif import FrameGrabber, GifStream
 from policywerk.viz.style import DPI, HOUSE_COLOURS, MUTED, house_style, new_figure

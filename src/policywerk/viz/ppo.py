@@ -5,7 +5,8 @@ import math
 from matplotlib.axes import Axes
 
 from policywerk.agents.ppo import Frame, Iteration, clipped_objective
-from policywerk.session import Animation, rendering
+from policywerk.session import rendering
+from policywerk.show import Animation
 from policywerk.viz.cartpole import CartPolePane
 from policywerk.viz.frames import FrameInfo
 from policywerk.viz.panes import footer, save_animation, save_png, three_panes

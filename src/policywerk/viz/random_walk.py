@@ -3,7 +3,8 @@
 from matplotlib.axes import Axes
 from matplotlib.colors import LinearSegmentedColormap
 
-from policywerk.session import Animation, rendering
+from policywerk.session import rendering
+from policywerk.show import Animation
 from policywerk.viz.frames import FrameInfo
 from policywerk.viz.panes import footer, save_animation, save_png, three_panes
 from policywerk.viz.style import BLUE, GRID, INK, MUTED, ORANGE, PURPLE, SERIES, VERMILION, house_style, new_figure
