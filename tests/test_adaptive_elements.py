@@ -289,8 +289,8 @@ def test_different_seeds_give_different_runs():
 
 @pytest.mark.parametrize("seed", ["1", True, 1.0, None])
 def test_seed_must_be_an_int(seed):
-    """A seed that is not an int (or is a bool) raises TypeError."""
-    with pytest.raises(TypeError, match="seed"):
+    """A seed that is not an int (or is a bool) raises ValueError."""
+    with pytest.raises(ValueError, match="seed must be an int"):
         train(seed, 1, 10)
 
 

@@ -2,6 +2,7 @@
 
 import copy
 import random
+import re
 
 import numpy as np
 import pytest
@@ -78,7 +79,8 @@ def test_rng_is_the_standard_mersenne_twister():
 
 @pytest.mark.parametrize("seed", [True, False, 1.0, 1.5, "1", None])
 def test_seed_must_be_an_int_and_not_a_bool(seed):
-    with pytest.raises(TypeError, match="seed must be an int"):
+    """ValueError, like every other count or seed, naming what it got."""
+    with pytest.raises(ValueError, match=f"seed must be an int, got {re.escape(repr(seed))}"):
         Rng(seed)
 
 
@@ -124,10 +126,11 @@ def test_degenerate_inputs_raise():
 
 
 def test_moving_average_by_hand():
-    """Means of the last two values, fewer at the start; a window of 0 is refused."""
+    """Means of the last two values, fewer at the start; a window of 0, a float or a bool is refused."""
     from policywerk.math.vectors import moving_average
 
     assert moving_average([1.0, 3.0, 5.0, 7.0], 2) == [1.0, 2.0, 4.0, 6.0]
     assert moving_average([4.0, 8.0], 5) == [4.0, 6.0]
-    with pytest.raises(ValueError):
-        moving_average([1.0], 0)
+    for window in (0, 2.0, True):
+        with pytest.raises(ValueError, match="window must be an int >= 1"):
+            moving_average([1.0], window)

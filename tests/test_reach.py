@@ -93,7 +93,7 @@ def test_reset_is_reproducible_and_starts_apart():
 
 @pytest.mark.parametrize("kwargs", [{"cells": 1}, {"size": True}, {"size": 2}, {"slip": 1.0}, {"slip": float("nan")},
                                     {"falloff": 1.0}, {"falloff": -0.1}, {"target": (8, 0)}, {"target": (1,)},
-                                    {"target": (1.0, 2)}, {"max_steps": 0}])
+                                    {"target": (1.0, 2)}, {"target": (True, 0)}, {"max_steps": 0}])
 def test_bad_settings_are_refused(kwargs):
     with pytest.raises(ValueError):
         Reach(**kwargs)

@@ -1,9 +1,9 @@
 r"""Barto, Sutton & Anderson (1983): two neuronlike adaptive elements that learn to balance a pole.
 
-The **associative search element** (ASE, the actor) holds a weight $w_i$ per box and pushes right when
-$w_i$ plus a little Gaussian noise is at least 0, left otherwise. The **adaptive critic element** (ACE, the
-critic) holds a prediction $v_i$ per box and turns the external reinforcement $r$ (-1 on failure, 0 on
-every other step) into an internal one every step:
+The **associative search element** (ASE, the actor) holds a weight $w_i$ per box and pushes right
+when $w_i$ plus a little Gaussian noise is at least 0, left otherwise. The **adaptive critic
+element** (ACE, the critic) holds a prediction $v_i$ per box and turns the external reinforcement
+$r$ (-1 on failure, 0 on every other step) into an internal one every step:
 
     r_hat = r + gamma * p(next) - p(now)        p = v[box], and p = 0 once the pole has fallen
 
@@ -13,14 +13,15 @@ Both learn from ``r_hat`` through eligibility traces, which remember which boxes
     w_i += alpha * r_hat * e_i          e_i    <- delta * e_i    + (1 - delta) * y * [i is the box]
     v_i += beta  * r_hat * xbar_i       xbar_i <- lam   * xbar_i + (1 - lam)      * [i is the box]
 
-A trace is zero in every box not yet visited in the current trial (traces are reset after each failure),
-so the updates loop over the boxes visited this trial only: the same arithmetic, without multiplying
-the other hundred-odd zeros.
+A trace is zero in every box not yet visited in the current trial (traces are reset after each
+failure), so the updates loop over the boxes visited this trial only: the same arithmetic, without
+multiplying the other hundred-odd zeros.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from policywerk.math.checks import whole
 from policywerk.math.random import Rng
 from policywerk.session import progress
 from policywerk.worlds.cartpole import N_BOXES, CartPole, State, box_of
@@ -39,7 +40,7 @@ class Params:
 
 
 class Visited:
-    """The boxes visited in the current trial, in order: the only ones whose traces can be non-zero."""
+    """The boxes visited in this trial, in order: the only ones whose traces can be non-zero."""
 
     def __init__(self):
         self.boxes: list[int] = []
@@ -114,7 +115,7 @@ class Critic:
 
 @dataclass
 class Trial:
-    """One trial: how long the pole stayed up, and (if asked for) what the learner knew when it started."""
+    """One trial: how long the pole stayed up and (if asked) what the learner knew at the start."""
 
     number: int
     steps: int
@@ -122,20 +123,20 @@ class Trial:
     states: list[State] = field(default_factory=list)  # the first ``keep`` states, starting upright
     pushes: list[int] = field(default_factory=list)  # the push (+1/-1) taken in each kept state
     w: list[float] = field(default_factory=list)  # the actor's weights at the start of the trial
-    v: list[float] = field(default_factory=list)  # the critic's predictions at the start of the trial
+    v: list[float] = field(default_factory=list)  # the critic's predictions at the trial's start
 
 
-def train(seed: int, max_trials: int = 100, max_steps: int = 100_000, params: Params = Params(),
-          critic: bool = True, keep: int = 0, on_trial: Callable[[Trial], None] | None = None) -> list[Trial]:
-    """Run trials until one balances for ``max_steps`` steps or ``max_trials`` have failed (the paper's
-    protocol). Without the ``critic``, the actor learns from the external reinforcement alone (r_hat = r).
-    ``keep`` > 0 records each trial's first ``keep`` states and the weights it started with."""
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"seed must be an int, got {seed!r}")
-    counts = {"max_trials": (max_trials, 1), "max_steps": (max_steps, 1), "keep": (keep, 0)}
-    for name, (value, least) in counts.items():
-        if isinstance(value, bool) or not isinstance(value, int) or value < least:
-            raise ValueError(f"{name} must be an int >= {least}, got {value!r}")
+def train(seed: int, max_trials: int = 100, max_steps: int = 100_000,
+          params: Params = Params(), critic: bool = True,
+          keep: int = 0, on_trial: Callable[[Trial], None] | None = None) -> list[Trial]:
+    """Run trials until one balances for ``max_steps`` steps or ``max_trials`` have failed (the
+    paper's protocol). Without the ``critic``, the actor learns from the external reinforcement
+    alone (r_hat = r). ``keep`` > 0 records each trial's first ``keep`` states and the weights it
+    started with."""
+    whole(seed, "seed")
+    whole(max_trials, "max_trials", least=1)
+    whole(max_steps, "max_steps", least=1)
+    whole(keep, "keep", least=0)
     rng = Rng(seed)
     env = CartPole(max_steps=max_steps)
     actor, ace = Actor(params), Critic(params)

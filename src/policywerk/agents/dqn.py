@@ -1,4 +1,4 @@
-r"""Deep Q-networks (Mnih et al. 2013, 2015): Q-learning with a neural network in place of the table.
+r"""Deep Q-networks (Mnih et al. 2013, 2015): Q-learning with a neural network in place of a table.
 
 The network maps an observation to one Q-value per action. Each update takes a minibatch of stored
 transitions and moves the taken action's Q-value toward the Q-learning target of lesson 04,
@@ -6,13 +6,14 @@ transitions and moves the taken action's Q-value toward the Q-learning target of
     y = r + gamma * max_a' Q_target(s', a')        (y = r where the episode ended)
 
 through the Huber loss of the error, by backpropagation and Adam. Two ideas make it stable: the
-transitions come from a **replay buffer** (random, old and new mixed) instead of the latest steps, and
-the target is computed by a **target network**, a copy of the network refreshed only every so often.
-``replay`` and ``target`` switch each off, for the ablation.
+transitions come from a **replay buffer** (random, old and new mixed) instead of the latest steps,
+and the target is computed by a **target network**, a copy of the network refreshed only every so
+often. ``replay`` and ``target`` switch each off, for the ablation.
 """
 
 from dataclasses import dataclass, field
 
+from policywerk.math.checks import whole
 from policywerk.math.random import Rng
 from policywerk.math.vectors import argmax
 from policywerk.nn.layers import Sequential, mlp
@@ -28,7 +29,7 @@ class Config:
     gamma: float = 0.99  # the 2015 paper's discount
     lr: float = 1e-3  # Adam's step size (the papers: RMSProp)
     batch: int = 32  # transitions per update, as in both papers
-    replay_capacity: int = 10_000  # the last this many transitions are kept (the papers: 1,000,000 frames)
+    replay_capacity: int = 10_000  # the latest transitions kept (the papers: 1,000,000 frames)
     learning_starts: int = 500  # steps of experience gathered before the first update
     train_every: int = 4  # environment steps per update (2015)
     target_every: int = 200  # updates between target refreshes (2015: 10,000)
@@ -75,7 +76,7 @@ class Run:
     scores: list[float] = field(default_factory=list)  # the score of each training episode
     ends: list[int] = field(default_factory=list)  # the step at which each training episode ended
     losses: list[float] = field(default_factory=list)  # the mean loss of each update
-    snapshots: dict[int, Sequential] = field(default_factory=dict)  # copies of the network at chosen steps
+    snapshots: dict[int, Sequential] = field(default_factory=dict)  # the network at chosen steps
     steps: int = 0
     updates: int = 0
 
@@ -89,8 +90,7 @@ def copy_of(net: Sequential, sizes: list[int]) -> Sequential:
 def train(env, steps: int, c: Config, seed: int, snapshots: tuple[int, ...] = ()) -> Run:
     """Train for ``steps`` environment steps; the same seed gives the same network and curves.
     ``snapshots`` lists steps after which a copy of the network is kept (0: before any step)."""
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps must be a positive int, got {steps!r}")
+    whole(steps, "steps", least=1)
     rng = Rng(seed)
     n_actions = env.action_space.n
     sizes = [env.obs_size, c.hidden, n_actions]
@@ -134,7 +134,8 @@ def evaluate(net: Sequential, env, episodes: int, seed: int, epsilon: float = 0.
         obs, _ = env.reset(seed=rng.randrange(2**31))
         done = False
         while not done:
-            obs, _, terminated, truncated, info = env.step(act(net, obs, epsilon, rng, env.action_space.n))
+            action = act(net, obs, epsilon, rng, env.action_space.n)
+            obs, _, terminated, truncated, info = env.step(action)
             done = terminated or truncated
         scores.append(info["score"])
     return scores

@@ -1,30 +1,32 @@
-r"""Behaviour learned in imagination, after Hafner et al.'s Dreamer: an actor and a critic trained only on
-rollouts that the world model dreams up.
+r"""Behaviour learned in imagination, after Hafner et al.'s Dreamer: an actor and a critic trained
+only on rollouts that the world model dreams up.
 
-From each starting state (a posterior state $(h, z)$ of a real sequence), the actor picks an action, the
-model's GRU and *prior* produce the next state (no frame: it is imagined), and the reward predictor says
-what that step earned, for ``horizon`` steps. The critic $v$ learns the lambda-returns of those rewards,
+From each starting state (a posterior state $(h, z)$ of a real sequence), the actor picks an action,
+the model's GRU and *prior* produce the next state (no frame: it is imagined), and the reward
+predictor says what that step earned, for ``horizon`` steps. The critic $v$ learns the
+lambda-returns of those rewards,
 
     V_k = r_k + gamma [(1 - lambda) v(s_{k+1}) + lambda V_{k+1}],     V_H = v(s_H),
 
 and the actor makes the actions whose lambda-return beat the critic's expectation more likely (the
 likelihood-ratio gradient, as DreamerV3 trains discrete actions), with an entropy bonus:
 
-    actor loss = -(V_k - v(s_k)) / S * log pi(a_k | s_k) - eta H(pi(. | s_k)),    S = max(1, P95 - P5)
+    actor loss = -(V_k - v(s_k)) / S * log pi(a_k | s_k) - eta H(pi(. | s_k)),  S = max(1, P95 - P5)
 
 where S, the spread of the batch's returns, keeps the step size independent of the reward's scale
-without blowing up the noise of a batch in which nothing was earned (DreamerV3's return normalisation,
-which keeps a running average of the spread where this takes each batch's own).
+without blowing up the noise of a batch in which nothing was earned (DreamerV3's return
+normalisation, which keeps a running average of the spread where this takes each batch's own).
 
-Training alternates, as in the papers, between the world model learning from replayed real sequences,
-the behaviour learning in imagination from the states those sequences passed through, and one real
-episode played by the actor, added to the replay.
+Training alternates, as in the papers, between the world model learning from replayed real
+sequences, the behaviour learning in imagination from the states those sequences passed through,
+and one real episode played by the actor, added to the replay.
 """
 
 import copy
 from dataclasses import dataclass, field
 
 from policywerk.agents.world_model import Losses, ModelConfig, WorldModel
+from policywerk.math.checks import whole
 from policywerk.math.random import Rng
 from policywerk.math.vectors import argmax
 from policywerk.nn.distributions import categorical_entropy_grad, categorical_log_prob_grad, softmax
@@ -59,7 +61,8 @@ def sample_action(logits: list[float], rng: Rng) -> int:
     return rng.choice_weighted(softmax(logits))
 
 
-def lambda_returns(rewards: list[float], values: list[float], gamma: float, lam: float) -> list[float]:
+def lambda_returns(rewards: list[float], values: list[float],
+                   gamma: float, lam: float) -> list[float]:
     """V_k for k = 0..H-1 from H rewards and H + 1 values, backwards from V_H = v(s_H)."""
     if len(values) != len(rewards) + 1:
         raise ValueError(f"need one more value than rewards, got {len(values)} and {len(rewards)}")
@@ -72,24 +75,26 @@ def lambda_returns(rewards: list[float], values: list[float], gamma: float, lam:
 
 
 def return_scale(returns: list[float]) -> float:
-    """S = max(1, P95 - P5): the spread of the returns between their 5th and 95th percentile, at least 1."""
+    """S = max(1, P95 - P5): the spread of the returns between their 5th and 95th percentiles."""
     ordered = sorted(returns)
-    top, bottom = ordered[round(0.95 * (len(ordered) - 1))], ordered[round(0.05 * (len(ordered) - 1))]
+    top = ordered[round(0.95 * (len(ordered) - 1))]
+    bottom = ordered[round(0.05 * (len(ordered) - 1))]
     return max(1.0, top - bottom)
 
 
 @dataclass
 class Imagined:
-    """One imagined trajectory: H + 1 states (h + z concatenated), H actions and H predicted rewards."""
+    """One imagined trajectory: H + 1 states (h and z joined), H actions and H predicted rewards."""
 
     features: list[list[float]]
     actions: list[int]
     rewards: list[float]
 
 
-def imagine(model: WorldModel, actor: Sequential, start: State, horizon: int, rng: Rng | None) -> Imagined:
-    """Roll the model forward from ``start`` with the actor choosing; ``rng`` None: the most likely action
-    and the prior's mean at every step (a deterministic dream)."""
+def imagine(model: WorldModel, actor: Sequential, start: State, horizon: int,
+            rng: Rng | None) -> Imagined:
+    """Roll the model forward from ``start`` with the actor choosing; ``rng`` None: the most likely
+    action and the prior's mean at every step (a deterministic dream)."""
     h, z = start
     trajectory = Imagined([h + z], [], [])
     for _ in range(horizon):
@@ -102,8 +107,8 @@ def imagine(model: WorldModel, actor: Sequential, start: State, horizon: int, rn
     return trajectory
 
 
-def behaviour_update(model: WorldModel, actor: Sequential, critic: Sequential, starts: list[State], c: Config,
-                     rng: Rng) -> tuple[float, float]:
+def behaviour_update(model: WorldModel, actor: Sequential, critic: Sequential,
+                     starts: list[State], c: Config, rng: Rng) -> tuple[float, float]:
     """Accumulate the actor's and the critic's gradients over imagined trajectories from ``starts``;
     returns the mean imagined lambda-return and the mean entropy of the actor."""
     actor.zero_grad()
@@ -123,7 +128,9 @@ def behaviour_update(model: WorldModel, actor: Sequential, critic: Sequential, s
             logits = actor.forward(features)
             _, d_log_prob = categorical_log_prob_grad(logits, action)
             entropy, d_entropy = categorical_entropy_grad(logits)
-            actor.backward([-(advantage * g + c.entropy * e) * scale for g, e in zip(d_log_prob, d_entropy)])
+            d_logits = [-(advantage * g + c.entropy * e) * scale
+                        for g, e in zip(d_log_prob, d_entropy)]
+            actor.backward(d_logits)
             critic.forward(features)
             critic.backward([(value - target) * scale])  # d/dv of (1/2)(v - V)^2
             mean_return += target * scale
@@ -146,9 +153,10 @@ class Agent:
     actor: Sequential
     critic: Sequential
 
-    def act(self, env, rng: Rng | None, explore: bool, seed: int | None = None) -> tuple[list[Step], float]:
-        """One real episode: the model keeps track of it from the frames (posterior means), the actor
-        chooses (sampling with ``rng`` if ``explore``, else its most likely action)."""
+    def act(self, env, rng: Rng | None, explore: bool,
+            seed: int | None = None) -> tuple[list[Step], float]:
+        """One real episode: the model keeps track of it from the frames (posterior means), the
+        actor chooses (sampling with ``rng`` if ``explore``, else its most likely action)."""
         obs, _ = env.reset(seed=seed)
         h, z = self.model.initial()
         steps: list[Step] = [(None, obs, 0.0)]
@@ -166,7 +174,7 @@ class Agent:
 
 @dataclass
 class Record:
-    """What one round of training saw: the model's last losses, the imagination, the real episode."""
+    """What a round of training saw: the model's last losses, the imagination, the real episode."""
 
     losses: Losses
     imagined_return: float
@@ -177,10 +185,13 @@ class Record:
 @dataclass
 class Run:
     agent: Agent
-    episodes: list[list[Step]] = field(default_factory=list)  # the replay: prefill first, then the actor's
+    # the replay: the prefill's episodes first, then the actor's
+    episodes: list[list[Step]] = field(default_factory=list)
     records: list[Record] = field(default_factory=list)
-    model_losses: list[Losses] = field(default_factory=list)  # every model update's, pretraining included
-    snapshots: dict[int, Agent] = field(default_factory=dict)  # copies of the agent after chosen rounds
+    # the losses of every model update, pretraining included
+    model_losses: list[Losses] = field(default_factory=list)
+    # copies of the agent after chosen rounds
+    snapshots: dict[int, Agent] = field(default_factory=dict)
 
 
 def random_episode(env, rng: Rng) -> list[Step]:
@@ -195,8 +206,9 @@ def random_episode(env, rng: Rng) -> list[Step]:
     return steps
 
 
-def sample_sequences(episodes: list[list[Step]], count: int, length: int, rng: Rng) -> list[list[Step]]:
-    """``count`` windows of ``length`` consecutive steps; each starts afresh (no previous action)."""
+def sample_sequences(episodes: list[list[Step]], count: int, length: int,
+                     rng: Rng) -> list[list[Step]]:
+    """``count`` windows of ``length`` consecutive steps; each starts anew (no previous action)."""
     out = []
     for _ in range(count):
         episode = episodes[rng.randrange(len(episodes))]
@@ -207,12 +219,11 @@ def sample_sequences(episodes: list[list[Step]], count: int, length: int, rng: R
 
 
 def train(env, rounds: int, c: Config, seed: int, snapshots: tuple[int, ...] = ()) -> Run:
-    """``c.prefill`` random episodes and ``c.pretrain`` model updates on them, then ``rounds`` rounds of:
-    ``c.updates_per_episode`` updates of the model and of the behaviour, and one real episode played by
-    the actor (sampling) into the replay. ``snapshots``: rounds after which to keep a copy of the agent
-    (0: after pretraining, before the actor has learned anything)."""
-    if isinstance(rounds, bool) or not isinstance(rounds, int) or rounds < 0:
-        raise ValueError(f"rounds must be a non-negative int, got {rounds!r}")
+    """``c.prefill`` random episodes and ``c.pretrain`` model updates on them, then ``rounds``
+    rounds of: ``c.updates_per_episode`` updates of the model and of the behaviour, and one real
+    episode played by the actor (sampling) into the replay. ``snapshots``: rounds after which to
+    keep a copy of the agent (0: after pretraining, before the actor has learned anything)."""
+    whole(rounds, "rounds", least=0)
     if any(not 0 <= k <= rounds for k in snapshots):
         raise ValueError(f"snapshots must be rounds in 0..{rounds}, got {snapshots!r}")
     rng = Rng(seed)
@@ -242,8 +253,8 @@ def train(env, rounds: int, c: Config, seed: int, snapshots: tuple[int, ...] = (
             break
         for _ in range(c.updates_per_episode):
             states = model_update()
-            imagined, entropy = behaviour_update(model, agent.actor, agent.critic,
-                                                 rng.sample(states, min(c.starts, len(states))), c, rng)
+            starts = rng.sample(states, min(c.starts, len(states)))
+            imagined, entropy = behaviour_update(model, agent.actor, agent.critic, starts, c, rng)
             actor_opt.step()
             critic_opt.step()
         steps, real = agent.act(env, rng, explore=True, seed=rng.randrange(2**31))
@@ -253,9 +264,9 @@ def train(env, rounds: int, c: Config, seed: int, snapshots: tuple[int, ...] = (
 
 
 def evaluate(policy, env, episodes: int, seed: int) -> list[list[float]]:
-    """The rewards of ``episodes`` real episodes, each from its own seeded start; ``policy`` is an Agent
-    (acting greedily) or a function ``(env, rng) -> action``, such as a random policy, which may read the
-    world's true state (a baseline, not a learner)."""
+    """The rewards of ``episodes`` real episodes, each from its own seeded start; ``policy`` is an
+    Agent (acting greedily) or a function ``(env, rng) -> action``, such as a random policy, which
+    may read the world's true state (a baseline, not a learner)."""
     rng = Rng(seed)
     out = []
     for _ in range(episodes):

@@ -1,7 +1,8 @@
 r"""Policy iteration (Howard 1960): evaluate the current policy fully, then improve it greedily.
 
-Evaluation solves $V^\pi(s) = \sum_{s'} P(s' \mid s, \pi(s))\,[R + \gamma V^\pi(s')]$ by repeated sweeps;
-improvement sets $\pi(s) \leftarrow \arg\max_a q(s, a)$. The loop ends when improvement changes nothing.
+Evaluation solves $V^\pi(s) = \sum_{s'} P(s' \mid s, \pi(s))\,[R + \gamma V^\pi(s')]$ by repeated
+sweeps; improvement sets $\pi(s) \leftarrow \arg\max_a q(s, a)$. The loop ends when improvement
+changes nothing.
 """
 
 from dataclasses import dataclass
@@ -23,23 +24,27 @@ class Improvement:
 
 
 def evaluate_policy(mdp: MDP, probs: list[list[float]], gamma: float, theta: float = 1e-6,
-                    values: list[float] | None = None, max_sweeps: int = 100_000) -> tuple[list[float], int]:
-    r"""Iterative policy evaluation: sweep $V(s) \leftarrow \sum_a \pi(a \mid s)\, q(s, a)$ until it settles.
+                    values: list[float] | None = None,
+                    max_sweeps: int = 100_000) -> tuple[list[float], int]:
+    r"""Iterative policy evaluation: sweep
+    $V(s) \leftarrow \sum_a \pi(a \mid s)\, q(s, a)$ until it settles.
 
-    ``probs[s][a]`` is the policy's chance of action ``a`` in state ``s``. Returns the values and the
-    number of sweeps taken. Starting from ``values`` (the previous policy's) saves most of the work.
+    ``probs[s][a]`` is the policy's chance of action ``a`` in state ``s``. Returns the values and
+    the number of sweeps; starting from ``values`` (the previous policy's) saves most of the work.
     """
     values = [0.0] * mdp.n_states if values is None else list(values)
     for sweep in range(1, max_sweeps + 1):
         new = list(values)
         for s in mdp.states:
             if not mdp.is_terminal(s):
-                new[s] = sum(p * q_value(mdp, values, s, a, gamma) for a, p in enumerate(probs[s]) if p)
+                new[s] = sum(p * q_value(mdp, values, s, a, gamma)
+                             for a, p in enumerate(probs[s]) if p)
         delta = max_abs_diff(new, values)
         values = new
         if delta < theta:
             return values, sweep
-    raise RuntimeError(f"policy evaluation did not converge within {max_sweeps} sweeps (gamma={gamma})")
+    raise RuntimeError(f"policy evaluation did not converge within {max_sweeps} sweeps "
+                       f"(gamma={gamma})")
 
 
 def as_probabilities(policy: Policy, n_actions: int) -> list[list[float]]:
@@ -62,15 +67,18 @@ def improve(mdp: MDP, policy: Policy, values: list[float], gamma: float) -> Poli
     return new
 
 
-def policy_iteration(mdp: MDP, gamma: float, theta: float = 1e-6, max_rounds: int = 1_000) -> list[Improvement]:
-    """Start from "always up" and alternate evaluation and improvement until the policy is stable."""
+def policy_iteration(mdp: MDP, gamma: float,
+                     theta: float = 1e-6, max_rounds: int = 1_000) -> list[Improvement]:
+    """Start from "always up"; alternate evaluation and improvement until the policy is stable."""
     if not 0.0 <= gamma < 1.0:
-        raise ValueError(f"policy iteration needs gamma in [0, 1) so every policy has finite value, got {gamma}")
+        raise ValueError("policy iteration needs gamma in [0, 1) so every policy has finite value, "
+                         f"got {gamma}")
     policy = [0] * mdp.n_states
     values: list[float] | None = None
     rounds = []
     for k in range(1, max_rounds + 1):
-        values, sweeps = evaluate_policy(mdp, as_probabilities(policy, mdp.n_actions), gamma, theta, values)
+        probs = as_probabilities(policy, mdp.n_actions)
+        values, sweeps = evaluate_policy(mdp, probs, gamma, theta, values)
         improved = improve(mdp, policy, values, gamma)
         changed = sum(improved[s] != policy[s] for s in mdp.states)
         rounds.append(Improvement(k, policy, values, sweeps, changed))

@@ -1,23 +1,25 @@
-r"""Proximal policy optimisation (Schulman et al. 2017) with a Gaussian policy over a continuous action.
+r"""Proximal policy optimisation (Schulman et al. 2017): a Gaussian policy over a continuous action.
 
-The policy is a normal distribution $\pi_\theta(a \mid s) = \mathcal N(\mu_\theta(s), \sigma^2)$: a small
-network computes the mean, and $\log\sigma$ is one more learned number, the same in every state. A second
-network, the critic, estimates the value $V(s)$. Each iteration
+The policy is a normal distribution $\pi_\theta(a \mid s) = \mathcal N(\mu_\theta(s), \sigma^2)$: a
+small network computes the mean, and $\log\sigma$ is one more learned number, the same in every
+state. A second network, the critic, estimates the value $V(s)$. Each iteration
 
-1. runs the current policy for ``horizon`` steps and keeps, per step, $s, a, r$ and $\log\pi_{old}(a \mid s)$;
+1. runs the current policy for ``horizon`` steps and keeps, per step, $s, a, r$ and
+   $\log\pi_{old}(a \mid s)$;
 2. turns the rewards into advantages by generalised advantage estimation (``gae``);
 3. makes ``epochs`` passes over the batch in shuffled minibatches, each an Adam step on
 
-       loss = -[ min(r_t A_t, clip(r_t, 1 - eps, 1 + eps) A_t) + c_H H(pi) ]  +  (1/2) (V(s_t) - R_t)^2
+       loss = -[min(r_t A_t, clip(r_t, 1 - eps, 1 + eps) A_t) + c_H H(pi)] + (1/2) (V(s_t) - R_t)^2
 
-   with the probability ratio $r_t = \pi_\theta(a_t \mid s_t) / \pi_{old}(a_t \mid s_t)$ and value targets
-   $R_t = A_t + V_{old}(s_t)$. ``Config(clip=None)`` drops the clip: the plain surrogate $r_t A_t$, whose
-   gradient is the policy gradient, for the ablation.
+   with the probability ratio $r_t = \pi_\theta(a_t \mid s_t) / \pi_{old}(a_t \mid s_t)$ and value
+   targets $R_t = A_t + V_{old}(s_t)$. ``Config(clip=None)`` drops the clip: the plain surrogate
+   $r_t A_t$, whose gradient is the policy gradient, for the ablation.
 """
 
 import math
 from dataclasses import dataclass, field
 
+from policywerk.math.checks import whole
 from policywerk.math.random import Rng
 from policywerk.nn.layers import Dense, Sequential, minibatch, mlp
 from policywerk.nn.optim import Adam
@@ -26,7 +28,7 @@ from policywerk.session import progress
 LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
 
 
-# --- the Gaussian policy's pieces, each one line of its equation -----------------------------------------
+# --- the Gaussian policy's pieces, each one line of its equation ----------------------------------
 def gaussian_log_prob(a: float, mu: float, log_std: float) -> float:
     """log N(a; mu, sigma^2) = -(a - mu)^2 / (2 sigma^2) - log sigma - log sqrt(2 pi)."""
     z = (a - mu) / math.exp(log_std)
@@ -34,7 +36,8 @@ def gaussian_log_prob(a: float, mu: float, log_std: float) -> float:
 
 
 def gaussian_log_prob_grads(a: float, mu: float, log_std: float) -> tuple[float, float]:
-    """(d/dmu, d/dlog sigma) of the log-probability: (a - mu) / sigma^2 and (a - mu)^2 / sigma^2 - 1."""
+    """(d/dmu, d/dlog sigma) of the log-probability:
+    (a - mu) / sigma^2 and (a - mu)^2 / sigma^2 - 1."""
     z = (a - mu) / math.exp(log_std)
     return z / math.exp(log_std), z * z - 1.0
 
@@ -52,23 +55,25 @@ def clipped_objective(ratio: float, advantage: float, clip: float | None) -> flo
 
 
 def clipped_objective_grad(ratio: float, advantage: float, clip: float | None) -> float:
-    """d/dr of ``clipped_objective``: A, except where the clipped term is the smaller one. That happens
-    when r has already moved past 1 + eps in the direction the advantage favours (r > 1 + eps with
-    A > 0, r < 1 - eps with A < 0); there the gradient is 0 and this sample stops pulling."""
+    """d/dr of ``clipped_objective``: A, except where the clipped term is the smaller one. That
+    happens when r has already moved past 1 + eps in the direction the advantage favours
+    (r > 1 + eps with A > 0, r < 1 - eps with A < 0); there the gradient is 0 and this sample stops
+    pulling."""
     if clip is not None and (ratio > 1.0 + clip if advantage > 0.0 else ratio < 1.0 - clip):
         return 0.0
     return advantage
 
 
-def gae(rewards: list[float], values: list[float], next_values: list[float], ends: list[bool], gamma: float,
-        lam: float) -> list[float]:
+def gae(rewards: list[float], values: list[float], next_values: list[float], ends: list[bool],
+        gamma: float, lam: float) -> list[float]:
     """Generalised advantage estimates, computed backwards:
 
         delta_t = r_t + gamma V(s_{t+1}) - V(s_t)        A_t = delta_t + gamma lambda A_{t+1}
 
-    ``next_values[t]`` is V(s_{t+1}), or 0 where the episode terminated (there is no future). ``ends[t]``
-    marks the last step of a stretch: a terminated or truncated episode, or the end of the batch; the sum
-    does not reach past it. A truncated episode keeps V(s_{t+1}): it was cut off, not over."""
+    ``next_values[t]`` is V(s_{t+1}), or 0 where the episode terminated (there is no future).
+    ``ends[t]`` marks the last step of a stretch: a terminated or truncated episode, or the end of
+    the batch; the sum does not reach past it. A truncated episode keeps V(s_{t+1}):
+    it was cut off, not over."""
     if not len(rewards) == len(values) == len(next_values) == len(ends):
         raise ValueError("rewards, values, next_values and ends must have the same length")
     advantages = [0.0] * len(rewards)
@@ -80,10 +85,10 @@ def gae(rewards: list[float], values: list[float], next_values: list[float], end
     return advantages
 
 
-# --- the agent -----------------------------------------------------------------------------------------------
+# --- the agent ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Config:
-    hidden: int = 16  # one hidden layer of this many tanh units, in each network (the paper: 64, 64)
+    hidden: int = 16  # one hidden layer of this many tanh units in each network (the paper: 64, 64)
     horizon: int = 1024  # steps of experience per iteration (the paper: 2048)
     epochs: int = 10  # passes over each batch (the paper: 10)
     minibatch: int = 64  # steps per Adam step (the paper: 64)
@@ -95,7 +100,8 @@ class Config:
     log_std_init: float = math.log(3.0)  # sigma starts at 3 N
 
 
-# Inputs to both networks: each variable in units of a typical size (the failure limits for x and theta).
+# Inputs to both networks: each variable in units of a typical size
+# (the failure limits for x and theta).
 SCALES = (2.4, 2.0, 0.21, 2.0)
 
 
@@ -110,7 +116,8 @@ class GaussianPolicy:
         self.mean = mlp([4, hidden, 1], rng, activation="tanh")
         last = self.mean.layers[-1]
         assert isinstance(last, Dense)
-        last.w = [[0.01 * w for w in row] for row in last.w]  # start near mu = 0: no preferred direction
+        # Start near mu = 0: no preferred direction.
+        last.w = [[0.01 * w for w in row] for row in last.w]
         last.dw = [[0.0] * len(row) for row in last.w]
         self.log_std, self.dlog_std = [log_std], [0.0]
 
@@ -153,7 +160,7 @@ class Iteration:
 
     steps: int  # environment steps so far, this iteration's included
     returns: list[float]  # returns of the episodes that ended in this iteration
-    clip_fraction: float  # share of the samples seen in the update whose ratio was outside [1 - eps, 1 + eps]
+    clip_fraction: float  # share of the update's samples whose ratio was outside [1 - eps, 1 + eps]
     approx_kl: float  # mean of log pi_old - log pi_new over the batch, after the update
     sigma: float  # the policy's standard deviation after the update
     value_loss: float  # mean (1/2)(V - R)^2 over the last epoch
@@ -164,8 +171,10 @@ class Run:
     policy: GaussianPolicy
     critic: Sequential
     iterations: list[Iteration] = field(default_factory=list)
-    snapshots: list[tuple[list[float], float]] = field(default_factory=list)  # (mu at each reference state, sigma)
-    kept: dict[int, GaussianPolicy] = field(default_factory=dict)  # copies of the policy after chosen iterations
+    # (mu at each reference state, sigma)
+    snapshots: list[tuple[list[float], float]] = field(default_factory=list)
+    # copies of the policy after chosen iterations
+    kept: dict[int, GaussianPolicy] = field(default_factory=dict)
 
 
 class Rollout:
@@ -176,7 +185,8 @@ class Rollout:
         self.state, _ = env.reset(seed=rng.randrange(2**31))
         self.episode_return = 0.0
 
-    def collect(self, policy: GaussianPolicy, critic: Sequential, steps: int) -> tuple[Batch, list[float]]:
+    def collect(self, policy: GaussianPolicy, critic: Sequential,
+                steps: int) -> tuple[Batch, list[float]]:
         batch, finished = Batch(), []
         for t in range(steps):
             state = self.state
@@ -239,12 +249,12 @@ def update(policy: GaussianPolicy, critic: Sequential, batch: Batch, advantages:
     return clipped / counted, value_loss
 
 
-def train(env, iterations: int, c: Config, seed: int, reference: list = (), keep: tuple[int, ...] = ()) -> Run:
+def train(env, iterations: int, c: Config, seed: int,
+          reference: list = (), keep: tuple[int, ...] = ()) -> Run:
     """Train for ``iterations`` batches of ``c.horizon`` steps; the same seed gives the same run.
-    ``reference`` lists states at which the policy's mean is recorded after every iteration; ``keep``
-    lists iterations after which a copy of the policy is kept (0: before the first)."""
-    if isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 1:
-        raise ValueError(f"iterations must be a positive int, got {iterations!r}")
+    ``reference`` lists states at which the policy's mean is recorded after every iteration;
+    ``keep`` lists iterations after which a copy of the policy is kept (0: before the first)."""
+    whole(iterations, "iterations", least=1)
     rng = Rng(seed)
     policy = GaussianPolicy(c.hidden, c.log_std_init, rng)
     critic = mlp([4, c.hidden, 1], rng, activation="tanh")
@@ -265,20 +275,24 @@ def train(env, iterations: int, c: Config, seed: int, reference: list = (), keep
         mean = sum(advantages) / len(advantages)
         std = math.sqrt(sum((A - mean) ** 2 for A in advantages) / len(advantages)) + 1e-8
         normalised = [(A - mean) / std for A in advantages]
-        clip_fraction, value_loss = update(policy, critic, batch, normalised, targets, c, rng, policy_opt,
-                                           critic_opt)
+        clip_fraction, value_loss = update(policy, critic, batch, normalised, targets, c, rng,
+                                           policy_opt, critic_opt)
         log_std = policy.log_std[0]
+        samples = zip(batch.states, batch.actions, batch.log_probs)
         kl = sum(lp - gaussian_log_prob(a, policy.mu(s), log_std)
-                 for s, a, lp in zip(batch.states, batch.actions, batch.log_probs)) / len(batch.states)
-        run.iterations.append(Iteration(steps, finished, clip_fraction, kl, math.exp(log_std), value_loss))
-        run.snapshots.append(([policy.mu(s) for s in reference], math.exp(log_std)))
+                 for s, a, lp in samples) / len(batch.states)
+        sigma = math.exp(log_std)
+        run.iterations.append(Iteration(steps, finished, clip_fraction, kl, sigma, value_loss))
+        run.snapshots.append(([policy.mu(s) for s in reference], sigma))
         if iteration in keep:
             run.kept[iteration] = policy.copy()
     return run
 
 
-def evaluate(policy: GaussianPolicy, env, episodes: int, seed: int, deterministic: bool = True) -> list[float]:
-    """Returns of ``episodes`` episodes, pushing with the mean force (or sampling, if not ``deterministic``)."""
+def evaluate(policy: GaussianPolicy, env, episodes: int, seed: int,
+             deterministic: bool = True) -> list[float]:
+    """Returns of ``episodes`` episodes, pushing with the mean force, or with a sampled one if not
+    ``deterministic``."""
     rng = Rng(seed)
     returns = []
     for _ in range(episodes):

@@ -1,11 +1,12 @@
-"""TD control (Watkins 1989; Rummery & Niranjan 1994): learning action values Q(s, a) while acting on them.
+"""TD control (Watkins 1989; Rummery & Niranjan 1994): learning action values while acting on them.
 
 One routine serves three methods. They differ in a single line: the value of the next state that the
 target bootstraps from,
 
-    SARSA            Q(s', a')                                the action the agent will actually take
-    Q-learning       max_a Q(s', a)                           the best action, whatever the agent takes
-    Expected SARSA   (1 - eps) max_a Q(s', a) + eps mean_a Q(s', a)   the average over what it might take
+    SARSA            Q(s', a')                   the action the agent will actually take
+    Q-learning       max_a Q(s', a)              the best action, whatever the agent takes
+    Expected SARSA   (1 - eps) max_a Q(s', a)    the average over what it might take
+                       + eps mean_a Q(s', a)
 
 and each method below is that one line. The update itself is shared:
 Q(s, a) <- Q(s, a) + alpha [target - Q(s, a)].
@@ -18,6 +19,7 @@ edge of the grid), and sharing one routine is worth that.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from policywerk.math.checks import whole
 from policywerk.math.random import Rng
 
 Target = Callable[[list[list[float]], float, int, int, float, float], float]
@@ -36,7 +38,7 @@ def expected_sarsa(q, r, s_next, a_next, gamma, epsilon):
 
 
 def epsilon_greedy(values: list[float], epsilon: float, rng: Rng) -> int:
-    """With probability ``epsilon`` a random action, otherwise a best one (ties broken at random)."""
+    """With probability ``epsilon`` a random action, else a best one (ties broken at random)."""
     if rng.random() < epsilon:
         return rng.randrange(len(values))
     best = max(values)
@@ -48,17 +50,18 @@ class Episode:
     number: int
     reward: float  # the sum of rewards: the online return
     states: list[int] = field(default_factory=list)  # kept when asked for
-    q: list[list[float]] = field(default_factory=list)  # the action values after the episode, when asked for
+    q: list[list[float]] = field(default_factory=list)  # Q after the episode, when asked for
 
 
-def td_control(env, target: Target, episodes: int, alpha: float, epsilon: float, gamma: float, rng: Rng,
-               keep: bool = False) -> tuple[list[list[float]], list[Episode]]:
-    """Learn Q with ``target`` over ``episodes`` episodes of epsilon-greedy behaviour; Q starts at 0.
+def td_control(env, target: Target, episodes: int,
+               alpha: float, epsilon: float, gamma: float,
+               rng: Rng, keep: bool = False) -> tuple[list[list[float]], list[Episode]]:
+    """Learn Q with ``target`` over ``episodes`` episodes of epsilon-greedy behaviour, from Q = 0.
     With ``keep``, every episode records its states and the action values after it."""
-    if isinstance(episodes, bool) or not isinstance(episodes, int) or episodes < 1:
-        raise ValueError(f"episodes must be a positive int, got {episodes!r}")
+    whole(episodes, "episodes", least=1)
     if not (0.0 < alpha <= 1.0 and 0.0 <= epsilon <= 1.0 and 0.0 <= gamma <= 1.0):
-        raise ValueError(f"need 0 < alpha <= 1 and epsilon, gamma in [0, 1]; got {alpha}, {epsilon}, {gamma}")
+        raise ValueError("need 0 < alpha <= 1 and epsilon, gamma in [0, 1]; "
+                         f"got {alpha}, {epsilon}, {gamma}")
     q = [[0.0] * env.action_space.n for _ in range(env.observation_space.n)]
     history = []
     for number in range(1, episodes + 1):
@@ -69,7 +72,7 @@ def td_control(env, target: Target, episodes: int, alpha: float, epsilon: float,
         while not done:
             s_next, r, terminated, truncated, _ = env.step(a)
             a_next = epsilon_greedy(q[s_next], epsilon, rng)  # chosen now: SARSA's target needs it
-            # A terminal state's values are never updated, so they stay 0 and every target may read them.
+            # A terminal state's values are never updated: they stay 0 and any target may read them.
             q[s][a] += alpha * (target(q, r, s_next, a_next, gamma, epsilon) - q[s][a])
             record.reward += r
             if keep:

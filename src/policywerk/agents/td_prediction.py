@@ -1,19 +1,20 @@
-r"""Learning to predict from experience (Sutton 1988): TD(0), TD(lambda) and constant-alpha Monte Carlo.
+r"""Learning to predict from experience (Sutton 1988).
 
-Every method here estimates the value V(s) of each state of an episodic task with no discount, from
-episodes given as (state, reward, next state) steps. ``values`` is a list indexed by state whose entries
-for terminal states stay 0, so a target may always read ``values[next_state]``.
+TD(0), TD(lambda) and constant-alpha Monte Carlo all estimate the value V(s) of every state of an
+episodic task with no discount, from episodes given as (state, reward, next state) steps. ``values``
+is a list indexed by state whose entries for terminal states stay 0, so a target may always read
+``values[next_state]``.
 
-    Monte Carlo   V(s) <- V(s) + alpha [G - V(s)]                    G: the return that actually followed
-    TD(0)         V(s) <- V(s) + alpha [r + V(s') - V(s)]            the target is itself an estimate
-    TD(lambda)    V(x) <- V(x) + alpha [r + V(s') - V(s)] e(x)       for every state x, with the trace
-                  e(x) <- lambda e(x) + [x = s]                      of how recently x was visited
+    Monte Carlo   V(s) <- V(s) + alpha [G - V(s)]               G: the return that actually followed
+    TD(0)         V(s) <- V(s) + alpha [r + V(s') - V(s)]       the target is itself an estimate
+    TD(lambda)    V(x) <- V(x) + alpha [r + V(s') - V(s)] e(x)  for every state x, with the trace
+                  e(x) <- lambda e(x) + [x = s]                 of how recently x was visited
 
-Batch methods present a fixed set of episodes again and again, summing the increments over the set and
-applying them together, until nothing changes. Where that repetition ends can be computed directly: for
-Monte Carlo it is the average return seen from each state, for TD(0) the values of the Markov model
-estimated from the same episodes (the *certainty-equivalence* estimate), and for TD(lambda) the solution
-of a small linear system (``td_lambda_fixed_point``).
+Batch methods present a fixed set of episodes again and again, summing the increments over the set
+and applying them together, until nothing changes. Where that repetition ends can be computed
+directly: for Monte Carlo it is the average return seen from each state, for TD(0) the values of the
+Markov model estimated from the same episodes (the *certainty-equivalence* estimate), and for
+TD(lambda) the solution of a small linear system (``td_lambda_fixed_point``).
 """
 
 from policywerk.math.linear import solve
@@ -22,10 +23,11 @@ Step = tuple[int, float, int]  # state, reward, next state
 
 
 def td0(values: list[float], episode: list[Step], alpha: float) -> list[float]:
-    """One episode of TD(0), updating ``values`` after every step; returns the TD error of each step."""
+    """One episode of TD(0), updating ``values`` after every step; returns each step's TD error."""
     errors = []
     for s, r, s_next in episode:
-        delta = r + values[s_next] - values[s]  # the TD error: how much better or worse than predicted
+        # The TD error: how much better or worse than predicted.
+        delta = r + values[s_next] - values[s]
         values[s] += alpha * delta
         errors.append(delta)
     return errors
@@ -41,7 +43,7 @@ def returns(episode: list[Step]) -> list[float]:
 
 
 def constant_alpha_mc(values: list[float], episode: list[Step], alpha: float) -> None:
-    """Every-visit Monte Carlo after the episode has ended: move each visited state toward its return."""
+    """Every-visit Monte Carlo after the episode: move each visited state toward its return."""
     for (s, _, _), g in zip(episode, returns(episode)):
         values[s] += alpha * (g - values[s])
 
@@ -62,8 +64,9 @@ def td_lambda(values: list[float], episode: list[Step], alpha: float, lam: float
 
 
 def td_lambda_increments(values: list[float], episode: list[Step], lam: float) -> list[float]:
-    r"""Sutton's (1988) sum over one sequence of $(P_{t+1} - P_t) \sum_{k \le t} \lambda^{t-k} \nabla P_k$,
-    with the predictions held fixed while it is summed; the caller applies ``alpha`` times it."""
+    r"""Sutton's (1988) sum over one sequence of
+    $(P_{t+1} - P_t) \sum_{k \le t} \lambda^{t-k} \nabla P_k$, with the predictions held fixed while
+    it is summed; the caller applies ``alpha`` times it."""
     total = [0.0] * len(values)
     traces = [0.0] * len(values)
     for s, r, s_next in episode:
@@ -75,9 +78,10 @@ def td_lambda_increments(values: list[float], episode: list[Step], lam: float) -
     return total
 
 
-def td_lambda_fixed_point(episodes: list[list[Step]], lam: float, values: list[float]) -> list[float]:
-    """Where presenting ``episodes`` repeatedly with summed TD(lambda) increments (and a small alpha)
-    ends: the values at which the summed increment is zero. States never visited keep their value.
+def td_lambda_fixed_point(episodes: list[list[Step]], lam: float,
+                          values: list[float]) -> list[float]:
+    """Where presenting ``episodes`` repeatedly with summed TD(lambda) increments (and a small
+    alpha) ends: the values at which the summed increment is zero. Unvisited states keep theirs.
 
     The summed increment is linear in the values, sum_t e_t (r_t + V(s_{t+1}) - V(s_t)) = b - A V,
     so its zero is the solution of A V = b over the visited states."""
@@ -96,7 +100,7 @@ def td_lambda_fixed_point(episodes: list[list[Step]], lam: float, values: list[f
                     if s_next in index:
                         a[i][index[s_next]] -= e  # ... minus e_t V(s_{t+1}) ...
                     else:
-                        b[i] += e * values[s_next]  # ... which is a constant if s_{t+1} is never left
+                        b[i] += e * values[s_next]  # ... which is constant if s_{t+1} is never left
             traces = [lam * e for e in traces]
     solution = solve(a, b)
     fixed = values[:]
@@ -123,8 +127,8 @@ def batch_td0(episodes: list[list[Step]], values: list[float]) -> list[float]:
 
 def batch_iterate(episodes: list[list[Step]], values: list[float], alpha: float, lam: float = 0.0,
                   tol: float = 1e-10, max_sweeps: int = 1_000_000) -> tuple[list[float], int]:
-    """Batch TD(lambda) done the slow way: present all episodes, sum the increments, apply them, repeat
-    until no value moves by more than ``tol``. Returns the values and the number of presentations."""
+    """Batch TD(lambda) done the slow way: present all episodes, sum the increments, apply them,
+    repeat until no value moves by more than ``tol``. Returns (values, presentations)."""
     values = values[:]
     for sweep in range(1, max_sweeps + 1):
         total = [0.0] * len(values)
@@ -134,7 +138,8 @@ def batch_iterate(episodes: list[list[Step]], values: list[float], alpha: float,
         values = [v + alpha * inc for v, inc in zip(values, total)]
         if max(abs(alpha * inc) for inc in total) < tol:
             return values, sweep
-    raise RuntimeError(f"batch updating did not converge in {max_sweeps} presentations; try a smaller alpha")
+    raise RuntimeError(f"batch updating did not converge in {max_sweeps} presentations; "
+                       "try a smaller alpha")
 
 
 def lambda_returns(values: list[float], episode: list[Step], lam: float) -> list[float]:

@@ -3,7 +3,7 @@ r"""Value iteration (Bellman 1957): apply the optimality backup to every state u
 $$ V_{k+1}(s) = \max_a \sum_{s'} P(s' \mid s, a)\,\big[R(s, a, s') + \gamma V_k(s')\big] $$
 
 Each sweep reads only the previous sweep's values (a synchronous, "Jacobi" sweep), so information
-travels exactly one cell per sweep: the values ripple out from the goal, which is what the lesson shows.
+travels exactly one cell per sweep: the values ripple out from the goal, as the lesson shows.
 """
 
 from dataclasses import dataclass
@@ -23,8 +23,9 @@ class Sweep:
     policy: Policy  # greedy with respect to ``values``
 
 
-def value_iteration(mdp: MDP, gamma: float, theta: float = 1e-6, max_sweeps: int = 10_000) -> list[Sweep]:
-    """Sweep until the largest change is below ``theta``; return every sweep, sweep 0 being all zeros."""
+def value_iteration(mdp: MDP, gamma: float,
+                    theta: float = 1e-6, max_sweeps: int = 10_000) -> list[Sweep]:
+    """Sweep until the largest change is below ``theta``; return every sweep, from 0 (all zeros)."""
     if not 0.0 <= gamma <= 1.0:
         raise ValueError(f"gamma must be in [0, 1], got {gamma}")
     if theta <= 0.0:
@@ -41,4 +42,5 @@ def value_iteration(mdp: MDP, gamma: float, theta: float = 1e-6, max_sweeps: int
         sweeps.append(Sweep(k, values, delta, greedy_policy(mdp, values, gamma)))
         if delta < theta:
             return sweeps
-    raise RuntimeError(f"value iteration did not converge within {max_sweeps} sweeps (gamma={gamma})")
+    raise RuntimeError(f"value iteration did not converge within {max_sweeps} sweeps "
+                       f"(gamma={gamma})")

@@ -1,1 +1,1 @@
-"""Scalars, vectors, matrices, seeded randomness and the input check: the floor everything else stands on."""
+"""Scalars, vectors, matrices, seeded randomness and input checks: the floor the rest stands on."""

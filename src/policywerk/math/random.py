@@ -2,6 +2,8 @@
 
 import random as _random
 
+from policywerk.math.checks import whole
+
 
 class Rng(_random.Random):
     """A seeded generator: the same seed gives the same draws on every machine and Python 3 version.
@@ -11,17 +13,16 @@ class Rng(_random.Random):
     """
 
     def __init__(self, seed: int) -> None:
-        if isinstance(seed, bool) or not isinstance(seed, int):
-            raise TypeError(f"seed must be an int, got {type(seed).__name__}")
+        whole(seed, "seed")
         super().__init__(seed)
         self.seed_value = seed
 
     def __reduce__(self):
-        # random.Random rebuilds itself by calling the class with no arguments; an Rng needs its seed.
+        # random.Random rebuilds itself by calling the class with no arguments; an Rng needs a seed.
         return self.__class__, (self.seed_value,), self.getstate()
 
     def choice_weighted(self, weights: list[float]) -> int:
-        """Draw an index with probability proportional to ``weights`` (non-negative, not all zero)."""
+        """An index drawn with probability proportional to ``weights`` (non-negative, not all 0)."""
         total = 0.0
         for w in weights:
             if w < 0.0:

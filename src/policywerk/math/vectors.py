@@ -2,12 +2,15 @@
 
 from collections.abc import Sequence
 
+from policywerk.math.checks import whole
+
 
 def argmax(xs: Sequence[float]) -> int:
     """Index of the largest entry; ties go to the lowest index, so results never depend on luck."""
     if not xs:
         raise ValueError("argmax of an empty sequence")
-    return xs.index(max(xs))  # index() finds the first of equal maxima; both run in C, in the hot loops too
+    # index() finds the first of equal maxima; both run in C, in the hot loops too.
+    return xs.index(max(xs))
 
 
 def max_abs_diff(xs: Sequence[float], ys: Sequence[float]) -> float:
@@ -25,9 +28,8 @@ def dot(xs: Sequence[float], ys: Sequence[float]) -> float:
 
 
 def moving_average(xs: Sequence[float], window: int) -> list[float]:
-    """The mean of the last ``window`` values at each point (of fewer at the start): a smoothed curve."""
-    if window < 1:
-        raise ValueError(f"window must be at least 1, got {window}")
+    """The mean of the last ``window`` values at each point (of fewer at the start)."""
+    whole(window, "window", least=1)
     out, total = [], 0.0
     for i, x in enumerate(xs):
         total += x - (xs[i - window] if i >= window else 0.0)

@@ -1,1 +1,1 @@
-"""Pieces shared by the algorithms: Bellman backups, greedy policies, and (later) traces and returns."""
+"""Pieces shared by the algorithms: MDPs and spaces, Bellman backups, greedy policies, replay."""

@@ -31,6 +31,7 @@ def greedy_policy(mdp: MDP, values: list[float], gamma: float) -> Policy:
 
 
 def bellman_optimality_residual(mdp: MDP, values: list[float], gamma: float) -> float:
-    r"""$\max_s |V(s) - \max_a q(s, a)|$: zero exactly when ``values`` solves the optimality equation."""
+    r"""$\max_s |V(s) - \max_a q(s, a)|$: zero exactly when ``values`` solves the optimality
+    equation."""
     return max((abs(values[s] - max(q_values(mdp, values, s, gamma)))
                 for s in mdp.states if not mdp.is_terminal(s)), default=0.0)

@@ -8,6 +8,7 @@ Gymnasium-style environment that an agent can only sample from, which later less
 from dataclasses import dataclass
 from typing import Protocol
 
+from policywerk.math.checks import is_whole
 from policywerk.math.random import Rng
 
 
@@ -27,23 +28,25 @@ class Discrete:
     n: int
 
     def contains(self, x: object) -> bool:
-        return isinstance(x, int) and not isinstance(x, bool) and 0 <= x < self.n
+        return is_whole(x) and 0 <= x < self.n
 
 
 @dataclass(frozen=True)
 class Box:
-    """A closed interval of real numbers ``[low, high]``, as Gymnasium's one-dimensional ``spaces.Box``."""
+    """A closed interval of real numbers ``[low, high]``, as Gymnasium's one-dimensional
+    ``spaces.Box``."""
 
     low: float
     high: float
 
     def contains(self, x: object) -> bool:
-        return isinstance(x, (int, float)) and not isinstance(x, bool) and self.low <= x <= self.high
+        is_number = isinstance(x, (int, float)) and not isinstance(x, bool)
+        return is_number and self.low <= x <= self.high
 
 
 def check_max_steps(max_steps: int | None) -> int | None:
     """An episode's step limit: a positive int, or None for no limit."""
-    if max_steps is not None and (isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 1):
+    if max_steps is not None and (not is_whole(max_steps) or max_steps < 1):
         raise ValueError(f"max_steps must be a positive int or None, got {max_steps!r}")
     return max_steps
 
@@ -91,7 +94,8 @@ class ModelEnv:
         if self.mdp.is_terminal(self._state):
             raise RuntimeError("the episode has ended; call reset() to start a new one")
         if not self.action_space.contains(action):
-            raise ValueError(f"action must be an int in 0..{self.mdp.n_actions - 1}, got {action!r}")
+            raise ValueError(f"action must be an int in 0..{self.mdp.n_actions - 1}, "
+                             f"got {action!r}")
         outcomes = self.mdp.transitions(self._state, action)
         pick = outcomes[self._rng.choice_weighted([t.probability for t in outcomes])]
         self._state = pick.next_state

@@ -1,9 +1,10 @@
 """Experience replay (Lin 1992; DQN): keep the last ``capacity`` transitions and learn from random
-minibatches of them, so that consecutive, strongly correlated steps are not learned from in a row and
-each experience is used many times."""
+minibatches of them, so that consecutive, strongly correlated steps are not learned from in a row
+and each experience is used many times."""
 
 from dataclasses import dataclass
 
+from policywerk.math.checks import whole
 from policywerk.math.random import Rng
 
 
@@ -18,9 +19,7 @@ class Transition:
 
 class ReplayBuffer:
     def __init__(self, capacity: int):
-        if isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 1:
-            raise ValueError(f"capacity must be a positive int, got {capacity!r}")
-        self.capacity = capacity
+        self.capacity = whole(capacity, "capacity", least=1)
         self.items: list[Transition] = []
         self._next = 0  # where the next transition goes once the buffer is full (the oldest one)
 

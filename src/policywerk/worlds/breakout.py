@@ -1,19 +1,22 @@
 """A miniature Breakout whose observation is the screen itself: a few dozen pixels, each 0 or 1.
 
-The screen is ``width`` x ``height`` pixels. The top rows (after one empty row) hold bricks; a paddle
-``paddle`` pixels wide runs along the bottom row; a one-pixel ball moves one pixel diagonally per step.
-The ball bounces off the side walls and the ceiling; a brick it runs into disappears, pays +1 and sends
-it back; the paddle sends it back up, to the left if it lands on the paddle's left end, to the right on
-the right end, and straight on in the middle. If the ball reaches the bottom row where the paddle is not,
-the episode ends. Clearing every brick brings a new wall. ``max_steps`` truncates an episode.
+The screen is ``width`` x ``height`` pixels. The top rows (after one empty row) hold bricks; a
+paddle ``paddle`` pixels wide runs along the bottom row; a one-pixel ball moves one pixel diagonally
+per step. The ball bounces off the side walls and the ceiling; a brick it runs into disappears,
+pays +1 and sends it back; the paddle sends it back up, to the left if it lands on the paddle's left
+end, to the right on the right end, and straight on in the middle. If the ball reaches the bottom
+row where the paddle is not, the episode ends. Clearing every brick brings a new wall.
+``max_steps`` truncates an episode.
 
 Actions: 0 stay, 1 move the paddle left, 2 move it right (Gymnasium's Atari Breakout has NOOP, FIRE,
-RIGHT, LEFT; there is no serve to fire here). A single frame does not show which way the ball is going,
-so the observation stacks the last ``frames`` screens (DQN stacked four), each flattened row by row.
+RIGHT, LEFT; there is no serve to fire here). A single frame does not show which way the ball is
+going, so the observation stacks the last ``frames`` screens (DQN stacked four), each flattened
+row by row.
 """
 
 from dataclasses import dataclass
 
+from policywerk.math.checks import whole
 from policywerk.math.random import Rng
 from policywerk.rl.mdp import Discrete, check_max_steps
 
@@ -30,29 +33,31 @@ class Layout:
     def __post_init__(self) -> None:
         if (self.width < self.paddle + 2 or self.height < self.brick_rows + 5 or self.brick_rows < 1
                 or self.paddle < 1):
-            raise ValueError(f"a layout needs room for the bricks, the ball and the paddle, got {self}")
+            raise ValueError("a layout needs room for the bricks, the ball and the paddle, "
+                             f"got {self}")
 
 
 class Breakout:
-    """Gymnasium-style: ``reset(seed) -> (obs, info)``, ``step(a) -> (obs, reward, terminated, truncated, info)``."""
+    """Gymnasium-style: ``reset(seed) -> (obs, info)``,
+    ``step(a) -> (obs, reward, terminated, truncated, info)``."""
 
     def __init__(self, layout: Layout = Layout(), frames: int = 2, max_steps: int | None = 400):
-        if isinstance(frames, bool) or not isinstance(frames, int) or frames < 1:
-            raise ValueError(f"frames must be a positive int, got {frames!r}")
-        self.layout, self.frames = layout, frames
+        self.layout, self.frames = layout, whole(frames, "frames", least=1)
         self.max_steps = check_max_steps(max_steps)
         self.pixels = layout.width * layout.height
-        self.observation_space = Discrete(2 ** (self.pixels * frames))  # every pixel 0 or 1 (a size, not used)
+        # Every pixel is 0 or 1 (a size, not used).
+        self.observation_space = Discrete(2 ** (self.pixels * frames))
         self.action_space = Discrete(3)
         self.obs_size = self.pixels * frames
         self._rng: Rng | None = None
         self.ball: tuple[int, int] | None = None
         self.steps = 0
 
-    # --- the game ------------------------------------------------------------------------------------------
+    # --- the game ---------------------------------------------------------------------------------
     def _new_wall(self) -> None:
         w = self.layout.width
-        self.bricks = {(row, col) for row in range(1, 1 + self.layout.brick_rows) for col in range(w)}
+        rows = range(1, 1 + self.layout.brick_rows)
+        self.bricks = {(row, col) for row in rows for col in range(w)}
 
     def reset(self, seed: int | None = None) -> tuple[list[float], dict]:
         if seed is not None or self._rng is None:
@@ -119,7 +124,7 @@ class Breakout:
         self.ball, self.velocity = target, (d_row, d_col)
         return reward, False
 
-    # --- what the agent sees -------------------------------------------------------------------------------
+    # --- what the agent sees ----------------------------------------------------------------------
     def screen(self) -> list[float]:
         """The current frame, row by row: bricks, ball and paddle are 1, the rest 0."""
         lay = self.layout

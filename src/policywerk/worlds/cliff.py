@@ -1,9 +1,9 @@
-"""The cliff world of Sutton & Barto (Example 6.6), laid out exactly as Gymnasium's ``CliffWalking``.
+"""The cliff world (Sutton & Barto, Example 6.6), laid out exactly as Gymnasium's ``CliffWalking``.
 
-A 4 x 12 grid. The agent starts in the bottom-left corner and must reach the bottom-right corner; the
-cells between them on the bottom row are the cliff. Every step costs -1, the step into the goal
-included. Stepping into the cliff costs -100 and sends the agent back to the start, without ending the
-episode. A move off the grid leaves the agent where it was.
+A 4 x 12 grid. The agent starts in the bottom-left corner and must reach the bottom-right corner;
+the cells between them on the bottom row are the cliff. Every step costs -1, the step into the goal
+included. Stepping into the cliff costs -100 and sends the agent back to the start, without ending
+the episode. A move off the grid leaves the agent where it was.
 
 States are ``row * 12 + col`` with row 0 at the top: the start is 36, the goal 47, the cliff 37..46.
 Actions are 0 up, 1 right, 2 down, 3 left.
@@ -32,7 +32,8 @@ def move(state: int, action: int) -> tuple[int, float, bool]:
 
 
 class CliffWalking:
-    """Gymnasium-style: ``reset() -> (state, info)``, ``step(a) -> (state, reward, terminated, truncated, info)``."""
+    """Gymnasium-style: ``reset() -> (state, info)``,
+    ``step(a) -> (state, reward, terminated, truncated, info)``."""
 
     def __init__(self, max_steps: int | None = None):
         self.max_steps = check_max_steps(max_steps)
@@ -42,7 +43,7 @@ class CliffWalking:
         self.steps = 0
 
     def reset(self, seed: int | None = None) -> tuple[int, dict]:
-        # The world is deterministic; ``seed`` is accepted for the familiar signature and has no effect.
+        # The world is deterministic; ``seed`` is accepted for the familiar signature only.
         self.state, self.steps = START, 0
         return self.state, {}
 
@@ -52,7 +53,8 @@ class CliffWalking:
         if self.state == GOAL:
             raise RuntimeError("the episode has ended; call reset() to start a new one")
         if not self.action_space.contains(action):
-            raise ValueError(f"action must be 0 (up), 1 (right), 2 (down) or 3 (left), got {action!r}")
+            raise ValueError("action must be 0 (up), 1 (right), 2 (down) or 3 (left), "
+                             f"got {action!r}")
         self.state, reward, terminated = move(self.state, action)
         self.steps += 1
         truncated = not terminated and self.max_steps is not None and self.steps >= self.max_steps
@@ -60,8 +62,8 @@ class CliffWalking:
 
 
 def greedy_path(q: list[list[float]], limit: int = ROWS * COLS) -> list[int]:
-    """The states visited by always taking the best action (ties: the first) from the start, until the
-    goal, a repeated state or ``limit`` steps."""
+    """The states visited by always taking the best action (ties: the first) from the start, until
+    the goal, a repeated state or ``limit`` steps."""
     path, state = [START], START
     while state != GOAL and len(path) <= limit:
         state, _, _ = move(state, argmax(q[state]))

@@ -4,8 +4,8 @@
     S  start        G  goal (terminal)        P  pit (terminal)
 
 States are numbered ``row * cols + col`` with row 0 at the top; wall cells keep their number but are
-not in ``states``. Actions are 0 up, 1 right, 2 down, 3 left. With probability ``slip`` the move goes
-sideways instead (half to each side of the intended direction), so the model is genuinely stochastic.
+not in ``states``. Actions are 0 up, 1 right, 2 down, 3 left. With probability ``slip`` the move
+goes sideways instead (half to each side of the intended one), so the model is genuinely stochastic.
 The reward is for the cell you enter: ``goal_reward``, ``pit_reward`` or ``step_reward``.
 """
 
@@ -45,7 +45,8 @@ class GridWorld:
             raise ValueError(f"slip must be in [0, 1), got {self.slip}")
         rows, cols = len(self.layout), len(self.layout[0])
         derived = {"rows": rows, "cols": cols, "n_states": rows * cols, "n_actions": len(ACTIONS),
-                   "observation_space": Discrete(rows * cols), "action_space": Discrete(len(ACTIONS))}
+                   "observation_space": Discrete(rows * cols),
+                   "action_space": Discrete(len(ACTIONS))}
         for name, value in derived.items():  # a frozen dataclass: set once, here
             object.__setattr__(self, name, value)
         starts = self.cells("S") or [s for s in self.states if not self.is_terminal(s)]
@@ -53,7 +54,7 @@ class GridWorld:
             raise ValueError("layout has no cell to start from (no S and no free floor)")
         object.__setattr__(self, "start", starts[0])
 
-    # --- reading the layout -------------------------------------------------------------------------
+    # --- reading the layout -----------------------------------------------------------------------
     def kind(self, state: int) -> str:
         row, col = divmod(state, self.cols)
         return self.layout[row][col]
@@ -68,7 +69,7 @@ class GridWorld:
     def is_terminal(self, state: int) -> bool:
         return self.kind(state) in "GP"
 
-    # --- the model ----------------------------------------------------------------------------------
+    # --- the model --------------------------------------------------------------------------------
     def move(self, state: int, action: int) -> int:
         """Where a move lands if it does not slip: off the grid or into a wall means staying put."""
         row, col = divmod(state, self.cols)
@@ -80,7 +81,9 @@ class GridWorld:
 
     def reward(self, next_state: int) -> float:
         kind = self.kind(next_state)
-        return self.goal_reward if kind == "G" else self.pit_reward if kind == "P" else self.step_reward
+        if kind == "G":
+            return self.goal_reward
+        return self.pit_reward if kind == "P" else self.step_reward
 
     def transitions(self, state: int, action: int) -> list[Transition]:
         """Every outcome of ``action`` in ``state``, outcomes landing in the same cell merged."""
@@ -100,7 +103,8 @@ class GridWorld:
             return []
         sideways = ((action + 1) % 4, (action + 3) % 4)
         probs: dict[int, float] = {}
-        for a, p in ((action, 1.0 - self.slip), (sideways[0], self.slip / 2), (sideways[1], self.slip / 2)):
+        half = self.slip / 2
+        for a, p in ((action, 1.0 - self.slip), (sideways[0], half), (sideways[1], half)):
             if p > 0.0:
                 s2 = self.move(state, a)
                 probs[s2] = probs.get(s2, 0.0) + p

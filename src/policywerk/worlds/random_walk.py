@@ -1,9 +1,9 @@
 """The bounded random walk of Sutton (1988) and Sutton & Barto (Example 6.2).
 
-A row of non-terminal states A B C D E between two terminal ends. Every walk starts in the middle, C,
-and steps left or right with equal probability until it falls off an end: off the right end pays 1, off
-the left end pays 0, and nothing else pays anything. There is no discount, so the value of a state is
-the probability of leaving on the right from there: 1/6, 2/6, ..., 5/6.
+A row of non-terminal states A B C D E between two terminal ends. Every walk starts in the
+middle, C, and steps left or right with equal probability until it falls off an end: off the right
+end pays 1, off the left end pays 0, and nothing else pays anything. There is no discount, so the
+value of a state is the probability of leaving on the right from there: 1/6, 2/6, ..., 5/6.
 
 States are numbered 0..n+1: 0 is the left end, 1..n are A, B, ... (n = 5), n+1 is the right end.
 Sutton's paper names the same states B..F between terminals A and G; the numbers are the same.
@@ -11,6 +11,7 @@ Sutton's paper names the same states B..F between terminals A and G; the numbers
 
 from dataclasses import dataclass
 
+from policywerk.math.checks import is_whole
 from policywerk.math.random import Rng
 from policywerk.rl.mdp import Discrete
 
@@ -22,8 +23,9 @@ class RandomWalk:
     n: int = 5  # non-terminal states
 
     def __post_init__(self) -> None:
-        if isinstance(self.n, bool) or not isinstance(self.n, int) or self.n < 1 or self.n % 2 == 0:
-            raise ValueError(f"n must be a positive odd int (a middle state to start in), got {self.n!r}")
+        if not is_whole(self.n) or self.n < 1 or self.n % 2 == 0:
+            raise ValueError("n must be a positive odd int (a middle state to start in), "
+                             f"got {self.n!r}")
 
     @property
     def start(self) -> int:
@@ -35,7 +37,9 @@ class RandomWalk:
         return list(range(1, self.n + 1))
 
     def name(self, state: int) -> str:
-        return "LEFT" if state == 0 else "RIGHT" if state == self.n + 1 else chr(ord("A") + state - 1)
+        if state == 0:
+            return "LEFT"
+        return "RIGHT" if state == self.n + 1 else chr(ord("A") + state - 1)
 
     def is_terminal(self, state: int) -> bool:
         return state == 0 or state == self.n + 1

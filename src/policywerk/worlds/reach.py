@@ -1,23 +1,25 @@
 """A block that must reach a target, seen only as a 10 x 10 image: lesson 07's world.
 
-The agent lives on a ``cells`` x ``cells`` lattice (8 x 8) and is drawn as a solid ``size`` x ``size``
-block (3 x 3) whose top-left pixel is its cell, so the frame is ``cells + size - 1`` pixels a side
-(10 x 10) and a one-cell move shifts the block by one pixel. Neighbouring positions share most of their
-pixels; a model that puts the block one cell off is mostly right, which is what lets a small network learn
-to draw it. The target is the hollow outline of a block (its 8 border pixels); on the target, the agent
-fills it. The frame is flattened row by row, 0s and 1s.
+The agent lives on a ``cells`` x ``cells`` lattice (8 x 8) and is drawn as a solid
+``size`` x ``size`` block (3 x 3) whose top-left pixel is its cell, so the frame is
+``cells + size - 1`` pixels a side (10 x 10) and a one-cell move shifts the block by one pixel.
+Neighbouring positions share most of their pixels; a model that puts the block one cell off is
+mostly right, which is what lets a small network learn to draw it. The target is the hollow outline
+of a block (its 8 border pixels); on the target, the agent fills it. The frame is flattened row by
+row, 0s and 1s.
 
-Actions: 0 stay, 1 up, 2 down, 3 left, 4 right; a move into the edge stays. A move slips with probability
-``slip`` and the agent stays where it was, so the next frame is not a fixed function of this one and the
-action: there is something for a model to be unsure about.
+Actions: 0 stay, 1 up, 2 down, 3 left, 4 right; a move into the edge stays. A move slips with
+probability ``slip`` and the agent stays where it was, so the next frame is not a fixed function of
+this one and the action: there is something for a model to be unsure about.
 
-Every step earns ``falloff ** d``, where d is the number of moves between the agent and the target: 1 on
-the target, 1/2 next to it, 1/4 two moves away, and so on (``falloff`` 0 pays on the target only). The
-best policy goes there by the shortest path and stays. An episode always lasts ``max_steps`` steps (it is
-truncated, never terminated). The agent starts on a random
-cell other than the target; the target is fixed if given, else drawn at random for each episode.
+Every step earns ``falloff ** d``, where d is the number of moves between the agent and the target:
+1 on the target, 1/2 next to it, 1/4 two moves away, and so on (``falloff`` 0 pays on the target
+only). The best policy goes there by the shortest path and stays. An episode always lasts
+``max_steps`` steps (it is truncated, never terminated). The agent starts on a random cell other
+than the target; the target is fixed if given, else drawn at random for each episode.
 """
 
+from policywerk.math.checks import is_whole, whole
 from policywerk.math.random import Rng
 from policywerk.rl.mdp import Discrete, check_max_steps
 
@@ -27,26 +29,29 @@ ACTION_NAMES = ("stay", "up", "down", "left", "right")
 
 
 class Reach:
-    """Gymnasium-style: ``reset(seed) -> (obs, info)``, ``step(a) -> (obs, reward, terminated, truncated, info)``."""
+    """Gymnasium-style: ``reset(seed) -> (obs, info)``,
+    ``step(a) -> (obs, reward, terminated, truncated, info)``."""
 
     def __init__(self, cells: int = 8, size: int = 3, slip: float = 0.1, max_steps: int | None = 20,
                  target: tuple[int, int] | None = None, falloff: float = 0.5):
-        for name, value, least in (("cells", cells, 2), ("size", size, 3)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < least:
-                raise ValueError(f"{name} must be an int >= {least}, got {value!r}")
+        whole(cells, "cells", least=2)
+        whole(size, "size", least=3)
         if not 0.0 <= slip < 1.0:  # also rejects nan
             raise ValueError(f"slip must be a probability in [0, 1), got {slip!r}")
         if not 0.0 <= falloff < 1.0:
             raise ValueError(f"falloff must be in [0, 1), got {falloff!r}")
         if target is not None and not (len(target) == 2 and all(
-                isinstance(v, int) and 0 <= v < cells for v in target)):
-            raise ValueError(f"target must be a (row, column) cell of the {cells} x {cells} lattice, got {target!r}")
-        self.cells, self.size, self.slip, self.fixed_target, self.falloff = cells, size, slip, target, falloff
+                is_whole(v) and 0 <= v < cells for v in target)):
+            raise ValueError(f"target must be a (row, column) cell of the {cells} x {cells} "
+                             f"lattice, got {target!r}")
+        self.cells, self.size, self.slip, self.falloff = cells, size, slip, falloff
+        self.fixed_target = target
         self.max_steps = check_max_steps(max_steps)
         self.side = cells + size - 1  # pixels per row of the frame
         self.obs_size = self.side * self.side
         self.action_space = Discrete(len(MOVES))
-        self.observation_space = Discrete(2 ** self.obs_size)  # every pixel 0 or 1 (a size, not used)
+        # Every pixel is 0 or 1 (a size, not used).
+        self.observation_space = Discrete(2 ** self.obs_size)
         self.agent: tuple[int, int] | None = None
         self.target: tuple[int, int] | None = None
         self.steps = 0
@@ -72,12 +77,14 @@ class Reach:
         if self.max_steps is not None and self.steps >= self.max_steps:
             raise RuntimeError("the episode is over; call reset() to start a new one")
         if not self.action_space.contains(action):
-            raise ValueError(f"action must be an int in 0..4 (stay, up, down, left, right), got {action!r}")
+            raise ValueError("action must be an int in 0..4 (stay, up, down, left, right), "
+                             f"got {action!r}")
         slipped = action != STAY and self._rng.random() < self.slip
         if not slipped:
             dr, dc = MOVES[action]
             row, col = self.agent
-            self.agent = (min(max(row + dr, 0), self.cells - 1), min(max(col + dc, 0), self.cells - 1))
+            last = self.cells - 1
+            self.agent = (min(max(row + dr, 0), last), min(max(col + dc, 0), last))
         self.steps += 1
         reward = self.falloff ** self.distance()
         truncated = self.max_steps is not None and self.steps >= self.max_steps
@@ -92,8 +99,9 @@ class Reach:
         return draw(self.agent, self.target, self.cells, self.size)
 
 
-def draw(agent: tuple[int, int], target: tuple[int, int], cells: int = 8, size: int = 3) -> list[float]:
-    """The frame showing ``agent`` and ``target`` (each a lattice cell) on a lattice of ``cells``."""
+def draw(agent: tuple[int, int], target: tuple[int, int],
+         cells: int = 8, size: int = 3) -> list[float]:
+    """The frame showing ``agent`` and ``target`` (each a cell) on a lattice of ``cells``."""
     side = cells + size - 1
     pixels = [0.0] * (side * side)
     row, col = target
