@@ -1,5 +1,5 @@
-"""The GRU cell: its forward pass against the equations written out, and backpropagation through time
-against finite differences of a loss over a whole sequence."""
+"""The GRU cell: its forward pass against the equations written out, and backpropagation through
+time against finite differences of a loss over a whole sequence."""
 
 import contextlib
 import math
@@ -91,8 +91,10 @@ def test_a_step_checks_its_sizes():
     cell = GRUCell(2, 3, Rng(0))
     with pytest.raises(ValueError, match="takes 2 inputs and 3 state values"):
         cell.step([0.0] * 3, [0.0] * 3)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="number of inputs must be an int >= 1, got 0"):
         GRUCell(0, 3, Rng(0))
+    with pytest.raises(ValueError, match="number of units must be an int >= 1, got True"):
+        GRUCell(2, True, Rng(0))
 
 
 def test_the_update_gate_keeps_the_old_state():

@@ -5,27 +5,40 @@ import pytest
 
 from policywerk.agents.world_model import ModelConfig, WorldModel
 from policywerk.math.random import Rng
+from policywerk.nn.gru import GRUCell
+from policywerk.nn.layers import Dense, Sequential
 
 
 def tiny(free_nats=0.0):
-    c = ModelConfig(embed=3, deter=3, stoch=2, hidden=3, free_nats=free_nats, reward_scale=2.0, kl_balance=0.5)
+    c = ModelConfig(embed=3, deter=3, stoch=2, hidden=3, free_nats=free_nats, reward_scale=2.0,
+                    kl_balance=0.5)
     model = WorldModel(obs_size=6, n_actions=2, c=c, rng=Rng(5))
     rng = Rng(9)
     for values, _ in model.parameters():  # biases away from 0, so that no path is silent
         values[:] = [v + rng.uniform(-0.3, 0.3) for v in values]
     data = Rng(2)
-    sequences = [[(None if t == 0 else data.randrange(2), [float(data.random() < 0.4) for _ in range(6)],
-                   float(data.random() < 0.5)) for t in range(3)] for _ in range(2)]
+
+    def step(t):
+        action = None if t == 0 else data.randrange(2)
+        return action, [float(data.random() < 0.4) for _ in range(6)], float(data.random() < 0.5)
+
+    sequences = [[step(t) for t in range(3)] for _ in range(2)]
     return model, sequences
 
 
-def loss_of(model, sequences, c):
-    losses, _ = model.learn(sequences, Rng(1))
-    return losses.reconstruction + c.reward_scale * losses.reward + 0.5 * max(losses.kl, 0.0)  # balance 0.5: half
+def loss_of(model, sequences):
+    """The loss ``learn`` takes the gradient of, from the same samples: per step, reconstruction,
+    c_r times the reward's loss and beta max(F, KL), averaged over the steps. With KL balance 0.5,
+    half of the KL's gradient reaches the posterior and half the prior: the gradient of KL / 2."""
+    c, rng = model.c, Rng(1)
+    steps = [s for seq in sequences for s in model._forward(seq, rng)]
+    return sum(s.losses.reconstruction + c.reward_scale * s.losses.reward
+               + 0.5 * c.kl_scale * max(c.free_nats, s.losses.kl) for s in steps) / len(steps)
 
 
-def test_every_gradient_matches_finite_differences():
-    model, sequences = tiny()
+@pytest.mark.parametrize("free_nats", [0.0, 5.0, 100.0])  # the KL of 6 steps, 2 steps, no step
+def test_every_gradient_matches_finite_differences(free_nats):
+    model, sequences = tiny(free_nats)
     model.learn(sequences, Rng(1))
     grads = [list(g) for _, g in model.parameters()]
     eps = 1e-6
@@ -34,13 +47,39 @@ def test_every_gradient_matches_finite_differences():
         for i in range(len(values)):
             keep = values[i]
             values[i] = keep + eps
-            up = loss_of(model, sequences, model.c)
+            up = loss_of(model, sequences)
             values[i] = keep - eps
-            down = loss_of(model, sequences, model.c)
+            down = loss_of(model, sequences)
             values[i] = keep
             assert analytic[i] == pytest.approx((up - down) / (2 * eps), rel=1e-4, abs=1e-7)
             checked += 1
     assert checked > 200
+
+
+def test_the_losses_learn_reports_are_the_means_over_the_steps():
+    model, sequences = tiny()
+    losses, states = model.learn(sequences, Rng(1))
+    rng = Rng(1)
+    steps = [s for seq in sequences for s in model._forward(seq, rng)]
+    assert states == [(s.h, s.z) for s in steps]
+    for term in ("reconstruction", "reward", "kl"):
+        mean = sum(getattr(s.losses, term) for s in steps) / len(steps)
+        assert getattr(losses, term) == pytest.approx(mean, rel=1e-12)
+
+
+def test_the_backward_pass_runs_no_forward_pass(monkeypatch):
+    """Everything backpropagation needs was kept on the way forward."""
+    model, sequences = tiny()
+    steps = model._forward(sequences[0], Rng(1))
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a forward pass inside the backward pass")
+
+    for cls, name in ((Sequential, "trace"), (Dense, "forward"), (GRUCell, "step")):
+        monkeypatch.setattr(cls, name, refuse)
+    model.zero_grad()
+    model._backward(steps, 1.0)
+    assert any(v != 0.0 for _, grads in model.parameters() for v in grads)
 
 
 def pixels_wrong(probabilities, frame):
@@ -48,9 +87,9 @@ def pixels_wrong(probabilities, frame):
 
 
 def test_the_model_learns_to_draw_and_to_predict_frames_better_than_the_mean_frame():
-    """150 updates on random play in a 4 x 4 Reach: on held-out episodes, the reconstruction from the
-    posterior and the one-step prediction from the prior both get far fewer pixels wrong than the mean
-    frame of the training data."""
+    """150 updates on random play in a 4 x 4 Reach: on held-out episodes, the reconstruction from
+    the posterior and the one-step prediction from the prior both get far fewer pixels wrong than
+    the mean frame of the training data."""
     from policywerk.agents.dreamer import Config, random_episode, train
     from policywerk.worlds.reach import Reach
 
@@ -65,12 +104,14 @@ def test_the_model_learns_to_draw_and_to_predict_frames_better_than_the_mean_fra
         for t in range(1, len(episode)):
             action, frame, _ = episode[t]
             wrong["reconstruction"] += pixels_wrong(model.decode(*states[t]), frame)
-            wrong["prediction"] += pixels_wrong(model.decode(*model.imagine_step(*states[t - 1], action)), frame)
+            predicted = model.decode(*model.imagine_step(*states[t - 1], action))
+            wrong["prediction"] += pixels_wrong(predicted, frame)
             wrong["mean frame"] += pixels_wrong(mean_frame, frame)
     assert wrong["reconstruction"] < 0.3 * wrong["mean frame"]
     assert wrong["prediction"] < 0.6 * wrong["mean frame"]
     losses = run.model_losses
-    assert sum(l.reconstruction for l in losses[-20:]) < 0.3 * sum(l.reconstruction for l in losses[:20])
+    first, last = losses[:20], losses[-20:]
+    assert sum(x.reconstruction for x in last) < 0.3 * sum(x.reconstruction for x in first)
 
 
 def test_filtering_and_open_loop_rollouts_follow_observe_and_imagine_step():
@@ -96,6 +137,9 @@ def test_beliefs_follow_the_filtered_states():
         assert post.mu == z
         assert all(model.c.min_std <= s <= model.c.max_std for s in post.sigma + prior.sigma)
     h0, z0 = model.initial()
-    h1, _ = model.advance(h0, z0, steps[0][0])
-    assert beliefs[0][1].mu == model.imagine_step(h0, z0, steps[0][0])[1]
+    first_action, _, _ = steps[0]
+    h1, _ = model.advance(h0, z0, first_action)
+    _, first_prior = beliefs[0]
+    _, imagined_z = model.imagine_step(h0, z0, first_action)
+    assert first_prior.mu == imagined_z
     assert len(h1) == model.c.deter

@@ -1,16 +1,30 @@
-r"""The distributions lesson 07's world model and actor are made of, each with the gradients backprop needs.
+r"""The distributions lesson 07's world model and actor are made of, each with the gradients that
+backpropagation needs.
 
-Diagonal Gaussians are given as (means, log standard deviations); Bernoulli pixels and categorical actions
-as logits, the unsquashed outputs of a network.
+Diagonal Gaussians are given as (means, log standard deviations); Bernoulli pixels and categorical
+actions as logits, the unsquashed outputs of a network.
 """
 
 import math
+from dataclasses import dataclass
+
+from policywerk.math.scalars import sigmoid
 
 
-def gaussian_kl(mu_q: list[float], log_std_q: list[float], mu_p: list[float], log_std_p: list[float]
-                ) -> tuple[float, tuple[list[float], list[float], list[float], list[float]]]:
-    """KL(q || p) between diagonal Gaussians, summed over dimensions, and its gradients with respect to
-    (mu_q, log_std_q, mu_p, log_std_p). Per dimension, with d = mu_q - mu_p:
+@dataclass
+class KLGrads:
+    """The gradients of KL(q || p) with respect to the parameters of q and of p."""
+
+    mu_q: list[float]
+    log_std_q: list[float]
+    mu_p: list[float]
+    log_std_p: list[float]
+
+
+def gaussian_kl(mu_q: list[float], log_std_q: list[float], mu_p: list[float],
+                log_std_p: list[float]) -> tuple[float, KLGrads]:
+    """KL(q || p) between diagonal Gaussians, summed over dimensions, and its gradients with respect
+    to mu_q, log_std_q, mu_p and log_std_p. Per dimension, with d = mu_q - mu_p:
 
         KL = log sigma_p - log sigma_q + (sigma_q^2 + d^2) / (2 sigma_p^2) - 1/2
     """
@@ -24,19 +38,18 @@ def gaussian_kl(mu_q: list[float], log_std_q: list[float], mu_p: list[float], lo
         d_mu_p.append(-d / var_p)
         d_ls_q.append(var_q / var_p - 1.0)
         d_ls_p.append(1.0 - (var_q + d * d) / var_p)
-    return kl, (d_mu_q, d_ls_q, d_mu_p, d_ls_p)
+    return kl, KLGrads(d_mu_q, d_ls_q, d_mu_p, d_ls_p)
 
 
 def bernoulli_nll(logits: list[float], targets: list[float]) -> tuple[float, list[float]]:
-    """-log p(targets) for independent pixels, p = sigmoid(logit), summed over pixels (binary cross-entropy),
-    and its gradient with respect to the logits, sigmoid(logit) - target. Computed without overflow:
-    -log sigmoid(l) = log(1 + e^-l) and -log(1 - sigmoid(l)) = log(1 + e^l)."""
+    """-log p(targets) for independent pixels, p = sigmoid(logit), summed over pixels (binary
+    cross-entropy), and its gradient with respect to the logits, sigmoid(logit) - target. Computed
+    without overflow: -log sigmoid(l) = log(1 + e^-l) and -log(1 - sigmoid(l)) = log(1 + e^l)."""
     loss, grads = 0.0, []
     for logit, y in zip(logits, targets):
         softplus = max(logit, 0.0) + math.log1p(math.exp(-abs(logit)))  # log(1 + e^logit)
         loss += softplus - y * logit
-        p = 1.0 / (1.0 + math.exp(-logit)) if logit >= 0.0 else math.exp(logit) / (1.0 + math.exp(logit))
-        grads.append(p - y)
+        grads.append(sigmoid(logit) - y)
     return loss, grads
 
 
@@ -48,7 +61,8 @@ def softmax(logits: list[float]) -> list[float]:
 
 
 def categorical_log_prob_grad(logits: list[float], action: int) -> tuple[float, list[float]]:
-    """log softmax(logits)[action] and its gradient with respect to the logits: onehot(action) - probs."""
+    """log softmax(logits)[action] and its gradient with respect to the logits:
+    onehot(action) - probs."""
     probs = softmax(logits)
     return math.log(probs[action]), [(1.0 if k == action else 0.0) - p for k, p in enumerate(probs)]
 

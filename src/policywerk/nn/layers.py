@@ -1,77 +1,94 @@
-r"""Layers that remember their input on the way forward and turn an output gradient into parameter and
-input gradients on the way back (backpropagation, one sample at a time).
+r"""Layers, networks of them, and backpropagation through them, one sample at a time.
 
-A dense layer computes $y = W x + b$. With $W$ stored as rows ($W_j$ holds the weights into output $j$),
-the backward pass for an output gradient $g = \partial L / \partial y$ is
+A dense layer computes $y = W x + b$. With $W$ stored as rows ($W_j$ holds the weights into
+output $j$), the backward pass for an output gradient $g = \partial L / \partial y$ is
 
     dL/dW_j += g_j x        dL/db_j += g_j        dL/dx = sum_j g_j W_j
 
-Gradients accumulate over the samples of a minibatch until ``zero_grad``. The inner loops are written
-for CPython's speed: a dot product is ``sum(map(mul, row, x))``, a scaled row is one list comprehension,
-and rows whose output gradient is exactly 0 (a ReLU that was off) are skipped.
+so it needs the layer's input $x$; an activation's backward pass needs its output. A network's
+forward pass keeps every layer's input and the output in a ``Trace``, and its backward pass walks
+that trace in reverse: nothing is computed twice. ``forward`` keeps its trace as ``last``, for the
+usual case of a backward pass that follows at once; ``trace`` hands it over, for a model that runs
+a network several times before backpropagating through any of those passes.
 
-Inside ``with minibatch(net, ...)`` the layers keep each sample's input and output gradient instead and add
-up $\sum_s g_s x_s^T$ when the block ends, one dot product over the samples per weight: the same sums,
-about three times faster in CPython than adding one outer product per sample. The world model of lesson
-07, which backpropagates thousands of steps per update, uses it.
+Gradients accumulate over the samples of a minibatch until ``zero_grad``. The inner loops are
+written for CPython's speed: a dot product is ``sum(map(mul, row, x))``, a scaled row is one list
+comprehension, rows whose output gradient is exactly 0 (a ReLU that was off) are skipped, and
+inputs that are mostly 0 (pixels) are read only where they are not.
+
+Inside ``with minibatch(net, ...)`` the layers keep each sample's input and output gradient
+instead and add up $\sum_s g_s x_s^T$ when the block ends, one dot product over the samples per
+weight: the same sums, about three times faster in CPython than adding one outer product per
+sample. The world model of lesson 07, which backpropagates thousands of steps per update, uses it.
 """
 
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from operator import mul
 
+from policywerk.math.checks import whole
 from policywerk.math.random import Rng
 
-Params = list[tuple[list[float], list[float]]]  # (values, gradients) pairs, updated in place by an optimiser
+# (values, gradients) pairs, updated in place by an optimiser
+Params = list[tuple[list[float], list[float]]]
+
+
+def _lit(x: list[float]) -> list[int] | None:
+    """The positions of x's non-zero values if they are fewer than a third of them, else None."""
+    lit = [i for i, xi in enumerate(x) if xi]
+    return lit if len(lit) * 3 < len(x) else None
 
 
 class Dense:
     def __init__(self, n_in: int, n_out: int, rng: Rng, init: str = "he"):
-        if n_in < 1 or n_out < 1:
-            raise ValueError(f"a dense layer needs at least one input and one output, got {n_in} -> {n_out}")
+        whole(n_in, "a dense layer's number of inputs", least=1)
+        whole(n_out, "a dense layer's number of outputs", least=1)
         if init not in ("he", "glorot"):
-            raise ValueError(f"init must be 'he' (before a ReLU) or 'glorot' (before tanh or none), got {init!r}")
+            raise ValueError("init must be 'he' (before a ReLU) or 'glorot' (before tanh or none),"
+                             f" got {init!r}")
         # Uniform weights whose variance keeps activations at a steady scale from layer to layer.
         limit = math.sqrt(6.0 / n_in) if init == "he" else math.sqrt(6.0 / (n_in + n_out))
         self.w = [[rng.uniform(-limit, limit) for _ in range(n_in)] for _ in range(n_out)]
         self.b = [0.0] * n_out
         self.dw = [[0.0] * n_in for _ in range(n_out)]
         self.db = [0.0] * n_out
-        self._x: list[float] | None = None
-        self._queue: list[tuple[list[float], list[float]]] | None = None  # (x, dy) per sample in a minibatch
-        self._columns: list[tuple[float, ...]] | None = None  # W's columns, fixed while a minibatch is open
+        self._queue: list[tuple[list[float], list[float]]] | None = None  # (x, dy), in a minibatch
+        self._columns: list[tuple[float, ...]] | None = None  # W's columns, fixed in a minibatch
 
     def forward(self, x: list[float]) -> list[float]:
+        """y = W x + b."""
         if len(x) != len(self.w[0]):
             raise ValueError(f"this layer takes {len(self.w[0])} inputs, got {len(x)}")
-        self._x = x
-        nonzero = [i for i, xi in enumerate(x) if xi]
-        self._nonzero = nonzero if len(nonzero) * 3 < len(x) else None  # pixels are mostly 0: use only the rest
-        if self._nonzero is None:
+        lit = _lit(x)
+        if lit is None:
             return [sum(map(mul, row, x)) + b for row, b in zip(self.w, self.b)]
-        if all(x[i] == 1.0 for i in nonzero):  # binary pixels: W_j x is the sum of the weights of the lit ones
-            return [sum(map(row.__getitem__, nonzero)) + b for row, b in zip(self.w, self.b)]
-        return [sum(row[i] * x[i] for i in nonzero) + b for row, b in zip(self.w, self.b)]
+        # speed: mostly-0 inputs (pixels) are read only where they are not 0; if those are all 1,
+        # W_j x is just the sum of their weights
+        if all(x[i] == 1.0 for i in lit):
+            return [sum(map(row.__getitem__, lit)) + b for row, b in zip(self.w, self.b)]
+        return [sum(row[i] * x[i] for i in lit) + b for row, b in zip(self.w, self.b)]
 
-    def backward(self, dy: list[float], input_grad: bool = True) -> list[float] | None:
-        """Accumulate the parameter gradients; return dL/dx unless ``input_grad`` is False (the first
-        layer of a network, whose input is data, needs none: half the work saved)."""
-        x = self._x
-        if self._queue is not None:
-            self._queue.append((x, dy))  # added up when the minibatch ends
+    def backward(self, dy: list[float], x: list[float], y: list[float] | None = None,
+                 input_grad: bool = True) -> list[float] | None:
+        """Accumulate dL/dW and dL/db for the input ``x`` that gave the output ``y`` (which is not
+        needed); return dL/dx unless ``input_grad`` is False (the first layer of a network, whose
+        input is data, needs none: half the work saved)."""
+        if self._queue is not None:  # speed: inside ``minibatch``, added up when the block ends
+            self._queue.append((x, dy))
         else:
-            sparse = self._nonzero is not None
-            nonzero = [(i, x[i]) for i in self._nonzero] if sparse else None
+            lit = _lit(x)
             for j, g in enumerate(dy):
-                if g:
-                    dw_j = self.dw[j]
-                    if sparse:
-                        for i, xi in nonzero:
-                            dw_j[i] += g * xi  # dL/dW_j += g_j x
-                    else:
-                        dw_j[:] = [d + g * xi for d, xi in zip(dw_j, x)]  # dL/dW_j += g_j x
-                    self.db[j] += g  # dL/db_j += g_j
+                if not g:
+                    continue  # speed: nothing to add (a ReLU that was off)
+                dw_j = self.dw[j]
+                if lit is not None:  # speed: only where x is not 0
+                    for i in lit:
+                        dw_j[i] += g * x[i]  # dL/dW_j += g_j x
+                else:
+                    dw_j[:] = [d + g * xi for d, xi in zip(dw_j, x)]  # dL/dW_j += g_j x
+                self.db[j] += g  # dL/db_j += g_j
         if not input_grad:
             return None
         columns = self._columns if self._columns is not None else zip(*self.w)
@@ -102,8 +119,8 @@ def add_outer_products(dw: list[list[float]], db: list[float], xs: list[list[flo
 
 @contextmanager
 def minibatch(*modules) -> Iterator[None]:
-    """Queue the weight gradients of ``modules`` (networks, layers, GRU cells) inside the block and add
-    them up when it ends. The weights must not change inside: an optimiser steps after the block."""
+    """Queue the weight gradients of ``modules`` (networks, layers, GRU cells) inside the block and
+    add them up when it ends. The weights must not change inside: an optimiser steps after it."""
     for module in modules:
         module.begin_minibatch()
     try:
@@ -114,31 +131,43 @@ def minibatch(*modules) -> Iterator[None]:
 
 
 class ReLU:
-    """max(0, x), elementwise; its gradient passes where the input was positive."""
+    """max(0, x), elementwise; its gradient passes where the output is positive (the input was)."""
 
     def forward(self, x: list[float]) -> list[float]:
-        self._on = [v > 0.0 for v in x]
-        return [v if on else 0.0 for v, on in zip(x, self._on)]
+        return [v if v > 0.0 else 0.0 for v in x]
 
-    def backward(self, dy: list[float]) -> list[float]:
-        return [g if on else 0.0 for g, on in zip(dy, self._on)]
+    def backward(self, dy: list[float], x: list[float], y: list[float],
+                 input_grad: bool = True) -> list[float]:
+        return [g if v > 0.0 else 0.0 for g, v in zip(dy, y)]
 
     def parameters(self) -> Params:
         return []
 
 
 class Tanh:
-    """tanh(x), elementwise; its derivative is 1 - tanh(x)^2."""
+    """tanh(x), elementwise; its derivative is 1 - tanh(x)^2, read off the output."""
 
     def forward(self, x: list[float]) -> list[float]:
-        self._y = [math.tanh(v) for v in x]
-        return self._y[:]  # a copy, so that a caller changing the output cannot change the gradient
+        return [math.tanh(v) for v in x]
 
-    def backward(self, dy: list[float]) -> list[float]:
-        return [g * (1.0 - y * y) for g, y in zip(dy, self._y)]
+    def backward(self, dy: list[float], x: list[float], y: list[float],
+                 input_grad: bool = True) -> list[float]:
+        return [g * (1.0 - v * v) for g, v in zip(dy, y)]
 
     def parameters(self) -> Params:
         return []
+
+
+@dataclass
+class Trace:
+    """One forward pass through a network, all that its backward pass needs: ``values[k]`` is the
+    input of layer k, and the last value is the network's output. Its lists are not to change."""
+
+    values: list[list[float]]
+
+    @property
+    def output(self) -> list[float]:
+        return self.values[-1]
 
 
 class Sequential:
@@ -146,19 +175,28 @@ class Sequential:
 
     def __init__(self, *layers):
         self.layers = list(layers)
+        self.last: Trace | None = None  # the last ``forward`` pass, for a backward pass right after
+
+    def trace(self, x: list[float]) -> Trace:
+        """The forward pass, keeping every layer's input and the output."""
+        values = [x]
+        for layer in self.layers:
+            values.append(layer.forward(values[-1]))
+        return Trace(values)
 
     def forward(self, x: list[float]) -> list[float]:
-        for layer in self.layers:
-            x = layer.forward(x)
-        return x
+        self.last = self.trace(x)
+        return self.last.output
 
-    def backward(self, dy: list[float], input_grad: bool = False) -> list[float] | None:
-        """Backpropagate ``dy``; the gradient with respect to the input only if ``input_grad``."""
+    def backward(self, dy: list[float], trace: Trace | None = None,
+                 input_grad: bool = False) -> list[float] | None:
+        """Backpropagate ``dy`` = dL/d(output) through ``trace`` (by default the last ``forward``
+        pass), accumulating the parameter gradients; return dL/d(input) only if ``input_grad``."""
+        values = (trace or self.last).values
         for k in range(len(self.layers) - 1, -1, -1):
-            layer = self.layers[k]
-            if k == 0 and isinstance(layer, Dense):
-                return layer.backward(dy, input_grad=input_grad)
-            dy = layer.backward(dy)
+            x, y = values[k], values[k + 1]  # the layer's input and output
+            # the first layer's input gradient only on request: its input is data
+            dy = self.layers[k].backward(dy, x, y, input_grad=k > 0 or input_grad)
         return dy if input_grad else None
 
     def parameters(self) -> Params:
@@ -197,7 +235,8 @@ def mlp(sizes: list[int], rng: Rng, activation: str = "relu") -> Sequential:
     layers = []
     for k, (n_in, n_out) in enumerate(zip(sizes, sizes[1:])):
         last = k == len(sizes) - 2
-        layers.append(Dense(n_in, n_out, rng, init="glorot" if last or activation == "tanh" else "he"))
+        init = "glorot" if last or activation == "tanh" else "he"
+        layers.append(Dense(n_in, n_out, rng, init=init))
         if not last:
             layers.append(ReLU() if activation == "relu" else Tanh())
     return Sequential(*layers)
