@@ -18,8 +18,7 @@ TD(lambda) the solution of a small linear system (``td_lambda_fixed_point``).
 """
 
 from policywerk.math.linear import solve
-
-Step = tuple[int, float, int]  # state, reward, next state
+from policywerk.worlds.random_walk import Step  # (state, reward, next state), with those names
 
 
 def td0(values: list[float], episode: list[Step], alpha: float) -> list[float]:

@@ -18,6 +18,8 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
+from policywerk.math.checks import is_whole
+
 FORMAT = "policywerk-frames-1"
 PANES = ("environment", "internals", "trace")
 PAD_PX = 4  # around each pane's measured rectangle, for the antialiased edges of its text
@@ -37,7 +39,7 @@ class FrameInfo:
 
 
 def _number(value: float) -> str:
-    if isinstance(value, int) and not isinstance(value, bool):
+    if is_whole(value):
         return f"{value:,}"
     return f"{value:.3g}"
 

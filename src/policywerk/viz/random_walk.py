@@ -7,7 +7,20 @@ from policywerk.session import rendering
 from policywerk.show import Animation
 from policywerk.viz.frames import FrameInfo
 from policywerk.viz.panes import footer, save_animation, save_png, three_panes
-from policywerk.viz.style import BLUE, GRID, INK, MUTED, ORANGE, PURPLE, SERIES, VERMILION, house_style, new_figure
+from policywerk.viz.style import (
+    BLUE,
+    GREEN,
+    GRID,
+    INK,
+    MUTED,
+    ORANGE,
+    PURPLE,
+    SERIES,
+    SKY,
+    VERMILION,
+    house_style,
+    new_figure,
+)
 from policywerk.worlds.random_walk import RandomWalk, Step
 
 POSITIVE = "#57606a"  # a TD error above zero (grey: blue and orange already name the two learners)
@@ -142,6 +155,15 @@ def walk_animation(walk: RandomWalk, episodes: list[list[Step]], estimates: list
 
 
 @rendering
+def cool_and_warm(solid: list[str], dashed: list[str]) -> dict[str, dict]:
+    """Line styles for two families of curves: ``solid`` in cool colours, ``dashed`` in warm ones,
+    each family from dark to light in the order given (lesson 03: TD(0) against Monte Carlo)."""
+    styles = {label: {"color": colour} for label, colour in zip(solid, (BLUE, SKY, GREEN))}
+    for label, colour in zip(dashed, (VERMILION, ORANGE, PURPLE, "#6e7781")):
+        styles[label] = {"color": colour, "ls": "--"}
+    return styles
+
+
 def curves_figure(curves: dict[str, list[float]], title: str, xlabel: str, name: str, alt: str,
                   xs: list[float] | None = None, ylim: tuple[float, float] | None = None,
                   styles: dict[str, dict] | None = None) -> None:

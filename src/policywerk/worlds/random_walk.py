@@ -10,12 +10,20 @@ Sutton's paper names the same states B..F between terminals A and G; the numbers
 """
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from policywerk.math.checks import is_whole
 from policywerk.math.random import Rng
 from policywerk.rl.mdp import Discrete
 
-Step = tuple[int, float, int]  # state, reward, next state
+
+class Step(NamedTuple):
+    """One step of a walk. A tuple, so ``for s, r, s_next in episode`` unpacks it; named, so a single step
+    reads as ``step.reward``."""
+
+    state: int
+    reward: float
+    next_state: int
 
 
 @dataclass(frozen=True)
@@ -53,7 +61,7 @@ class RandomWalk:
         steps, state = [], self.start
         while not self.is_terminal(state):
             following = state + (1 if rng.random() < 0.5 else -1)
-            steps.append((state, 1.0 if following == self.n + 1 else 0.0, following))
+            steps.append(Step(state, 1.0 if following == self.n + 1 else 0.0, following))
             state = following
         return steps
 
