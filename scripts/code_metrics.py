@@ -47,8 +47,13 @@ def lesson_figures(path: Path) -> dict:
 
 
 def tuple_results(tree: ast.AST, path: Path) -> list[tuple[Path, int, str]]:
+    """Returns of three or more values, and a position read from what an index returned, unless a
+    named field is read from it next (``runs[name][0].episodes`` is the first run, not a position)."""
+    named = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
     found = []
     for node in ast.walk(tree):
+        if id(node) in named:
+            continue
         if isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple) and len(node.value.elts) >= 3:
             found.append((path, node.lineno, f"returns {len(node.value.elts)} values as a tuple"))
         elif (isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant)

@@ -238,3 +238,9 @@ def test_greedy_path_breaks_ties_by_the_first_action():
 def test_greedy_path_respects_the_step_limit():
     """With limit 2 the edge route is cut after two steps."""
     assert greedy_path(edge_route_q(), limit=2) == [36, 24, 25]
+
+
+def test_the_text_map_draws_start_goal_and_cliff_on_the_bottom_row():
+    lines = CliffWalking().text_map().split("\n")
+    assert len(lines) == 4 and all(line.split() == ["."] * 12 for line in lines[:3])
+    assert lines[3].split() == ["S", *["C"] * 10, "G"]

@@ -18,6 +18,7 @@ edge of the grid), and sharing one routine is worth that.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from policywerk.math.checks import whole
 from policywerk.math.random import Rng
@@ -53,9 +54,17 @@ class Episode:
     q: list[list[float]] = field(default_factory=list)  # Q after the episode, when asked for
 
 
+class Learned(NamedTuple):
+    """What a run of ``td_control`` learned (``q``) and went through (``episodes``); a tuple, so that
+    ``q, episodes = td_control(...)`` unpacks it."""
+
+    q: list[list[float]]  # the action values at the end, q[state][action]
+    episodes: list[Episode]
+
+
 def td_control(env, target: Target, episodes: int,
                alpha: float, epsilon: float, gamma: float,
-               rng: Rng, keep: bool = False) -> tuple[list[list[float]], list[Episode]]:
+               rng: Rng, keep: bool = False) -> Learned:
     """Learn Q with ``target`` over ``episodes`` episodes of epsilon-greedy behaviour, from Q = 0.
     With ``keep``, every episode records its states and the action values after it."""
     whole(episodes, "episodes", least=1)
@@ -81,4 +90,4 @@ def td_control(env, target: Target, episodes: int,
         if keep:
             record.q = [row[:] for row in q]
         history.append(record)
-    return q, history
+    return Learned(q, history)

@@ -12,20 +12,38 @@
 # The two differ in one line of code. The cliff world of Sutton & Barto's Example 6.6 shows what that
 # one line does. This page is generated from `src/policywerk/lessons/l04_q_learning.py`; the code ran when
 # the site was built, and what it printed and drew stands beneath it.
+#
+# The learning routine is `td_control` in `agents/td_control.py`, about thirty lines shared by all three
+# methods on this page; the world is `worlds/cliff.py`. What this page's code adds is the experiment:
+# many runs of each method on the same seeds, their averages, and the questions put to what they learned.
 
 # %%
 import difflib
 import inspect
 import statistics
 
-from policywerk.agents.td_control import expected_sarsa, q_learning, sarsa, td_control
+from policywerk.agents.td_control import (
+    epsilon_greedy,
+    expected_sarsa,
+    q_learning,
+    sarsa,
+    td_control,
+)
 from policywerk.math.random import Rng
 from policywerk.math.vectors import moving_average
 from policywerk.session import budget, seeds
-from policywerk.show import show_hyperparameters, show_table
+from policywerk.show import show_hyperparameters, show_source, show_table
 from policywerk.viz.cliff import cliff_animation, paths_figure, reward_figure
-from policywerk.worlds.cliff import ARROWS, CLIFF, COLS, GOAL, ROWS, START, CliffWalking, greedy_path
+from policywerk.worlds.cliff import ARROWS, CLIFF, COLS, GOAL, START, CliffWalking, greedy_path
 
+# %% [markdown]
+# The hyperparameters are the textbook's, and all of them stand here. Only the number of runs shrinks in
+# the quick setting that the tests use; `FIRST_SEED` moves every run to other seeds when a reader runs
+# the page with `--seed N`. `METHODS` maps each method's name to its target function. Every experiment
+# below loops over this dictionary, so a method added to it is run, averaged, drawn and tabled with the
+# others without another change.
+
+# %%
 EPISODES = 500
 EPSILON = 0.1
 ALPHA = 0.5
@@ -52,18 +70,31 @@ show_hyperparameters([
 # `CliffWalking`: state `row * 12 + col` with row 0 at the top, so the start is 36 and the goal 47; actions
 # 0 up, 1 right, 2 down, 3 left.
 #
-# The shortest route runs along the edge of the cliff: 13 steps, a return of $-13$.
+# The shortest route runs along the edge of the cliff: 13 steps, a return of $-13$. Printed row by row,
+# with `C` for the cliff:
 
 # %%
-for row in range(ROWS):
-    print(" ".join("S" if s == START else "G" if s == GOAL else "C" if s in CLIFF else "."
-                   for s in range(row * COLS, (row + 1) * COLS)))
-env = CliffWalking()
-state, _ = env.reset()
-print("\nstart", state, "| step right:", env.step(1)[:3], "| back to", env.reset()[0],
-      "| step up:", env.step(0)[:3])
+print(CliffWalking().text_map())
 
 # %% [markdown]
+# The world answers as Gymnasium's worlds do: `reset()` gives the first observation, and `step(action)`
+# the next one, the reward, whether the episode ended, whether it was cut short, and a dictionary of
+# extras. A step right from the start is a step into the cliff; a step up is an ordinary step:
+
+# %%
+env = CliffWalking()
+state, _ = env.reset()
+after, reward, ended, _, _ = env.step(1)
+print(f"start {state} | step right: to {after}, reward {reward:g}, ended {ended}")
+state, _ = env.reset()
+after, reward, ended, _, _ = env.step(0)
+print(f"start {state} | step up: to {after}, reward {reward:g}, ended {ended}")
+
+# %% [markdown]
+# A fall does not end the episode: the agent is back at the start, 100 poorer, and must still get to the
+# goal. So a learner can fall many times in one episode, which is where the early episodes' large losses
+# come from.
+#
 # ## From predicting to choosing
 #
 # Lesson 03 learned the value $V(s)$ of a state under behaviour it did not control. To choose, the agent
@@ -81,9 +112,25 @@ print("\nstart", state, "| step right:", env.step(1)[:3], "| back to", env.reset
 # and differ only in the target. SARSA bootstraps from the action it will really take next,
 # $R + \gamma\,Q(S', A')$. Q-learning bootstraps from the best action in $S'$, whichever it takes,
 # $R + \gamma \max_a Q(S', a)$. In the code, each method *is* its target, and the rest of the routine is
-# shared ([`agents/td_control.py`](https://github.com/policywerk/policywerk/blob/main/src/policywerk/agents/td_control.py)).
-# Here is the difference, as a diff of the functions' source: SARSA against Q-learning, and against
-# Expected SARSA (introduced below):
+# shared. Here is that routine; `target(...)` is the only place a method enters it:
+
+# %%
+show_source(td_control, "The routine all three methods share")
+
+# %% [markdown]
+# The behaviour comes from `epsilon_greedy`, and so does part of what SARSA learns: with probability
+# $\varepsilon$ it takes any of the four actions, otherwise the best one. Where several actions share the
+# best value, as all four do at the start when every value is 0, it picks one of them at random; always
+# taking the first would send every early episode the same way.
+
+# %%
+show_source(epsilon_greedy, "ε-greedy behaviour, ties broken at random")
+
+# %% [markdown]
+# Note the order inside the loop: the next action `a_next` is chosen *before* the update, because SARSA's
+# target needs it. Here is the difference between the methods, as a diff of the functions' source: SARSA
+# against Q-learning, and against Expected SARSA (introduced below). The code builds the diff from the
+# source itself, so the page cannot claim one line while the code differs in two:
 
 # %%
 def body(function):
@@ -92,8 +139,8 @@ def body(function):
 
 
 for old, new in ((sarsa, q_learning), (sarsa, expected_sarsa)):
-    diff = [line for line in difflib.unified_diff(body(old), body(new), old.__name__, new.__name__, lineterm="")
-            if line.startswith(("-", "+"))]
+    lines = difflib.unified_diff(body(old), body(new), old.__name__, new.__name__, lineterm="")
+    diff = [line for line in lines if line.startswith(("-", "+"))]
     print("\n".join(diff), end="\n\n")
     assert len(diff) == 4, "the methods should differ in exactly one line"
 
@@ -108,44 +155,81 @@ for old, new in ((sarsa, q_learning), (sarsa, expected_sarsa)):
 #
 # The textbook's protocol: all action values start at 0; 500 episodes with $\varepsilon = 0.1$,
 # $\alpha = 0.5$ and no discount; the sum of rewards of each episode recorded. We repeat it with 100
-# independent seeds for each method (20 in the quick setting the tests use).
+# independent seeds for each method (20 in the quick setting the tests use). Run $k$ of every method
+# uses seed `FIRST_SEED` + $k$, so the three methods are compared on the same random numbers.
+#
+# Each run returns what it `learned`: the final action values `q`, and a record of every episode, of
+# which this experiment reads the sum of rewards. The curve of a method is that sum averaged over its
+# runs, episode by episode.
 
 # %%
-runs = {name: [td_control(CliffWalking(), target, EPISODES, ALPHA, EPSILON, GAMMA, Rng(seed))
-               for seed in range(FIRST_SEED, FIRST_SEED + RUNS)] for name, target in METHODS.items()}
-rewards = {name: [statistics.mean(h[k].reward for _, h in results) for k in range(EPISODES)]
+runs = {}
+for name, target in METHODS.items():
+    runs[name] = [td_control(CliffWalking(), target, EPISODES, ALPHA, EPSILON, GAMMA, Rng(seed))
+                  for seed in range(FIRST_SEED, FIRST_SEED + RUNS)]
+
+
+def mean_reward(learned_runs, k):
+    """The sum of rewards of episode k, averaged over the runs."""
+    return statistics.mean(learned.episodes[k].reward for learned in learned_runs)
+
+
+rewards = {name: [mean_reward(results, k) for k in range(EPISODES)]
            for name, results in runs.items()}
-last = {name: statistics.mean(rewards[name][-100:]) for name in METHODS}  # online reward, last 100 episodes
+last = {name: statistics.mean(rewards[name][-100:]) for name in METHODS}  # the last 100 episodes
+
+# %% [markdown]
+# The figure draws each method's average as a 10-episode moving average, and beside it the raw sum of
+# rewards of each method's first run, episode by episode, to show how much a single run varies. Even
+# averaged over a hundred runs the curves jitter without the moving average: in any episode, any run
+# may or may not fall.
+
+# %%
 WINDOW = 10
 reward_figure({name: moving_average(curve, WINDOW) for name, curve in rewards.items()},
-              {name: [e.reward for e in results[0][1]] for name, results in runs.items()}, RUNS, WINDOW,
-              name="l04-rewards",
-              alt=(f"Left: the sum of rewards per episode averaged over {RUNS} runs; after a few dozen episodes "
-                   f"Expected SARSA settles near {last['Expected SARSA']:.0f}, SARSA near {last['SARSA']:.0f} and "
-                   f"Q-learning near {last['Q-learning']:.0f}. Right: one run of each, every episode, on an axis "
-                   f"that turns logarithmic below -100, with the first episodes costing over a thousand."))
+              {name: [e.reward for e in results[0].episodes] for name, results in runs.items()},
+              RUNS, WINDOW, name="l04-rewards",
+              alt=(f"Left: the sum of rewards per episode averaged over {RUNS} runs; after a "
+                   f"few dozen episodes Expected SARSA settles near {last['Expected SARSA']:.0f}, "
+                   f"SARSA near {last['SARSA']:.0f} and Q-learning near {last['Q-learning']:.0f}. "
+                   f"Right: one run of each, every episode, on an axis that turns logarithmic "
+                   f"below -100, with the first episodes costing over a thousand."))
 
 blocks = range(0, EPISODES, 50)
 show_table(["episodes", *METHODS],
-           [[f"{b + 1}-{b + 50}", *(f"{statistics.mean(rewards[name][b:b + 50]):.1f}" for name in METHODS)]
-            for b in blocks],
-           caption=f"Average sum of rewards per episode, in blocks of 50 episodes, over {RUNS} runs.")
-print("online reward over the last 100 episodes:", ", ".join(f"{n} {v:.1f}" for n, v in last.items()))
+           [[f"{b + 1}-{b + 50}", *(f"{statistics.mean(rewards[name][b:b + 50]):.1f}"
+                                    for name in METHODS)] for b in blocks],
+           caption=f"Average sum of rewards per episode, in blocks of 50 episodes, over "
+                   f"{RUNS} runs.")
+print("online reward over the last 100 episodes:",
+      ", ".join(f"{name} {value:.1f}" for name, value in last.items()))
 assert last["SARSA"] > last["Q-learning"], "SARSA should collect more reward online than Q-learning"
+assert last["Expected SARSA"] > last["SARSA"], "... and Expected SARSA more still"
 
 # %% [markdown]
 # SARSA collects much more reward while it learns, and Expected SARSA a little more still. Q-learning
 # keeps falling off the cliff. The right panel shows how rough a single run is: the first episodes wander
 # for hundreds of steps and fall again and again before the values say anything useful.
 #
+# Why do the first episodes take so long? Every value starts at 0 and every step costs $-1$, so an action
+# the agent has tried looks worse than one it has not. The agent is drawn, step by step, toward whatever
+# it has tried least, and sweeps the whole grid before the values of the good route stand out. This
+# optimism of the zero start is a form of exploration in its own right, on top of the $\varepsilon$-greedy
+# kind.
+#
 # ## What each one learned
 #
 # The routes tell why. Below, for each method, the greedy arrows and the greedy path from the start,
 # computed from the action values averaged over the 100 runs (the single runs are in the table after it).
+# `mean_q` averages the hundred tables entry by entry: `zip(*tables)` lines up the runs' rows of one
+# state, and `zip(*rows)` the runs' values of one action. `greedy_path` (in `worlds/cliff.py`) follows
+# the best action from the start until it reaches the goal or comes back to a cell it has seen.
 
 # %%
 def mean_q(results):
-    return [[statistics.mean(q[s][a] for q, _ in results) for a in range(len(ARROWS))] for s in range(ROWS * COLS)]
+    """The action values averaged over the runs, state by state and action by action."""
+    tables = [learned.q for learned in results]
+    return [[statistics.mean(values) for values in zip(*rows)] for rows in zip(*tables)]
 
 
 def edge_cells(path):
@@ -155,29 +239,52 @@ def edge_cells(path):
 
 typical = {name: mean_q(results) for name, results in runs.items()}
 paths = {name: greedy_path(q) for name, q in typical.items()}
-paths_figure([(f"{name}: {len(paths[name]) - 1} steps,\n{edge_cells(paths[name])} along the edge", typical[name],
-               paths[name]) for name in METHODS],
-             name="l04-paths",
-             alt=("The greedy routes on the cliff grid. Q-learning's runs right along the edge of the cliff in 13 "
-                  "steps; SARSA's climbs to the top row and comes down at the far end; Expected SARSA's keeps one "
-                  "row away from the edge."))
+titles = {name: f"{name}: {len(path) - 1} steps,\n{edge_cells(path)} along the edge"
+          for name, path in paths.items()}
+paths_figure([(titles[name], typical[name], paths[name]) for name in METHODS], name="l04-paths",
+             alt=("The greedy routes on the cliff grid. Q-learning's runs right along the edge of "
+                  "the cliff in 13 steps; SARSA's climbs to the top row and comes down at the far "
+                  "end; Expected SARSA's keeps one row away from the edge."))
 
-stats = []
-for name, results in runs.items():
-    greedy = [greedy_path(q) for q, _ in results]
+# %% [markdown]
+# In each grid an arrow marks the greedy action of a cell, and the coloured line is where following the
+# arrows from `S` leads. A route that stepped into the cliff would be back at `S`, a cell it has already
+# visited, and `greedy_path` stops there: so a route that reaches `G` never fell on the way.
+#
+# Averaged values can hide how the single runs behave, so the table below asks the same questions of
+# each run's own greedy path: does it reach the goal at all, how long is it, is it the 13-step edge, and
+# how many of its cells lie along the cliff. (A median over no paths is shown as a dash.)
+
+# %%
+def path_summary(name, results):
+    greedy = [greedy_path(learned.q) for learned in results]
     reached = [p for p in greedy if p[-1] == GOAL]
-    stats.append([name, f"{len(reached)} of {RUNS}",
-                  statistics.median(len(p) - 1 for p in reached) if reached else "—",
-                  sum(len(p) - 1 == 13 for p in reached),
-                  statistics.median(edge_cells(p) for p in reached) if reached else "—"])
-show_table(["method", "greedy path reaches the goal", "median length", "13-step paths", "median cells along the edge"],
-           stats, caption=f"The greedy path of each of the {RUNS} runs after {EPISODES} episodes.")
-q_edge = sum(greedy_path(q) == [START, 24, *range(25, 36), GOAL] for q, _ in runs["Q-learning"])
+    if not reached:
+        return [name, f"0 of {RUNS}", "—", 0, "—"]
+    lengths = [len(p) - 1 for p in reached]
+    return [name, f"{len(reached)} of {RUNS}", statistics.median(lengths),
+            lengths.count(13), statistics.median(edge_cells(p) for p in reached)]
+
+
+show_table(["method", "greedy path reaches the goal", "median length", "13-step paths",
+            "median cells along the edge"],
+           [path_summary(name, results) for name, results in runs.items()],
+           caption=f"The greedy path of each of the {RUNS} runs after {EPISODES} episodes.")
+
+# %% [markdown]
+# And the claims, checked: the averaged Q-learning route is the 13-step edge, ten of whose cells lie
+# along the cliff; nearly every single Q-learning run finds exactly that route; and SARSA's averaged
+# route reaches the goal further from the cliff.
+
+# %%
+EDGE_ROUTE = [START, 24, *range(25, 36), GOAL]  # up one cell, along the edge, down into the goal
+q_edge = sum(greedy_path(learned.q) == EDGE_ROUTE for learned in runs["Q-learning"])
 print(f"Q-learning's greedy path is the 13-step edge in {q_edge} of {RUNS} runs")
-assert len(paths["Q-learning"]) - 1 == 13 and edge_cells(paths["Q-learning"]) == 10, "Q-learning should hug the edge"
+assert len(paths["Q-learning"]) - 1 == 13, "Q-learning's route should be the shortest, 13 steps ..."
+assert edge_cells(paths["Q-learning"]) == 10, "... along the edge of the cliff"
 assert q_edge >= 0.9 * RUNS, "nearly every Q-learning run should find the edge"
-assert paths["SARSA"][-1] == GOAL and edge_cells(paths["SARSA"]) < edge_cells(paths["Q-learning"]), (
-    "SARSA's route should keep further from the cliff")
+assert paths["SARSA"][-1] == GOAL, "SARSA's averaged values should lead to the goal ..."
+assert edge_cells(paths["SARSA"]) < edge_cells(paths["Q-learning"]), "... further from the cliff"
 
 # %% [markdown]
 # Q-learning has learned the optimal route, along the edge: its values are those of the greedy policy,
@@ -192,25 +299,46 @@ assert paths["SARSA"][-1] == GOAL and edge_cells(paths["SARSA"]) < edge_cells(pa
 # its values keep moving with every episode, and where two actions are nearly tied the greedy arrows can
 # point at each other, or into the edge of the grid, so that the greedy step goes nowhere. Its values
 # averaged over runs are steady, and their route is the one above.
+#
+# Expected SARSA learns SARSA's caution with less noise. Its target averages over the exploring actions
+# instead of sampling one, so its values move less from one episode to the next; its route keeps one row
+# from the edge rather than climbing to the top, and it collects the most reward online of the three.
 
 # %%
 falls = 10 * EPSILON / len(ARROWS)  # cells along the edge x chance of a random step down in each
-print(f"falls per pass along the edge under ε-greedy: about {falls:.2f}, each costing 100 and a walk back")
+print(f"falls per pass along the edge under ε-greedy: about {falls:.2f}, "
+      "each costing 100 and a walk back")
+
+# %% [markdown]
+# That expected cost is paid on nearly every episode, because the edge is where Q-learning's greedy
+# choices keep taking it. It is what holds Q-learning's online reward far below the $-13$ that its route
+# is worth; SARSA pays a few extra steps on its detour instead, and comes out ahead while it explores.
 
 # %% [markdown]
 # ## Watching them learn
 #
-# One run of each method, the same seed for both. Top left: Q-learning's greedy arrows after the episode
+# One run of each method, the same seed for both. (Expected SARSA is left out of the animation: it would
+# need a third grid, and it behaves as a steadier SARSA.) Top left: Q-learning's greedy arrows after the episode
 # and the path it actually took, exploration included, with a cross where it fell (a dot marks a cell whose
 # actions are all still valued equally); bottom left: SARSA's. Middle: the four action values of the
 # marked cell above the cliff, one of the edge cells where the methods disagree. Right: reward per episode
 # as a 10-episode mean, this run and the average over all runs (faint).
+#
+# The run is the first of the hundred, replayed with `keep=True`, which records each episode's path and
+# the action values after it; the code checks that it is the same run, reward for reward (the
+# recording changes what is kept, not a single random draw). `frames` picks
+# the episodes the animation shows: each of the first ten, every tenth to 100, then every 25th, so that
+# the early episodes, where most of the learning happens, get most of the frames.
 
 # %%
 CELL = 29  # row 2, column 5: directly above the cliff
-shown = {name: td_control(CliffWalking(), METHODS[name], EPISODES, ALPHA, EPSILON, GAMMA, Rng(FIRST_SEED), keep=True)[1]
-         for name in ("Q-learning", "SARSA")}
-assert [e.reward for e in shown["SARSA"]] == [e.reward for e in runs["SARSA"][0][1]], "the same seed, the same run"
+shown = {}
+for name in ("Q-learning", "SARSA"):
+    learned = td_control(CliffWalking(), METHODS[name], EPISODES, ALPHA, EPSILON, GAMMA,
+                         Rng(FIRST_SEED), keep=True)
+    shown[name] = learned.episodes
+same_rewards = [e.reward for e in shown["SARSA"]] == [e.reward for e in runs["SARSA"][0].episodes]
+assert same_rewards, "the same seed, the same run"
 frames = [*range(1, 11), *range(20, 101, 10), *range(125, EPISODES + 1, 25)]
 averaged = {name: moving_average(rewards[name], WINDOW) for name in shown}
 animation = cliff_animation(
@@ -220,6 +348,11 @@ animation = cliff_animation(
          "SARSA's a row or more above it; the middle pane shows the four action values of a cell "
          "above the cliff, the right pane the reward per episode rising, SARSA's above "
          "Q-learning's."))
+
+# %% [markdown]
+# The right pane in numbers, every fiftieth episode; each episode number is a link to its frame.
+
+# %%
 single = {name: moving_average([e.reward for e in history], WINDOW)
           for name, history in shown.items()}
 rows = [1, *range(EPISODES // 10, EPISODES + 1, EPISODES // 10)]
@@ -230,15 +363,27 @@ show_table(["episode", *(f"{name}, seed {FIRST_SEED}" for name in shown),
            caption=f"The animation's right pane in numbers: reward per episode, {WINDOW}-episode "
                    "mean. An episode's number shows its frame in the animation.",
            frames=animation.frames_at(rows))
+
+# %% [markdown]
+# The middle pane ends on the four action values of the marked cell. Here they are in numbers, for the
+# animated run and averaged over all the runs, with the two claims the animation illustrates checked
+# on the averages: Q-learning's best action there is "right", along the edge; SARSA values "up", away
+# from the edge, above "right".
+
+# %%
+def action_values(values):
+    return "  ".join(f"{ARROWS[a]} {v:7.1f}" for a, v in enumerate(values))
+
+
 print("after the last episode, Q at the marked cell:")
 for name, history in shown.items():
-    print(f"  {name:10s}", "  ".join(f"{ARROWS[a]} {v:7.1f}" for a, v in enumerate(history[-1].q[CELL])))
+    print(f"  {name:10s}", action_values(history[-1].q[CELL]))
 for name, q in typical.items():
-    print(f"  {name}, averaged over the {RUNS} runs:",
-          "  ".join(f"{ARROWS[a]} {v:7.1f}" for a, v in enumerate(q[CELL])))
+    print(f"  {name}, averaged over the {RUNS} runs:", action_values(q[CELL]))
 right, up = ARROWS.index("→"), ARROWS.index("↑")
-assert max(typical["Q-learning"][CELL]) == typical["Q-learning"][CELL][right], "Q-learning should go along the edge"
-assert typical["SARSA"][CELL][up] > typical["SARSA"][CELL][right], "SARSA should rather climb away from the edge"
+q_cell, sarsa_cell = typical["Q-learning"][CELL], typical["SARSA"][CELL]
+assert max(q_cell) == q_cell[right], "Q-learning should go along the edge"
+assert sarsa_cell[up] > sarsa_cell[right], "SARSA should rather climb away from the edge"
 
 # %% [markdown]
 # In the marked cell, both methods value "down" far below the rest. For Q-learning it is exactly the fall,
@@ -248,7 +393,23 @@ assert typical["SARSA"][CELL][up] > typical["SARSA"][CELL][right], "SARSA should
 # falls its own exploration will cause, rates climbing away ("up") above going on along the edge
 # ("right"); in the single run above it even rates turning back ("left") highest.
 #
+# ## Things to try
+#
+# The code above is short enough to change and run again (`policywerk run l04` takes well under a
+# minute). Set `EPSILON` to 0.01 and see what becomes of the gap between the two methods, in reward and
+# in route. Set `ALPHA` to 0.1
+# and see whether SARSA's single runs still lose their way (the table of greedy paths). Or add a fourth
+# method: any function of `(q, r, s_next, a_next, gamma, epsilon)` that returns a target will do, for
+# example one that bootstraps from the *worst* action, and `td_control` will learn with it unchanged.
+# Or set `GAMMA` to 0.9 and see whether discounting the far future changes which route is greedy.
+# Every claim on this page is an `assert`, so a change that overturns one stops the run and names the
+# claim.
+#
 # ## What this lesson leaves out, and what comes next
+#
+# The step size stays fixed at 0.5 throughout, although the convergence proof asks for step sizes that
+# shrink: with a fixed step the values keep moving from episode to episode, as the single SARSA runs
+# showed. Averaging over runs stands in for that here.
 #
 # Everything is still a table: one number per state and action, learned only where the agent has been.
 # With 48 states that is fine. With a screen of pixels as the state there are more states than the agent

@@ -142,8 +142,9 @@ def walk_animation(walk: RandomWalk, episodes: list[list[Step]], estimates: list
             episode = episodes[k - 1]
             episode_pane.update(episode, td_errors[k - 1])
             path = " ".join(walk.name(s) for s, _, _ in episode[:12]) + (" …" if len(episode) > 12 else "")
-            counter.set_text(f"episode {k}: {path} → {walk.name(episode[-1][2]).lower()} end, reward "
-                             f"{episode[-1][1]:g}")
+            last = episode[-1]
+            counter.set_text(f"episode {k}: {path} → {walk.name(last.next_state).lower()} end, reward "
+                             f"{last.reward:g}")
         else:
             episode_pane.update([], [])
             counter.set_text("before any episode: every estimate is 0.5")

@@ -42,6 +42,16 @@ class CliffWalking:
         self.state: int | None = None
         self.steps = 0
 
+    def text_map(self) -> str:
+        """The grid as text, a line per row: S the start, G the goal, C the cliff, . another cell."""
+        def symbol(state: int) -> str:
+            if state in (START, GOAL):
+                return "S" if state == START else "G"
+            return "C" if state in CLIFF else "."
+
+        rows = range(ROWS)
+        return "\n".join(" ".join(symbol(row * COLS + col) for col in range(COLS)) for row in rows)
+
     def reset(self, seed: int | None = None) -> tuple[int, dict]:
         # The world is deterministic; ``seed`` is accepted for the familiar signature only.
         self.state, self.steps = START, 0
