@@ -1,5 +1,8 @@
 """Lesson 05 end to end in the quick setting: DQN learns the pixel game and beats its ablation."""
 
+import inspect
+import textwrap
+
 import pytest
 
 from policywerk.literate.cells import parse_file
@@ -18,6 +21,14 @@ def test_the_scores_are_printed_from_the_run(run):
     assert "greedy DQN over random, per seed:" in printed and "environment steps and" in printed
 
 
+def test_the_update_shown_is_the_code_that_runs(run):
+    from policywerk.agents.dqn import update
+
+    sources = [item for cell in run[2].cells for item in cell.shown if item["kind"] == "source"]
+    assert [item["path"] for item in sources] == ["src/policywerk/agents/dqn.py"]
+    assert sources[0]["markdown"] == textwrap.dedent(inspect.getsource(update)).rstrip("\n")
+
+
 def test_page_has_the_game_the_curves_and_the_comparison(run):
     info, _, record = run
     page = render(info, parse_file(info.path), record, assets="l05-dqn")
@@ -25,3 +36,4 @@ def test_page_has_the_game_the_curves_and_the_comparison(run):
     for name in ("l05-breakout.gif", "l05-learning.png"):
         assert f"(l05-dqn/{name})" in page
     assert "| the papers (2015) | here |" in page
+    assert "def update(net" in page

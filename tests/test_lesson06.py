@@ -1,5 +1,8 @@
 """Lesson 06 end to end in the quick setting: PPO learns, the page shows its pictures and derivations."""
 
+import inspect
+import textwrap
+
 import pytest
 
 from policywerk.literate.cells import parse_file
@@ -24,11 +27,12 @@ def test_the_derivations_are_checked_on_the_page(run):
 
 
 def test_the_update_shown_is_the_code_that_runs(run):
-    import inspect
-
     from policywerk.agents.ppo import update
 
-    assert inspect.getsource(update) in printed(run[2])
+    sources = [item for cell in run[2].cells for item in cell.shown if item["kind"] == "source"]
+    assert [item["path"] for item in sources] == ["src/policywerk/agents/ppo.py"]
+    assert sources[0]["markdown"] == textwrap.dedent(inspect.getsource(update)).rstrip("\n")
+    assert "def update(" not in printed(run[2])  # shown as source, not printed as output
 
 
 def test_page_has_the_animation_the_figures_and_the_differences(run):
@@ -39,3 +43,4 @@ def test_page_has_the_animation_the_figures_and_the_differences(run):
         assert f"(l06-ppo/{name})" in page
     assert "| the paper (MuJoCo tasks) | here |" in page
     assert "evaluation episodes balanced for 500 steps: PPO" in page
+    assert "def update(policy" in page

@@ -14,16 +14,17 @@
 
 # %%
 import statistics
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
-from policywerk.agents.dqn import Config, evaluate, play, train
+import policywerk.viz.breakout as viz
+from policywerk.agents.dqn import Config, Run, evaluate, play, train, update
 from policywerk.math.random import Rng
 from policywerk.session import budget, seeds
-from policywerk.show import config_rows, show_hyperparameters, show_table
-from policywerk.viz.breakout import learning_figure, play_animation
+from policywerk.show import config_rows, show_hyperparameters, show_source, show_table
 from policywerk.worlds.breakout import Breakout, Layout
 
-CONFIG = Config(epsilon_steps=budget(full=5_000, quick=3_000), learning_starts=budget(full=500, quick=300))
+CONFIG = Config(epsilon_steps=budget(full=5_000, quick=3_000),
+                learning_starts=budget(full=500, quick=300))
 STEPS = budget(full=20_000, quick=10_000)
 SEEDS = seeds(budget(full=[0, 1, 2], quick=[0]))
 EVAL_EPISODES = budget(full=100, quick=20)
@@ -32,7 +33,7 @@ show_hyperparameters([
     *config_rows(CONFIG),
     ("STEPS", STEPS, "environment steps of training per run"),
     ("SEEDS", SEEDS, "independent runs, each for DQN and for the ablation"),
-    ("EVAL_EPISODES", EVAL_EPISODES, "games to score a trained network, greedy and at epsilon 0.05"),
+    ("EVAL_EPISODES", EVAL_EPISODES, "games to score a trained network, greedy and at ε = 0.05"),
 ])
 
 # %% [markdown]
@@ -43,25 +44,26 @@ show_hyperparameters([
 # letting the ball past the paddle ends the game; a game is cut off after 400 steps. The agent can keep
 # the paddle still or move it left or right. Like DQN, which stacked the last four screens, the agent
 # sees the last **two** screens side by side, because a single frame cannot show which way the ball is
-# moving: 160 numbers in all.
+# moving: 160 numbers in all. Here they are, two steps into a game, each screen stored row by row:
 
 # %%
 env = Breakout(layout)
 env.reset(seed=3)
 for _ in range(2):
     obs, *_ = env.step(0)  # two steps in, so that the two screens differ where the ball moved
+print(viz.screens_text(obs, layout.width, layout.height))
 
+# %% [markdown]
+# The ball is the one lit pixel between the bricks and the paddle. From the previous screen to the
+# current one it moved a row up and a column left: it is rising towards the bricks and drifting left.
+# Neither screen alone says so.
+#
+# Two ways of playing that learn nothing set the scale for what follows: pressing keys at random, and
+# holding one key down for the whole game. Each is scored by the bricks it breaks, averaged over the
+# same games, five times as many as a trained network will be scored on, so that the yardsticks
+# themselves are not noisy.
 
-def line(frame, row):
-    """One row of one of the two stacked screens, # for a lit pixel."""
-    start = frame * layout.width * layout.height + row * layout.width
-    return "".join("#" if obs[start + c] else "." for c in range(layout.width))
-
-
-print("previous  current")
-for row in range(layout.height):
-    print(line(0, row), "  ", line(1, row))
-
+# %%
 def baseline(choose, games=EVAL_EPISODES * 5, seed=11):
     """Mean score of a fixed way of pressing keys, over the same games for every baseline."""
     rng, scores = Rng(seed), []
@@ -77,11 +79,15 @@ def baseline(choose, games=EVAL_EPISODES * 5, seed=11):
 
 RANDOM = baseline(lambda rng: rng.randrange(3))
 CONSTANT = {name: baseline(lambda rng, a=a: a) for a, name in enumerate(("stay", "left", "right"))}
-print(f"\nrandom policy over {EVAL_EPISODES * 5} games: mean score {RANDOM:.2f}")
+print(f"random policy over {EVAL_EPISODES * 5} games: mean score {RANDOM:.2f}")
 print("always the same key:", ", ".join(f"{name} {score:.2f}" for name, score in CONSTANT.items()))
 BEST_CONSTANT = max(CONSTANT.values())
 
 # %% [markdown]
+# Holding one key down, which parks the paddle against a side wall, already breaks a few bricks here,
+# since the ball often comes back to that corner: a baseline stronger than random keys, and the one to
+# beat. A network that scores no more than that has learned a habit, not the game.
+#
 # ## Why a table cannot do this
 #
 # Lesson 04 kept one number per state and action. Here a state is a pair of screens: with the ball, the
@@ -101,6 +107,16 @@ BEST_CONSTANT = max(CONSTANT.values())
 # steps has not ended: there the target still bootstraps.) Backpropagation carries the gradient from the
 # output of the action taken back through the network, and Adam takes the step.
 #
+# In code, one update is a loop over a minibatch of stored transitions. The target network supplies
+# the bootstrap term, or none where the game ended. Only the Q-value of the action taken gets a
+# gradient: a transition says nothing about the keys that were not pressed. The gradients of the
+# minibatch's mean loss add up in the network's weights, and the training loop then calls Adam:
+
+# %%
+show_source(update, "One DQN update: the Q-learning target and the Huber loss's gradient, for a "
+                    "minibatch of transitions")
+
+# %% [markdown]
 # ## Two ideas that make it stable
 #
 # Naive online learning, one update from each new step, runs into two problems the table never had.
@@ -116,112 +132,160 @@ BEST_CONSTANT = max(CONSTANT.values())
 #
 # The ablation below runs the same training on the same seeds with both switched off: every fourth step
 # it learns from the latest 32 transitions as one minibatch, with targets from the network being trained.
-# It switches off both ideas at once, so it shows what they do together, not each alone.
+# It switches off both ideas at once, so it shows what they do together, not each alone. Both use each
+# transition in about eight updates (a minibatch of 32 every 4 steps); what differs is which eight.
+# Replay draws them at random from the last 10,000 steps, each time among transitions from many other
+# games; the ablation uses each in eight consecutive updates, with the steps just before and after it.
+#
+# Each trained network is then scored on games it never trained on, in two ways. **Greedy** play presses
+# the key with the largest Q-value on every screen. The papers kept $\varepsilon = 0.05$ instead, a
+# random key one time in twenty, so that a network cannot score by replaying one memorised sequence of
+# moves. This page reports both.
 
 # %%
-results = {}
+@dataclass
+class Result:
+    """One trained network and its scores, each a list of EVAL_EPISODES games."""
+
+    run: Run  # the training run: the network, each episode's score, each update's loss
+    greedy: list[float]  # the key with the largest Q-value, always
+    paper: list[float]  # a random key 5% of the time, as the papers evaluated
+
+
+ABLATION = "no replay, no target network"
 NAIVE = replace(CONFIG, replay=False, target=False)
-for label, config in (("DQN", CONFIG), ("no replay, no target network", NAIVE)):
+results = {}
+for label, config in (("DQN", CONFIG), (ABLATION, NAIVE)):
     for seed in SEEDS:
-        run = train(Breakout(layout), STEPS, config, seed, snapshots=(STEPS // 10,) if label == "DQN" else ())
-        greedy_scores = evaluate(run.net, Breakout(layout), EVAL_EPISODES, seed=1000 + seed, epsilon=0.0)
-        paper_scores = evaluate(run.net, Breakout(layout), EVAL_EPISODES, seed=1000 + seed)  # the papers' 0.05
-        results[label, seed] = (run, greedy_scores, paper_scores)
-total_updates = sum(run.updates for run, *_ in results.values())
-print(f"{len(results)} runs: {2 * len(SEEDS) * STEPS:,} environment steps and {total_updates:,} updates "
-      f"of a minibatch of {CONFIG.batch}")
+        early = (STEPS // 10,) if label == "DQN" else ()  # a copy of the network, for the animation
+        run = train(Breakout(layout), STEPS, config, seed, snapshots=early)
+        greedy = evaluate(run.net, Breakout(layout), EVAL_EPISODES, seed=1000 + seed, epsilon=0.0)
+        paper = evaluate(run.net, Breakout(layout), EVAL_EPISODES, seed=1000 + seed)  # epsilon 0.05
+        results[label, seed] = Result(run, greedy, paper)
+total_updates = sum(result.run.updates for result in results.values())
+print(f"{len(results)} runs: {2 * len(SEEDS) * STEPS:,} environment steps and {total_updates:,} "
+      f"updates of a minibatch of {CONFIG.batch}")
 
-evaluation = [[label, policy, *(f"{statistics.mean(results[label, s][k]):.2f}" for s in SEEDS)]
-              for label in ("DQN", "no replay, no target network") for k, policy in ((1, "greedy"), (2, "ε = 0.05"))]
-show_table(["run", "playing", *(f"seed {s}" for s in SEEDS)], evaluation,
-           caption=(f"Mean score of each trained network over {EVAL_EPISODES} games, per seed. For comparison: "
-                    f"random keys {RANDOM:.2f}, the best single key held down {BEST_CONSTANT:.2f}."))
+# %% [markdown]
+# Each network's mean score, per seed, with the two yardsticks in the caption. A network that has
+# learned the game should beat both by a wide margin, greedy or not.
 
 # %%
-learning_figure({label: [(results[label, s][0].ends, results[label, s][0].scores) for s in SEEDS]
-                 for label in ("DQN", "no replay, no target network")}, RANDOM, window=20, name="l05-learning",
-                alt=(f"Score per training episode against environment steps for {len(SEEDS)} seeds: DQN's curves "
-                     f"climb well above the random policy's {RANDOM:.1f}; without replay and target network they "
-                     f"climb less."))
+evaluation = []
+for label in ("DQN", ABLATION):
+    greedy = [f"{statistics.mean(results[label, s].greedy):.2f}" for s in SEEDS]
+    paper = [f"{statistics.mean(results[label, s].paper):.2f}" for s in SEEDS]
+    evaluation += [[label, "greedy", *greedy], [label, "ε = 0.05", *paper]]
+show_table(["run", "playing", *(f"seed {s}" for s in SEEDS)], evaluation,
+           caption=(f"Mean score of each trained network over {EVAL_EPISODES} games, per seed. "
+                    f"For comparison: random keys {RANDOM:.2f}, the best single key held down "
+                    f"{BEST_CONSTANT:.2f}."))
 
+# %% [markdown]
+# DQN does, on every seed; the ablation ends near the single key held down. The papers' 5% of random
+# keys costs DQN a little: one wrong key at the wrong moment can let the ball past.
+#
+# ## How they learned
+#
+# The table is where the runs ended. The figure shows how they got there: the score of every training
+# episode against the environment steps taken so far, as a mean over 20 episodes, one line per seed
+# (each starts at its 20th episode, the first with a full window). These games were played while
+# learning, with exploration: $\varepsilon$ falls from 1 to 0.1 over the first 5,000 steps and stays
+# there, so even late in training one key in ten is pressed at random. The table under the figure gives
+# the same curves in numbers, a mean per fifth of the run.
+
+# %%
+runs = {label: [results[label, s].run for s in SEEDS] for label in ("DQN", ABLATION)}
+viz.learning_figure(runs, RANDOM, window=20, name="l05-learning",
+                    alt=(f"Score per training episode against environment steps for {len(SEEDS)} "
+                         f"seeds: DQN's curves climb well above the random policy's {RANDOM:.1f}; "
+                         "without replay and target network they climb less."))
 blocks = range(0, STEPS, STEPS // 5)
 rows = []
-for label in ("DQN", "no replay, no target network"):
-    for seed in SEEDS:
-        run = results[label, seed][0]
-        means = []
-        for b in blocks:
-            inside = [s for s, end in zip(run.scores, run.ends) if b < end <= b + STEPS // 5]
-            means.append(f"{statistics.mean(inside):.2f}" if inside else "—")
-        rows.append([label, seed, *means])
-show_table(["run", "seed", *(f"steps {b + 1:,}-{b + STEPS // 5:,}" for b in blocks)], rows,
+for label in ("DQN", ABLATION):
+    rows += [[label, s, *viz.block_means(results[label, s].run, blocks)] for s in SEEDS]
+show_table(["run", "seed", *(f"steps {b + 1:,}-{b + blocks.step:,}" for b in blocks)], rows,
            caption="Mean score of the training episodes (with exploration), in blocks of steps.")
 
-dqn_eval = {s: statistics.mean(results["DQN", s][1]) for s in SEEDS}  # greedy
-naive_eval = {s: statistics.mean(results["no replay, no target network", s][1]) for s in SEEDS}
+# %% [markdown]
+# Both start alike. In the first fifth, with mostly random keys and no updates for the first 500
+# steps, they score about what random keys do. They part in the second half: DQN's scores go on
+# rising, while the ablation's rise more slowly, with stalls and setbacks.
+#
+# Three comparisons carry the story, and the code checks them instead of leaving them to the eye: on
+# every seed, greedy DQN scores more than twice what random keys do, and more than the best single key
+# held down; averaged over the seeds, it scores more than the ablation.
+
+# %%
+dqn_eval = {s: statistics.mean(results["DQN", s].greedy) for s in SEEDS}
+naive_eval = {s: statistics.mean(results[ABLATION, s].greedy) for s in SEEDS}
 print("greedy DQN over random, per seed:", ", ".join(f"{dqn_eval[s] / RANDOM:.1f}x" for s in SEEDS))
-print("greedy DQN over the best single key:", ", ".join(f"{dqn_eval[s] / BEST_CONSTANT:.1f}x" for s in SEEDS))
-print(f"greedy, mean over the seeds: DQN {statistics.mean(dqn_eval.values()):.2f}, "
-      f"without replay and target network {statistics.mean(naive_eval.values()):.2f}, random {RANDOM:.2f}")
+print("greedy DQN over the best single key:",
+      ", ".join(f"{dqn_eval[s] / BEST_CONSTANT:.1f}x" for s in SEEDS))
+print(f"greedy, mean over the seeds: DQN {statistics.mean(dqn_eval.values()):.2f}, without replay "
+      f"and target network {statistics.mean(naive_eval.values()):.2f}, random {RANDOM:.2f}")
 for s in SEEDS:
-    assert dqn_eval[s] > 2 * RANDOM, f"seed {s}: the trained DQN should score far above the random policy"
-assert statistics.mean(dqn_eval.values()) > statistics.mean(naive_eval.values()), "the ablation should do worse"
-assert all(dqn_eval[s] > BEST_CONSTANT for s in SEEDS), "DQN should beat holding down any one key"
+    assert dqn_eval[s] > 2 * RANDOM, f"seed {s}: the trained DQN should score far above random keys"
+    assert dqn_eval[s] > BEST_CONSTANT, f"seed {s}: DQN should beat holding down any one key"
+assert statistics.mean(dqn_eval.values()) > statistics.mean(naive_eval.values()), \
+    "the ablation should do worse"
 
+# %% [markdown]
+# ## A crude habit
+#
+# DQN beats the best single key on every seed; the ablation's networks end up near it. To see why,
+# let each trained network play five games greedily and count its keys. A network that reads the screen
+# moves the paddle both ways; one that has settled on a habit presses one key nearly all the time.
 
-def favourite_share(net, games=5):
-    """How often the network's greedy play presses its most used key, over a few games."""
-    counts = [0, 0, 0]
-    for g in range(games):
-        for frame in play(net, Breakout(layout), seed=500 + g, epsilon=0.0)[:-1]:
-            counts[frame.action] += 1
-    return max(counts) / sum(counts)
-
-
-shares = {(label, s): favourite_share(results[label, s][0].net) for label in ("DQN", "no replay, no target network")
-          for s in SEEDS}
+# %%
+shares = {label: [viz.favourite_share(results[label, s].run.net, layout) for s in SEEDS]
+          for label in ("DQN", ABLATION)}
 show_table(["run", *(f"seed {s}" for s in SEEDS)],
-           [[label, *(f"{shares[label, s]:.0%}" for s in SEEDS)] for label in ("DQN", "no replay, no target network")],
-           caption="How often each trained network presses its favourite key when playing greedily.")
-assert statistics.mean(shares["no replay, no target network", s] for s in SEEDS) > statistics.mean(
-    shares["DQN", s] for s in SEEDS), "the ablation's networks should lean on one key more than DQN's"
+           [[label, *(f"{share:.0%}" for share in shares[label])] for label in shares],
+           caption="How often each trained network presses its favourite key when playing "
+                   "greedily.")
+assert statistics.mean(shares[ABLATION]) > statistics.mean(shares["DQN"]), \
+    "the ablation's networks should lean on one key more than DQN's"
 
 # %% [markdown]
-# Holding one key down, which parks the paddle against a side wall, already breaks a few bricks here,
-# since the ball often comes back to that corner: a baseline stronger than random keys, and the one to
-# beat. DQN beats it on every seed. The ablation's networks end up near that baseline, and the table just
-# above shows how: two of the three press one key almost all the time. Without replay, each update sees
-# a run of nearly identical screens; without the target network, the target moves with every step;
-# together, the training settles on a crude habit.
-
-# %% [markdown]
+# Two of the ablation's three networks press one key almost all the time: they have learned the
+# single-key baseline, not the game. Without replay, each update sees a run of nearly identical screens;
+# without the target network, the target moves with every step; together, the training settles on a
+# crude habit.
+#
 # ## Watching it play
 #
-# Two games: first the network after a tenth of its training, while it was still mostly exploring, then
-# the trained network. The middle pane shows its three Q-values for each screen, the action taken in
-# blue; the right pane, the training curves, with a dot where the playing network came from.
+# Two games of the seed whose network scored best in evaluation: first the network after a tenth of its
+# training, while it was still mostly exploring, then the trained network. Both games start alike, are
+# played as the papers evaluate, at $\varepsilon = 0.05$, and are shown for at most 150 steps. The middle
+# pane shows the network's three Q-values for each screen, the action taken in blue. A bar's height is
+# the network's estimate of the discounted bricks still to come if it presses that key now and plays on
+# as it has learned to. The right pane shows the training curves, with a dot where the playing network
+# came from.
 
 # %%
 best = max(SEEDS, key=lambda s: dqn_eval[s])
-run = results["DQN", best][0]
-games = [("early", STEPS // 10, play(run.snapshots[STEPS // 10], Breakout(layout), seed=5)),
-         ("trained", STEPS, play(run.net, Breakout(layout), seed=5))]
-games = [(label, step, frames[:150]) for label, step, frames in games]
-animation = play_animation(
+run = results["DQN", best].run
+early = play(run.snapshots[STEPS // 10], Breakout(layout), seed=5)
+trained = play(run.net, Breakout(layout), seed=5)
+games = [viz.Game("early", STEPS // 10, early[:150]), viz.Game("trained", STEPS, trained[:150])]
+animation = viz.play_animation(
     games, run, CONFIG, layout.width, layout.height, name="l05-breakout",
     alt=("The miniature Breakout played twice: early in training the network soon lets the ball "
          "past; trained, it follows the ball and breaks bricks. The middle pane shows the three "
          "Q-values per screen, the right pane the training score rising and the loss."))
+
+# %% [markdown]
+# The right pane in numbers, read off at every tenth of the run. Episodes end less often as training
+# goes on: a network that keeps the ball in play plays longer games. The Huber loss does not fall the
+# way a supervised learner's does, because here the targets move: as the network finds more bricks
+# within reach, its Q-values and so its own targets grow, and the games it learns from change with its
+# play. The loss says how well the network agrees with its targets, not how well it plays.
+
+# %%
 tenths = range(STEPS // 10, STEPS + 1, STEPS // 10)
-trace = []
-for step in tenths:
-    scores = [score for score, end in zip(run.scores, run.ends) if end <= step]
-    updates = min(len(run.losses), max(0, (step - CONFIG.learning_starts) // CONFIG.train_every + 1))
-    trace.append([f"{step:,}", len(scores), f"{statistics.mean(scores[-20:]):.2f}" if scores else "",
-                  f"{statistics.mean(run.losses[:updates][-50:]):.2e}" if updates else "",
-                  next((label for label, at, _ in games if at == step), "")])
-show_table(["environment steps", "episodes ended", "score, 20-episode mean", "Huber loss, 50-update mean",
-            "game shown"], trace,
+show_table(["environment steps", "episodes ended", "score, 20-episode mean",
+            "Huber loss, 50-update mean", "game shown"], viz.trace_rows(run, CONFIG, games, tenths),
            caption=f"The animation's right pane in numbers, DQN seed {best}. A row's steps, where "
                    "a network trained that long plays in the animation, show its game.",
            frames=animation.frames_at(tenths))

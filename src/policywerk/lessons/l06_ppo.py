@@ -15,14 +15,15 @@
 # This page is generated from `src/policywerk/lessons/l06_ppo.py`; the code ran when the site was built.
 
 # %%
-import inspect
 import math
 import statistics
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
+import policywerk.viz.ppo as viz
 from policywerk.agents.ppo import (
     Config,
     GaussianPolicy,
+    Run,
     clipped_objective,
     clipped_objective_grad,
     evaluate,
@@ -35,10 +36,15 @@ from policywerk.agents.ppo import (
 )
 from policywerk.math.random import Rng
 from policywerk.session import budget, seeds
-from policywerk.show import config_rows, show_hyperparameters, show_table
-from policywerk.viz.ppo import learning_figure, mean_returns, objective_figure, policy_animation
+from policywerk.show import config_rows, show_hyperparameters, show_source, show_table
 from policywerk.worlds.cartpole import ForceCartPole
 
+# %% [markdown]
+# PPO's own settings live in one `Config`; the table below gives each one's value, what it sets and,
+# for most, the paper's value beside it. Four more numbers belong to this page: how long each run
+# trains, on which seeds, and how a trained policy is judged.
+
+# %%
 CONFIG = Config()
 ITERATIONS = budget(full=40, quick=8)
 SEEDS = seeds(budget(full=[0, 1, 2], quick=[0]))
@@ -48,8 +54,10 @@ show_hyperparameters([
     *config_rows(CONFIG),
     ("ITERATIONS", ITERATIONS, "batches of CONFIG.horizon steps per run"),
     ("SEEDS", SEEDS, "independent runs, each for PPO and for the ablation"),
-    ("EVAL_EPISODES", EVAL_EPISODES, "episodes to judge a trained policy, each from its own random start"),
-    ("MUST_BALANCE", MUST_BALANCE, "of the EVAL_EPISODES, per seed (the quick setting trains too briefly)"),
+    ("EVAL_EPISODES", EVAL_EPISODES,
+     "episodes to judge a trained policy, each from its own random start"),
+    ("MUST_BALANCE", MUST_BALANCE,
+     "of the EVAL_EPISODES, per seed (the quick setting trains too briefly)"),
 ])
 
 # %% [markdown]
@@ -81,8 +89,10 @@ for _ in range(100):
     still.append(steps)
 untrained = evaluate(GaussianPolicy(CONFIG.hidden, CONFIG.log_std_init, Rng(0)), env, 100, seed=7,
                      deterministic=False)
-print(f"no force at all: mean return {statistics.mean(still):.1f} over 100 episodes (longest {max(still):.0f})")
-print(f"the untrained policy: mean return {statistics.mean(untrained):.1f} (longest {max(untrained):.0f})")
+print(f"no force at all: mean return {statistics.mean(still):.1f} over 100 episodes "
+      f"(longest {max(still):.0f})")
+print(f"the untrained policy: mean return {statistics.mean(untrained):.1f} "
+      f"(longest {max(untrained):.0f})")
 
 # %% [markdown]
 # ## Learning the policy itself: the log-derivative trick
@@ -135,10 +145,12 @@ print(f"the untrained policy: mean return {statistics.mean(untrained):.1f} (long
 # against finite differences, at one made-up action:
 
 # %%
-a, mu, log_std, h = 1.3, 0.4, math.log(0.8), 1e-6
-analytic = gaussian_log_prob_grads(a, mu, log_std)
-numeric = ((gaussian_log_prob(a, mu + h, log_std) - gaussian_log_prob(a, mu - h, log_std)) / (2 * h),
-           (gaussian_log_prob(a, mu, log_std + h) - gaussian_log_prob(a, mu, log_std - h)) / (2 * h))
+a, mu, s, h = 1.3, 0.4, math.log(0.8), 1e-6  # s: log sigma
+analytic = gaussian_log_prob_grads(a, mu, s)
+# central differences: nudge one parameter by h either way, the other held still
+d_mu = (gaussian_log_prob(a, mu + h, s) - gaussian_log_prob(a, mu - h, s)) / (2 * h)
+d_log_std = (gaussian_log_prob(a, mu, s + h) - gaussian_log_prob(a, mu, s - h)) / (2 * h)
+numeric = (d_mu, d_log_std)
 for name, x, y in zip(("d/dmu", "d/dlog sigma"), analytic, numeric):
     print(f"{name:>13}: formula {x:+.6f}   finite difference {y:+.6f}")
     assert abs(x - y) < 1e-6
@@ -182,13 +194,17 @@ for name, x, y in zip(("d/dmu", "d/dlog sigma"), analytic, numeric):
 # `clipped_objective`:
 
 # %%
-objective_figure(CONFIG.clip, name="l06-objective",
-                 alt=("The clipped objective against the ratio. For a positive advantage it rises with the ratio up "
-                      "to 1.2 and is flat beyond; for a negative advantage it falls with the ratio down to 0.8 and "
-                      "is flat below. The unclipped ratio times advantage is a dashed straight line."))
+viz.objective_figure(
+    CONFIG.clip, name="l06-objective",
+    alt=("The clipped objective against the ratio. For a positive advantage it rises with the "
+         "ratio up to 1.2 and is flat beyond; for a negative advantage it falls with the ratio "
+         "down to 0.8 and is flat below. The unclipped ratio times advantage is a dashed "
+         "straight line."))
+ratios = (0.5, 0.9, 1.0, 1.1, 1.5)
 for advantage in (1.0, -1.0):
-    grads = [clipped_objective_grad(rho, advantage, CONFIG.clip) for rho in (0.5, 0.9, 1.0, 1.1, 1.5)]
-    print(f"A = {advantage:+.0f}: gradient in rho at rho = 0.5, 0.9, 1.0, 1.1, 1.5:", *(f"{g:g}" for g in grads))
+    grads = [clipped_objective_grad(rho, advantage, CONFIG.clip) for rho in ratios]
+    print(f"A = {advantage:+.0f}: gradient in rho at rho = 0.5, 0.9, 1.0, 1.1, 1.5:",
+          *(f"{g:g}" for g in grads))
 assert clipped_objective_grad(1.5, 1.0, CONFIG.clip) == 0.0
 assert clipped_objective_grad(0.5, -1.0, CONFIG.clip) == 0.0
 assert clipped_objective(1.5, -1.0, CONFIG.clip) == -1.5  # the wrong way is penalised in full
@@ -220,12 +236,17 @@ assert clipped_objective(1.5, -1.0, CONFIG.clip) == -1.5  # the wrong way is pen
 # stays: the pole was still up. Three steps by hand, the last one a fall:
 
 # %%
-rewards, values, next_values, ends = [1.0, 1.0, 0.0], [2.0, 1.5, 0.5], [1.5, 0.5, 0.0], [False, False, True]
+rewards = [1.0, 1.0, 0.0]
+values = [2.0, 1.5, 0.5]  # V(s_t)
+next_values = [1.5, 0.5, 0.0]  # V(s_t+1), 0 after the fall
+ends = [False, False, True]
 for lam in (0.0, CONFIG.lam, 1.0):
     advantages = gae(rewards, values, next_values, ends, gamma=0.9, lam=lam)
     print(f"lambda = {lam:4}: advantages", " ".join(f"{x:+.4f}" for x in advantages))
-# By hand, with gamma 0.9. lambda 0: the TD errors, 1 + 0.9 * 1.5 - 2, 1 + 0.9 * 0.5 - 1.5 and 0 - 0.5.
-# lambda 1: the discounted return minus V, 1 + 0.9 * 1 + 0.81 * 0 - 2, 1 + 0.9 * 0 - 1.5 and 0 - 0.5.
+# By hand, with gamma 0.9. lambda 0: the TD errors,
+#   1 + 0.9 * 1.5 - 2,  1 + 0.9 * 0.5 - 1.5  and  0 - 0.5.
+# lambda 1: the discounted return minus V,
+#   1 + 0.9 * 1 + 0.81 * 0 - 2,  1 + 0.9 * 0 - 1.5  and  0 - 0.5.
 for lam, by_hand in ((0.0, [0.35, -0.05, -0.5]), (1.0, [-0.1, -0.5, -0.5])):
     computed = gae(rewards, values, next_values, ends, gamma=0.9, lam=lam)
     assert all(abs(x - y) < 1e-12 for x, y in zip(computed, by_hand))
@@ -245,7 +266,8 @@ for lam, by_hand in ((0.0, [0.35, -0.05, -0.5]), (1.0, [-0.1, -0.5, -0.5])):
 # respect to $\log\sigma$ is 1. The critic's loss is $\frac12 (V(s_t) - R_t)^2$.
 
 # %%
-print(inspect.getsource(update))
+show_source(update, "PPO's update: epochs of minibatch Adam steps on the clipped objective for the "
+                    "policy, and on the squared error for the critic")
 
 # %% [markdown]
 # ## PPO against the same update without the clip, on the same seeds
@@ -259,54 +281,86 @@ print(inspect.getsource(update))
 # it is measured the same way for the ablation, which has no clip.
 
 # %%
-REFERENCE = [(0.0, 0.0, -0.1, -1.0), (0.0, 0.0, 0.0, 0.0), (0.0, 0.0, 0.1, 1.0)]  # x, x', angle, angle'
+# x, x', angle, angle': the states at which every run records the policy's mean force
+REFERENCE = [(0.0, 0.0, -0.1, -1.0), (0.0, 0.0, 0.0, 0.0), (0.0, 0.0, 0.1, 1.0)]
 REFERENCE_LABELS = ["falling left", "upright, at rest", "falling right"]
 SHOWN = sorted({0, ITERATIONS // 4, ITERATIONS})  # the policies that play in the animation
 PLAIN = replace(CONFIG, clip=None)
+
+
+@dataclass
+class Result:
+    """One trained policy, and how it did pushing with its mean force."""
+
+    run: Run  # the training run: the policy, the critic, what each iteration saw and did
+    returns: list[float]  # the returns of its EVAL_EPISODES evaluation episodes
+
+
 results = {}
 for label, config in (("PPO", CONFIG), ("no clip", PLAIN)):
     for seed in SEEDS:
-        run = train(ForceCartPole(), ITERATIONS, config, seed, reference=REFERENCE,
-                    keep=tuple(SHOWN) if label == "PPO" else ())
-        results[label, seed] = (run, evaluate(run.policy, ForceCartPole(), EVAL_EPISODES, seed=1000 + seed))
+        keep = tuple(SHOWN) if label == "PPO" else ()  # copies of the policy, for the animation
+        run = train(ForceCartPole(), ITERATIONS, config, seed, reference=REFERENCE, keep=keep)
+        returns = evaluate(run.policy, ForceCartPole(), EVAL_EPISODES, seed=1000 + seed)
+        results[label, seed] = Result(run, returns)
 
+# %% [markdown]
+# One row per trained policy. "Balanced" counts the evaluation episodes that lasted all 500 steps, and
+# the mean return is over all ten. The training record stands beside it: the mean return of the
+# episodes that ended in the run's best batch and in its last one, and $\sigma$ at the end. For scale,
+# the untrained policy's episodes, measured above, end long before 500 steps, and a batch in which the
+# pole never fell averages 500.
 
+# %%
 def balanced(returns):
+    """How many of the episodes lasted all 500 steps."""
     return sum(r == 500 for r in returns)
 
 
 rows = []
-for label in ("PPO", "no clip"):
-    for seed in SEEDS:
-        run, returns = results[label, seed]
-        batches = mean_returns(run.iterations)
-        rows.append([label, seed, f"{balanced(returns)} of {EVAL_EPISODES}", f"{statistics.mean(returns):.0f}",
-                     f"{max(batches):.0f}", f"{batches[-1]:.0f}", f"{run.iterations[-1].sigma:.2f}"])
-show_table(["run", "seed", "balanced 500 steps", "mean return", "best batch", "last batch", "σ (N)"], rows,
-           caption=(f"Each trained policy pushing with its mean force, {EVAL_EPISODES} episodes per seed; "
-                    "beside it, the mean return of the training episodes in its best and its last batch, "
-                    "which was gathered before the final update."))
+for (label, seed), result in results.items():
+    batches = viz.mean_returns(result.run.iterations)
+    rows.append([label, seed, f"{balanced(result.returns)} of {EVAL_EPISODES}",
+                 f"{statistics.mean(result.returns):.0f}", f"{max(batches):.0f}",
+                 f"{batches[-1]:.0f}", f"{result.run.iterations[-1].sigma:.2f}"])
+show_table(["run", "seed", "balanced 500 steps", "mean return", "best batch", "last batch",
+            "σ (N)"], rows,
+           caption=(f"Each trained policy pushing with its mean force, {EVAL_EPISODES} episodes "
+                    "per seed; beside it, the mean return of the training episodes in its best and "
+                    "its last batch, which was gathered before the final update."))
 for seed in SEEDS:
-    run, returns = results["PPO", seed]
-    assert balanced(returns) >= MUST_BALANCE, f"seed {seed}: PPO should balance in 9 of 10 episodes"
-    assert mean_returns(run.iterations)[-1] > 2 * mean_returns(run.iterations)[0], f"seed {seed}: no learning"
+    result = results["PPO", seed]
+    batches = viz.mean_returns(result.run.iterations)
+    assert balanced(result.returns) >= MUST_BALANCE, f"seed {seed}: PPO should balance in 9 of 10"
+    assert batches[-1] > 2 * batches[0], f"seed {seed}: no learning"
+
+# %% [markdown]
+# The same runs over time. On the left, each batch's mean return against the steps so far, one line
+# style per seed; on the right, each update's clip fraction, faint for each seed and bold for the mean
+# over the seeds. Look for where a curve first reaches 500, and whether it stays there.
 
 # %%
-learning_figure({label: {s: results[label, s][0].iterations for s in SEEDS} for label in ("PPO", "no clip")},
-                name="l06-learning",
-                alt=("Mean return per iteration for three seeds. PPO's curves climb to 500, dip less and end there; "
-                     "without the clip the curves climb as fast at first but then fall back and swing. Beside it, "
-                     "the clip fraction: higher and spikier without the clip."))
-drift = {label: statistics.mean(it.clip_fraction for s in SEEDS for it in results[label, s][0].iterations)
-         for label in ("PPO", "no clip")}
+curves = {}  # each run's record of its iterations, by label and seed
+for label in ("PPO", "no clip"):
+    curves[label] = {s: results[label, s].run.iterations for s in SEEDS}
+viz.learning_figure(
+    curves, name="l06-learning",
+    alt=("Mean return per iteration for three seeds. PPO's curves climb to 500, dip less and end "
+         "there; without the clip the curves climb as fast at first but then fall back and swing. "
+         "Beside it, the clip fraction: higher and spikier without the clip."))
+drift = {}
+for label in ("PPO", "no clip"):
+    fractions = [it.clip_fraction for s in SEEDS for it in results[label, s].run.iterations]
+    drift[label] = statistics.mean(fractions)
 print("mean clip fraction (ratios outside [0.8, 1.2]) during the updates:",
       ", ".join(f"{label} {share:.1%}" for label, share in drift.items()))
-ppo_total = sum(balanced(results["PPO", s][1]) for s in SEEDS)
-plain_total = sum(balanced(results["no clip", s][1]) for s in SEEDS)
-print(f"evaluation episodes balanced for 500 steps: PPO {ppo_total} of {len(SEEDS) * EVAL_EPISODES}, "
-      f"no clip {plain_total} of {len(SEEDS) * EVAL_EPISODES}")
-assert drift["no clip"] > drift["PPO"], "without the clip the policy should move further from the data's"
-assert ppo_total > plain_total or not MUST_BALANCE, "PPO should balance more often than the plain gradient"
+ppo_total = sum(balanced(results["PPO", s].returns) for s in SEEDS)
+plain_total = sum(balanced(results["no clip", s].returns) for s in SEEDS)
+judged = len(SEEDS) * EVAL_EPISODES
+print(f"evaluation episodes balanced for 500 steps: PPO {ppo_total} of {judged}, "
+      f"no clip {plain_total} of {judged}")
+assert drift["no clip"] > drift["PPO"], "without the clip the policy should move further"
+assert ppo_total > plain_total or not MUST_BALANCE, "PPO should balance more often than no clip"
 
 # %% [markdown]
 # Without the clip the learner climbs as fast as PPO at first, often faster: ten epochs of unclipped steps
@@ -330,15 +384,18 @@ assert ppo_total > plain_total or not MUST_BALANCE, "PPO should balance more oft
 # policy should push right there, left in the mirror state, and about nothing when all is calm.
 
 # %%
-run = results["PPO", SEEDS[0]][0]
+run = results["PPO", SEEDS[0]].run
+gaussians = viz.snapshots_of(run)  # the policy's Gaussian after each iteration, from 0
 checkpoints = sorted({0, *range(0, ITERATIONS + 1, max(1, ITERATIONS // 4))})
-show_table(["after iteration", *(f"μ, {label}" for label in REFERENCE_LABELS), "σ"],
-           [[k, *(f"{mu:+.2f} N" for mu in run.snapshots[k][0]), f"{run.snapshots[k][1]:.2f} N"]
-            for k in checkpoints],
+rows = []
+for k in checkpoints:
+    means = [f"{mu:+.2f} N" for mu in gaussians[k].means]
+    rows.append([k, *means, f"{gaussians[k].sigma:.2f} N"])
+show_table(["after iteration", *(f"μ, {label}" for label in REFERENCE_LABELS), "σ"], rows,
            caption=f"The policy's Gaussian at the reference states, seed {SEEDS[0]}.")
-left_mu, upright_mu, right_mu = run.snapshots[-1][0]
-assert left_mu < -abs(upright_mu) and right_mu > abs(upright_mu), "it should push the way the pole falls"
-sigmas = [it.sigma for s in SEEDS for it in results["PPO", s][0].iterations]
+left_mu, upright_mu, right_mu = gaussians[-1].means
+assert left_mu < -abs(upright_mu) and right_mu > abs(upright_mu), "push the way the pole falls"
+sigmas = [it.sigma for s in SEEDS for it in results["PPO", s].run.iterations]
 print(f"σ after every PPO iteration, all seeds: from {min(sigmas):.2f} N to {max(sigmas):.2f} N "
       f"(it started at {math.exp(CONFIG.log_std_init):.2f} N)")
 
@@ -360,21 +417,32 @@ print(f"σ after every PPO iteration, all seeds: from {min(sigmas):.2f} N to {ma
 # episode that is playing, after the number of updates its policy had.
 
 # %%
-episodes = [(k, play(run.kept[k], ForceCartPole(), seed=3)) for k in SHOWN]
-batch_means = mean_returns(run.iterations)
-played = {k: len(frames) - 2 if len(frames) - 1 < 500 else 500 for k, frames in episodes}  # a fall earns nothing
-animation = policy_animation(
-    episodes, run.snapshots, run.iterations, REFERENCE_LABELS, 10.0, name="l06-cartpole",
+episodes = [viz.Episode(k, play(run.kept[k], ForceCartPole(), seed=3)) for k in SHOWN]
+animation = viz.policy_animation(
+    episodes, gaussians, run.iterations, REFERENCE_LABELS, 10.0, name="l06-cartpole",
     alt=(f"The cart-pole pushed by the policy after {', '.join(map(str, SHOWN[:-1]))} and "
          f"{SHOWN[-1]} iterations of PPO: at first it falls within a second, at the end it "
-         f"balances for {len(episodes[-1][1]) - 1} steps. The middle pane shows the Gaussian over "
+         f"balances for {episodes[-1].steps} steps. The middle pane shows the Gaussian over "
          "the force at three reference states moving apart as the policy learns."))
+
+# %% [markdown]
+# The right pane in numbers, at every tenth of the training and at each policy the animation plays.
+# Iteration $k$ gathers its batch with the policy that has had $k - 1$ updates, so the batch after the
+# last update is never gathered, and before the first there is no update to measure. The episode shown
+# is the return of that policy's episode in the animation: one step less than it lasted if the pole
+# fell, since the step on which it fell earns nothing.
+
+# %%
+batch_means = viz.mean_returns(run.iterations)  # [u]: the batch gathered after u updates
+played = {episode.iteration: episode.episode_return for episode in episodes}
 updates = sorted({*SHOWN, *(round(k * ITERATIONS / 10) for k in range(11))})
+rows = []
+for u in updates:
+    batch = f"{batch_means[u]:.0f}" if u < ITERATIONS else ""
+    clip = f"{run.iterations[u - 1].clip_fraction:.1%}" if u else ""
+    rows.append([u, batch, clip, played.get(u, "")])
 show_table(["updates so far", "mean return of the next batch", "clip fraction of the last update",
-            "episode shown"],
-           [[u, f"{batch_means[u]:.0f}" if u < ITERATIONS else "",
-             f"{run.iterations[u - 1].clip_fraction:.1%}" if u else "", played.get(u, "")]
-            for u in updates],
+            "episode shown"], rows,
            caption=f"The animation's right pane in numbers, PPO seed {SEEDS[0]}: each batch's "
                    "mean return (the batch gathered after that many updates) and each update's "
                    "clip fraction. A number of updates shows the episode of the policy after that "
