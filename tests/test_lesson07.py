@@ -1,6 +1,8 @@
-"""Lesson 07 end to end in the quick setting: the page shows the world model, imagination and the agent."""
+"""Lesson 07 end to end in the quick setting: the page shows the world model, imagination and the
+agent."""
 
 import inspect
+import textwrap
 
 import pytest
 
@@ -24,21 +26,28 @@ def test_the_gru_gradient_check_is_on_the_page(run):
     assert analytic == pytest.approx(numeric, abs=1e-7) and analytic != 0.0
 
 
-def test_the_code_shown_is_the_code_that_runs(run):
+def test_the_code_shown_is_the_library_code_as_highlighted_source_not_printed_output(run):
     from policywerk.agents.dreamer import behaviour_update
     from policywerk.agents.world_model import WorldModel
 
-    out = printed(run[2])
-    assert inspect.getsource(behaviour_update) in out
-    assert inspect.getsource(WorldModel._forward) in out
+    record = run[2]
+    sources = [item for cell in record.cells for item in cell.shown if item["kind"] == "source"]
+    assert [item["path"] for item in sources] == ["src/policywerk/agents/world_model.py"] * 2 + [
+        "src/policywerk/agents/dreamer.py"]
+    shown = (WorldModel._forward, WorldModel._backward, behaviour_update)
+    for item, function in zip(sources, shown):
+        lines, first = inspect.getsourcelines(function)
+        assert tuple(item["lines"]) == (first, first + len(lines) - 1)
+        assert item["markdown"] == textwrap.dedent("".join(lines)).rstrip("\n")
+    assert "def _forward(" not in printed(record) and "def behaviour_update(" not in printed(record)
 
 
 def test_page_has_the_animation_the_figures_the_tables_and_the_differences(run):
     info, _, record = run
     page = render(info, parse_file(info.path), record, assets="l07-world-model")
     assert page.startswith("# Lesson 07")
-    for name in ("l07-reach.gif", "l07-world.png", "l07-model.png", "l07-dream.png", "l07-horizon.png",
-                 "l07-learning.png"):
+    for name in ("l07-reach.gif", "l07-world.png", "l07-model.png", "l07-dream.png",
+                 "l07-horizon.png", "l07-learning.png"):
         assert f"(l07-world-model/{name})" in page
     assert "| Dreamer (2020) | here |" in page
     assert "| policy | reaches the target | mean return |" in page

@@ -20,27 +20,30 @@
 # built.
 
 # %%
-import inspect
 import math
 import statistics
+from dataclasses import dataclass
 
-from policywerk.agents.dreamer import Config, behaviour_update, evaluate, imagine, random_episode, train
+import policywerk.viz.dreamer as viz
+from policywerk.agents.dreamer import Config, behaviour_update, evaluate, random_episode, train
 from policywerk.agents.world_model import WorldModel
 from policywerk.math.random import Rng
 from policywerk.math.vectors import argmax
 from policywerk.nn.distributions import bernoulli_nll, gaussian_kl, softmax
 from policywerk.nn.gru import GRUCell
 from policywerk.session import budget, seeds
-from policywerk.show import config_rows, show_hyperparameters, show_table
-from policywerk.viz.dreamer import (
-    behaviour_figure,
-    frames_figure,
-    horizon_figure,
-    model_learning_figure,
-    play_animation,
-)
+from policywerk.show import config_rows, show_hyperparameters, show_source, show_table
 from policywerk.worlds.reach import ACTION_NAMES, DOWN, LEFT, RIGHT, STAY, UP, Reach
 
+# %% [markdown]
+# Every setting of the run, in one table. `CONFIG` holds Dreamer's own: the sizes of the model and the
+# weights of its loss, how far and from how many states it imagines, the step sizes, and how much it
+# plays and trains. The rest set where the target is, how long this page trains, and how the result is
+# judged. Where a value is written `budget(full=..., quick=...)`, the full one is what this page ran; the
+# quick one shrinks the run so that the tests can execute the whole page in seconds, far too briefly to
+# learn, which is why the checks that need a trained agent are skipped when `MUST_REACH` is 0.
+
+# %%
 TARGET = (2, 5)
 CONFIG = Config(prefill=budget(full=100, quick=10), pretrain=budget(full=500, quick=30))
 ROUNDS = budget(full=80, quick=4)
@@ -55,11 +58,6 @@ show_hyperparameters([
     ("EVAL_EPISODES", EVAL_EPISODES, "real episodes to judge the trained agent and the baselines"),
     ("MUST_REACH", MUST_REACH, "share of evaluation episodes that must reach the target"),
 ])
-
-
-def world(**kwargs):
-    return Reach(target=TARGET, **kwargs)
-
 
 # %% [markdown]
 # ## The world: a block that must reach a target
@@ -76,34 +74,61 @@ def world(**kwargs):
 # orange square marks the target's place, for the reader; the agent sees only the black and white.)
 
 # %%
+def world(**kwargs):
+    return Reach(target=TARGET, **kwargs)
+
+
 env = world()
-rng = Rng(3)
-example = random_episode(env, rng)
-frames_figure([("random\nplay", [obs for _, obs, _ in example[:9]],
-                ["start"] + [f"{ACTION_NAMES[a]}  r {r:.2f}" for a, _, r in example[1:9]])],
-              env.side, name="l07-world", mark=(*TARGET, env.size),
-              alt=("Nine 10 by 10 frames of the first steps of a random policy: a dark 3 by 3 block moves a "
-                   "pixel at a time or stays, and the outline of a block, the target, stays in place inside an orange "
-                   "square. Under each frame, the action that led to it and the reward."))
+example = random_episode(env, Rng(3))
+opening = example[:9]
+captions = ["start"] + [f"{ACTION_NAMES[a]}  r {r:.2f}" for a, _, r in opening[1:]]
+viz.frames_figure([("random\nplay", [obs for _, obs, _ in opening], captions)], env.side,
+                  name="l07-world", mark=(*TARGET, env.size),
+                  alt=("Nine 10 by 10 frames of the first steps of a random policy: a dark 3 by 3 "
+                       "block moves a pixel at a time or stays, and the outline of a block, the "
+                       "target, stays in place inside an orange square. Under each frame, the "
+                       "action that led to it and the reward."))
 
+# %% [markdown]
+# Two policies that learn nothing set the scale. One picks its actions at random. The other walks the
+# shortest path to the target, read off the world's own record of where the block is, which the agent
+# never sees: no policy that learns from the frames can do better. Each is scored by the share of its
+# episodes in which it reaches the target and by its mean return:
 
+# %%
 def go_to_target(env, rng):
     """The shortest path, read off the world's true state: a baseline for scale, not a learner."""
     (row, col), (t_row, t_col) = env.agent, env.target
-    return DOWN if t_row > row else UP if t_row < row else RIGHT if t_col > col else LEFT if t_col < col else STAY
+    if row != t_row:
+        return DOWN if t_row > row else UP
+    if col != t_col:
+        return RIGHT if t_col > col else LEFT
+    return STAY
 
 
-def summary(rewards):
-    """Share of episodes that reached the target (reward 1 at some step) and the mean return."""
-    return sum(max(r) == 1.0 for r in rewards) / len(rewards), statistics.mean(sum(r) for r in rewards)
+@dataclass
+class Score:
+    reached: float  # the share of episodes that reached the target (a reward of 1 at some step)
+    mean_return: float
 
 
-RANDOM = summary(evaluate(lambda env, rng: rng.randrange(5), world(), EVAL_EPISODES, seed=7))
-SHORTEST = summary(evaluate(go_to_target, world(), EVAL_EPISODES, seed=7))
-for name, (reached, mean) in (("random policy", RANDOM), ("shortest path", SHORTEST)):
-    print(f"{name:>13}: reaches the target in {reached:.0%} of {EVAL_EPISODES} episodes, mean return {mean:.2f}")
+def score(rewards):
+    """How a policy did, from the rewards of each of its episodes."""
+    reached = sum(max(r) == 1.0 for r in rewards) / len(rewards)
+    return Score(reached, statistics.mean(sum(r) for r in rewards))
+
+
+RANDOM = score(evaluate(lambda env, rng: rng.randrange(5), world(), EVAL_EPISODES, seed=7))
+SHORTEST = score(evaluate(go_to_target, world(), EVAL_EPISODES, seed=7))
+for name, result in (("random policy", RANDOM), ("shortest path", SHORTEST)):
+    print(f"{name:>13}: reaches the target in {result.reached:.0%} of {EVAL_EPISODES} episodes, "
+          f"mean return {result.mean_return:.2f}")
 
 # %% [markdown]
+# A random policy still reaches the target now and then, and every step pays it something, if little
+# far from the target, since the reward halves with each move away instead of vanishing. The gap between
+# the two lines is what there is to learn, and the agent below must learn it from the frames alone.
+#
 # ## The world model
 #
 # Dreamer's model is a **recurrent state-space model**. Its state at time $t$ has two parts. $h_t$ is
@@ -139,8 +164,9 @@ for name, (reached, mean) in (("random policy", RANDOM), ("shortest path", SHORT
 # candidate $c$ may look at. Where $u$ is near 1, the state passes through unchanged, and so does the
 # gradient on its way back: that is what lets a GRU remember over many steps where a plain recurrent layer
 # forgets. Backpropagation through time runs the steps backwards, each step's record giving the gradients
-# of its weights and of its inputs. One weight of a GRU checked against a finite difference of a loss
-# over a three-step sequence:
+# of its weights and of its inputs. To check that the two agree, take a GRU of three units with two
+# inputs, run it over three random inputs, and let the loss add up, at every step, the state's first
+# number minus twice its third (any loss of the states would do):
 
 # %%
 cell, data = GRUCell(2, 3, Rng(1)), Rng(2)
@@ -155,6 +181,16 @@ def sequence_loss():
     return loss
 
 
+# %% [markdown]
+# Backpropagation through time runs the sequence forwards once, keeping each step's record, then walks
+# the records last step first. Into each step's state flow two gradients: the loss's own, $(1, 0, -2)$,
+# and what the step after handed back through its gates. `backward` takes their sum, adds this step's
+# share to the weight gradients, and hands $\partial L / \partial h$ on to the step before. The weight
+# checked is row 1, column 3 of the candidate's $W_c$; column 3 multiplies the old state's second number
+# after the reset gate, so the weight works through the recurrence itself. Nudging it by $\pm\epsilon$
+# and running the loss again each way gives the finite difference:
+
+# %%
 h, records = [0.0, 0.0, 0.0], []
 for x in xs:
     h, record = cell.step(x, h)
@@ -162,16 +198,24 @@ for x in xs:
 dh = [0.0, 0.0, 0.0]
 for record in reversed(records):  # backpropagation through time, last step first
     _, dh = cell.backward([g + d for g, d in zip((1.0, 0.0, -2.0), dh)], record)
-analytic, eps, keep = cell.grads[2][1][3], 1e-6, cell.w_c[1][3]
-cell.w_c[1][3] = keep + eps
+ROW, COL = 1, 3
+dw_u, dw_r, dw_c = cell.grads  # dL/dW of the update gate, the reset gate and the candidate
+analytic, eps, keep = dw_c[ROW][COL], 1e-6, cell.w_c[ROW][COL]
+cell.w_c[ROW][COL] = keep + eps
 up = sequence_loss()
-cell.w_c[1][3] = keep - eps
+cell.w_c[ROW][COL] = keep - eps
 down = sequence_loss()
-cell.w_c[1][3] = keep
-print(f"dL/dW_c[1][3]: backpropagation through time {analytic:+.8f}, finite difference {(up - down) / (2 * eps):+.8f}")
-assert abs(analytic - (up - down) / (2 * eps)) < 1e-7
+cell.w_c[ROW][COL] = keep
+numeric = (up - down) / (2 * eps)
+print(f"dL/dW_c[{ROW}][{COL}]: backpropagation through time {analytic:+.8f}, "
+      f"finite difference {numeric:+.8f}")
+assert abs(analytic - numeric) < 1e-7
 
 # %% [markdown]
+# The world model's GRU is this same `GRUCell`, with 16 units. Its input is $[z_{t-1}; a_{t-1}]$: the 4
+# numbers of the latent, and the action as five numbers, 1 for the action taken and 0 for the others
+# (all five 0 before the first action).
+#
 # ## What the model learns from
 #
 # Given real sequences $(o_1, a_1, r_1), \dots, (o_T, a_T, r_T)$ from the replay, the model runs along
@@ -204,10 +248,19 @@ assert abs(analytic - (up - down) / (2 * eps)) < 1e-7
 # The sample $z_t$ is drawn as $z_t = \mu_t + \sigma_t \odot \epsilon_t$ with $\epsilon_t \sim \mathcal
 # N(0, 1)$: the **reparameterisation trick**. Written that way, the gradient of the decoder's loss flows
 # through $z_t$ to the posterior's mean and spread, and the GRU carries every step's gradient back to the
-# steps before. One step of the model, as the code computes it:
+# steps before. The model's forward pass over one real sequence, as the code computes it; each turn of
+# its loop is one step, from $h_t$ to the three terms of the loss:
 
 # %%
-print(inspect.getsource(WorldModel._forward))
+show_source(WorldModel._forward, "The world model's forward pass over one sequence of frames")
+
+# %% [markdown]
+# The backward pass walks the same steps last first, term by term, each under a comment that names it:
+# among them the free nats and the balancing of the KL's gradient, and the reparameterisation, which
+# hands $z_t$'s gradient to the posterior's mean and, times $\sigma_t \epsilon_t$, to its log spread:
+
+# %%
+show_source(WorldModel._backward, "Backpropagation through time over one sequence")
 
 # %% [markdown]
 # ## Imagination, and learning in it
@@ -242,9 +295,15 @@ print(inspect.getsource(WorldModel._forward))
 # instead.
 
 # %%
-print(inspect.getsource(behaviour_update))
+show_source(behaviour_update, "One update of the actor and the critic, on imagined trajectories")
 
 # %% [markdown]
+# In the code, `targets` are the $V^\lambda_k$ and `values` the $v(s_k)$ of every imagined step,
+# `spread` is $S$, and `scale` turns the sums into means over the batch. The actor's gradient at its
+# logits is the advantage times the gradient of $\log\pi(a_k \mid s_k)$, plus $\eta$ times the
+# entropy's, negated because the optimiser descends; the critic's is $v(s_k) - V^\lambda_k$, the
+# derivative of its squared error.
+#
 # ## Training: real steps only for the model
 #
 # The agent first plays 100 episodes at random, 2,000 real steps, and the model trains on them alone for
@@ -253,13 +312,19 @@ print(inspect.getsource(behaviour_update))
 # sampling its actions, which goes into the replay for the model. The actor never sees a real reward.
 
 # %%
-run = train(world(), ROUNDS, CONFIG, seed=SEED, snapshots=tuple(sorted({0, ROUNDS // 4, ROUNDS})))
+snapshots = tuple(sorted({0, ROUNDS // 4, ROUNDS}))  # copies of the agent, for the animation
+run = train(world(), ROUNDS, CONFIG, seed=SEED, snapshots=snapshots)
 REAL_STEPS = sum(len(episode) - 1 for episode in run.episodes)
-print(f"{len(run.model_losses)} model updates, {ROUNDS * CONFIG.updates_per_episode} behaviour updates on "
-      f"{ROUNDS * CONFIG.updates_per_episode * CONFIG.starts * CONFIG.horizon:,} imagined steps, "
+BEHAVIOUR_UPDATES = ROUNDS * CONFIG.updates_per_episode
+print(f"{len(run.model_losses)} model updates, {BEHAVIOUR_UPDATES} behaviour updates on "
+      f"{BEHAVIOUR_UPDATES * CONFIG.starts * CONFIG.horizon:,} imagined steps, "
       f"{REAL_STEPS:,} real steps in all")
 
 # %% [markdown]
+# The actor learned from the imagined steps alone, many times as many as the agent took for real. The
+# real steps went to the model: the random ones of the first 100 episodes, and one episode of the
+# actor's own play per round.
+#
 # ## How good is the model?
 #
 # Judged on 200 fresh episodes of random play, which it never trained on. For each frame: the model's
@@ -272,13 +337,14 @@ print(f"{len(run.model_losses)} model updates, {ROUNDS * CONFIG.updates_per_epis
 
 # %%
 model = run.agent.model
-held_out = [random_episode(world(), rng) for rng in [Rng(100 + k) for k in range(budget(full=200, quick=20))]]
+held_out = [random_episode(world(), Rng(100 + k)) for k in range(budget(full=200, quick=20))]
 replayed = [obs for episode in run.episodes for _, obs, _ in episode]
 mean_frame = [min(max(sum(col) / len(replayed), 1e-3), 1 - 1e-3) for col in zip(*replayed)]
 
 
 def nats(probabilities, frame):
-    return bernoulli_nll([math.log(p / (1 - p)) for p in probabilities], frame)[0]
+    nll, _ = bernoulli_nll([math.log(p / (1 - p)) for p in probabilities], frame)
+    return nll
 
 
 def wrong(probabilities, frame):
@@ -289,6 +355,16 @@ def safe(probabilities):
     return [min(max(p, 1e-6), 1 - 1e-6) for p in probabilities]
 
 
+# %% [markdown]
+# `nats` is the reconstruction loss of a frame under given probabilities, `wrong` the count of pixels
+# drawn on the wrong side of even odds, and `safe` keeps every probability a hair away from 0 and 1, so
+# that a pixel drawn wrong with full confidence costs many nats but not infinitely many (the mean frame
+# is kept within a thousandth of 0 and 1 for the same reason). Along each held-out episode the model
+# filters the frames once. At step $t$ the reconstruction decodes the state that saw frame $t$; the
+# one-step prediction starts from the state at $t - 1$, imagines one step with the action really taken,
+# and decodes that. The first frame, with no step before it, is left out of all three:
+
+# %%
 scores = {"reconstruction (posterior)": [], "one-step prediction (prior)": [], "the mean frame": []}
 for episode in held_out:
     states = model.filter(episode)
@@ -298,23 +374,32 @@ for episode in held_out:
         guess = safe(model.decode(*model.imagine_step(*states[t - 1], action)))
         for key, probabilities in zip(scores, (recon, guess, mean_frame)):
             scores[key].append((nats(probabilities, frame), wrong(probabilities, frame)))
-show_table(["frame drawn by", "nats per frame", "pixels wrong per frame"],
-           [[key, f"{statistics.mean(n for n, _ in v):.2f}", f"{statistics.mean(w for _, w in v):.2f}"]
-            for key, v in scores.items()],
-           caption=f"The model's frames against the true frames of {len(held_out)} held-out random episodes.")
+rows = [[key, f"{statistics.mean(n for n, _ in v):.2f}", f"{statistics.mean(w for _, w in v):.2f}"]
+        for key, v in scores.items()]
+show_table(["frame drawn by", "nats per frame", "pixels wrong per frame"], rows,
+           caption=(f"The model's frames against the true frames of {len(held_out)} held-out "
+                    "random episodes."))
 MEAN_FRAME_WRONG = statistics.mean(w for _, w in scores["the mean frame"])
 RECON_WRONG = statistics.mean(w for _, w in scores["reconstruction (posterior)"])
 ONE_STEP_WRONG = statistics.mean(w for _, w in scores["one-step prediction (prior)"])
-assert RECON_WRONG < 0.25 * MEAN_FRAME_WRONG or not MUST_REACH, "reconstructions should beat the mean frame"
-assert ONE_STEP_WRONG < 0.5 * MEAN_FRAME_WRONG or not MUST_REACH, "one-step predictions should beat it too"
+if MUST_REACH:
+    assert RECON_WRONG < 0.25 * MEAN_FRAME_WRONG, "reconstructions should beat the mean frame"
+    assert ONE_STEP_WRONG < 0.5 * MEAN_FRAME_WRONG, "one-step predictions should beat it too"
+
+# %% [markdown]
+# How the model got there: the three terms of its loss, update by update, each with its moving mean.
+# The dotted line is the end of pretraining. From there the actor trains, and its episodes join the
+# random ones in the replay the model learns from.
 
 # %%
-model_learning_figure([l.reconstruction for l in run.model_losses], [l.kl for l in run.model_losses],
-                      [l.reward for l in run.model_losses], CONFIG.pretrain,
-                      statistics.mean(n for n, _ in scores["the mean frame"]), name="l07-model",
-                      alt=("The world model's three losses per update. The reconstruction loss falls from above "
-                           "the mean frame's to a few nats per frame; the KL first drops and then rises as the "
-                           "latent starts to carry the block's position; the reward loss falls."))
+reconstruction = [losses.reconstruction for losses in run.model_losses]
+viz.model_learning_figure(reconstruction, [losses.kl for losses in run.model_losses],
+                          [losses.reward for losses in run.model_losses], CONFIG.pretrain,
+                          statistics.mean(n for n, _ in scores["the mean frame"]), name="l07-model",
+                          alt=("The world model's three losses per update. The reconstruction "
+                               "loss falls from above the mean frame's to a few nats per frame; "
+                               "the KL first drops and then rises as the latent starts to carry "
+                               "the block's position; the reward loss falls."))
 
 # %% [markdown]
 # The KL does not fall to zero, and cannot: it measures how far the belief after the frame is from the
@@ -331,11 +416,12 @@ for episode in held_out:
         (first if t == 0 else later).append(kl)
         spreads["posterior"].append(statistics.mean(post.sigma))
         spreads["prior"].append(statistics.mean(prior.sigma))
-print(f"KL(posterior || prior): {statistics.mean(first):.2f} nats at the first frame, "
-      f"{statistics.mean(later):.2f} nats per frame after it")
+FIRST_KL, LATER_KL = statistics.mean(first), statistics.mean(later)
+print(f"KL(posterior || prior): {FIRST_KL:.2f} nats at the first frame, "
+      f"{LATER_KL:.2f} nats per frame after it")
 print("mean sigma of z:", ", ".join(f"{k} {statistics.mean(v):.3f}" for k, v in spreads.items()))
 if MUST_REACH:
-    assert statistics.mean(first) > 2 * statistics.mean(later), "the first frame should tell the most"
+    assert FIRST_KL > 2 * LATER_KL, "the first frame should tell the most"
     assert statistics.mean(spreads["prior"]) > 2 * statistics.mean(spreads["posterior"])
 
 # %% [markdown]
@@ -356,16 +442,26 @@ if MUST_REACH:
 # compare with the frames that really came:
 
 # %%
+OPEN_LOOP_STEPS = 12
 episode = held_out[3]
 start = model.filter(episode[:1])[0]
-dreamed = [model.decode(*state) for state in model.rollout(*start, [a for a, _, _ in episode[1:]])]
-frames_figure([("real", [obs for _, obs, _ in episode[1:13:2]], [f"step {t}" for t in range(1, 13, 2)]),
-               ("imagined", dreamed[0:12:2], [f"step {t}" for t in range(1, 13, 2)])], env.side, name="l07-dream",
-              mark=(*TARGET, env.size),
-              alt=("Two rows of six frames, steps 1, 3, ..., 11 of a real episode above and the model's open-loop "
-                   "imagination of the same actions below, from only the first frame; the imagined block follows "
-                   "the real one at first and drifts or blurs later."))
-OPEN_LOOP_STEPS = 12
+actions = [action for action, _, _ in episode[1:]]
+dreamed = [model.decode(*state) for state in model.rollout(*start, actions)]
+captions = [f"step {t}" for t in range(1, OPEN_LOOP_STEPS + 1, 2)]
+viz.frames_figure([("real", [obs for _, obs, _ in episode[1:OPEN_LOOP_STEPS + 1:2]], captions),
+                   ("imagined", dreamed[0:OPEN_LOOP_STEPS:2], captions)], env.side,
+                  name="l07-dream", mark=(*TARGET, env.size),
+                  alt=("Two rows of six frames, steps 1, 3, ..., 11 of a real episode above and "
+                       "the model's open-loop imagination of the same actions below, from only the "
+                       "first frame; the imagined block follows the real one at first and drifts "
+                       "or blurs later."))
+
+# %% [markdown]
+# One episode shows the drift; how fast it comes is a matter of counting. For every held-out episode,
+# the same open-loop imagination from its first frame, and at each step the pixels it draws wrong,
+# averaged over the episodes step by step:
+
+# %%
 open_loop = [[] for _ in range(OPEN_LOOP_STEPS)]
 for episode in held_out:
     following = episode[1:OPEN_LOOP_STEPS + 1]
@@ -374,8 +470,10 @@ for episode in held_out:
     for k, ((_, frame, _), state) in enumerate(zip(following, states)):
         open_loop[k].append(wrong(model.decode(*state), frame))
 OPEN_LOOP = [statistics.mean(v) for v in open_loop]
-print(f"pixels wrong, open loop, after 1..{OPEN_LOOP_STEPS} imagined steps:", " ".join(f"{v:.1f}" for v in OPEN_LOOP))
-assert OPEN_LOOP[0] < OPEN_LOOP[-1] or not MUST_REACH, "errors should grow with the horizon"
+print(f"pixels wrong, open loop, after 1..{OPEN_LOOP_STEPS} imagined steps:",
+      " ".join(f"{v:.1f}" for v in OPEN_LOOP))
+if MUST_REACH:
+    assert OPEN_LOOP[0] < OPEN_LOOP[-1], "errors should grow with the horizon"
 
 # %% [markdown]
 # Each step without a frame, the model has to guess, among other things, whether the move slipped; it
@@ -384,15 +482,21 @@ assert OPEN_LOOP[0] < OPEN_LOOP[-1] or not MUST_REACH, "errors should grow with 
 # with the real ones. The model's own errors add to that. This is why Dreamer imagines only a short way
 # ahead (15 steps in the paper, 10 here) and always starts from a state the posterior reached on real
 # frames: imagination is trusted a little way beyond what was seen, not further.
+#
+# The figure sets the open-loop error beside the reconstruction, the one-step prediction and the mean
+# frame. On its right is the share of random episodes with at least one slip within $k$ steps,
+# $1 - (1 - 0.08)^k$: a random policy moves on four steps in five, and a move slips one time in ten.
 
 # %%
-SLIP_PER_STEP = 0.8 * env.slip  # a random policy moves on 4 steps in 5, and a move slips 1 time in 10
-horizon_figure(OPEN_LOOP, RECON_WRONG, ONE_STEP_WRONG, MEAN_FRAME_WRONG,
-               [1 - (1 - SLIP_PER_STEP) ** k for k in range(1, OPEN_LOOP_STEPS + 1)], name="l07-horizon",
-               alt=("Pixels wrong per frame against the number of steps imagined since the last frame: the open-loop "
-                    "curve starts near the one-step prediction's error and climbs with every step towards the mean "
-                    "frame's error, far above the reconstruction's; on the right, the expected share of random "
-                    "episodes with at least one slip, rising with the steps."))
+SLIP_PER_STEP = 0.8 * env.slip  # a random policy moves on 4 steps in 5, and a move slips 1 in 10
+slipped = [1 - (1 - SLIP_PER_STEP) ** k for k in range(1, OPEN_LOOP_STEPS + 1)]
+viz.horizon_figure(OPEN_LOOP, RECON_WRONG, ONE_STEP_WRONG, MEAN_FRAME_WRONG, slipped,
+                   name="l07-horizon",
+                   alt=("Pixels wrong per frame against the number of steps imagined since the "
+                        "last frame: the open-loop curve starts near the one-step prediction's "
+                        "error and climbs with every step towards the mean frame's error, far "
+                        "above the reconstruction's; on the right, the expected share of random "
+                        "episodes with at least one slip, rising with the steps."))
 
 # %% [markdown]
 # ## Did it learn to act?
@@ -401,71 +505,103 @@ horizon_figure(OPEN_LOOP, RECON_WRONG, ONE_STEP_WRONG, MEAN_FRAME_WRONG,
 # imagined $\lambda$-return it trained on:
 
 # %%
-behaviour_figure([r.real_return for r in run.records], [r.imagined_return for r in run.records], RANDOM[1],
-                 SHORTEST[1], name="l07-learning",
-                 alt=("The real return of each training episode rising over the rounds from the random policy's level "
-                      "towards the shortest path's, and the mean imagined return rising with it."))
-AGENT = summary(evaluate(run.agent, world(), EVAL_EPISODES, seed=7))
-show_table(["policy", "reaches the target", "mean return"],
-           [[name, f"{reached:.0%}", f"{mean:.2f}"] for name, (reached, mean) in
-            (("trained in imagination (most likely action)", AGENT), ("random", RANDOM),
-             ("shortest path, from the true state", SHORTEST))],
-           caption=(f"{EVAL_EPISODES} real episodes each, from the same starts; the agent sees only the frames and "
-                    f"learned from {REAL_STEPS:,} real steps in all."))
-assert AGENT[0] >= MUST_REACH and (AGENT[0] >= 3 * RANDOM[0] or not MUST_REACH), "it should reach the target"
+real_returns = [record.real_return for record in run.records]
+viz.behaviour_figure(real_returns, [record.imagined_return for record in run.records],
+                     RANDOM.mean_return, SHORTEST.mean_return, name="l07-learning",
+                     alt=("The real return of each training episode rising over the rounds from "
+                          "the random policy's level towards the shortest path's, and the mean "
+                          "imagined return rising with it."))
+
+# %% [markdown]
+# The two curves are not on one scale: the real return adds up 20 real rewards, while the imagined
+# $\lambda$-return discounts 10 imagined ones by $\gamma = 0.9$ and leans on the critic. What matters
+# is that they rise together. The test that counts is played for real: 200 fresh episodes with the
+# trained agent choosing its most likely action, scored as the two baselines were.
+
+# %%
+AGENT = score(evaluate(run.agent, world(), EVAL_EPISODES, seed=7))
+policies = (("trained in imagination (most likely action)", AGENT), ("random", RANDOM),
+            ("shortest path, from the true state", SHORTEST))
+rows = [[name, f"{result.reached:.0%}", f"{result.mean_return:.2f}"] for name, result in policies]
+show_table(["policy", "reaches the target", "mean return"], rows,
+           caption=(f"{EVAL_EPISODES} real episodes each, the agent's from the same starts as the "
+                    f"shortest path's; the agent sees only the frames and learned from "
+                    f"{REAL_STEPS:,} real steps in all."))
+assert AGENT.reached >= MUST_REACH, "it should reach the target"
+if MUST_REACH:
+    assert AGENT.reached >= 3 * RANDOM.reached, "far more often than a random policy"
 
 # %% [markdown]
 # ## What it learned
 #
-# Put the block on each cell in turn, let the model watch it there for three frames, and ask the actor
-# for its most likely action: a map of the policy, read off pixels alone ([ ] marks the target).
+# To see the policy, put the block on a cell, let the model watch it sit there for three frames, and
+# ask the actor for its most likely action. `belief_at` does the watching, in a world without slips;
+# `moves_closer` judges an action by the world's true distances, which the agent never sees.
 
 # %%
-ARROWS = "·↑↓←→"
+def placed(cell):
+    """A world without slips, with the block put on ``cell``."""
+    here = world(slip=0.0)
+    here.reset(seed=0)
+    here.agent = cell
+    return here
 
 
 def belief_at(agent, cell):
     """The model's state after seeing the block sit on ``cell`` for three frames."""
-    here = world(slip=0.0)
-    here.reset(seed=0)
-    here.agent = cell
-    steps = [(None, here.frame(), 0.0)] + [(STAY, here.step(STAY)[0], 0.0) for _ in range(2)]
+    frame = placed(cell).frame()
+    steps = [(None, frame, 0.0), (STAY, frame, 0.0), (STAY, frame, 0.0)]  # it stays: the same frame
     return agent.model.filter(steps)[-1]
 
 
 def moves_closer(cell, action):
-    here = world(slip=0.0)
-    here.reset(seed=0)
-    here.agent = cell
+    here = placed(cell)
     before = here.distance()
     here.step(action)
     return here.distance() < before
 
 
+# %% [markdown]
+# Three frames rather than one, because a sequence's first frame is a special moment for the model: it
+# has only just been told where the block is (the KL above is largest there), while in play the actor
+# decides from states that have seen frames before. Over every cell, the map of the policy, read off
+# pixels alone ([ ] marks the target):
+
+# %%
 chosen = {}
 for row in range(env.cells):
     for col in range(env.cells):
         h, z = belief_at(run.agent, (row, col))
         chosen[row, col] = argmax(run.agent.actor.forward(h + z))
-for row in range(env.cells):
-    print(" ".join(f"[{ARROWS[chosen[row, col]]}]" if (row, col) == TARGET else f" {ARROWS[chosen[row, col]]} "
-                   for col in range(env.cells)))
-CLOSER = sum(moves_closer(cell, a) for cell, a in chosen.items() if cell != TARGET) / (env.cells ** 2 - 1)
-print(f"\nthe most likely action moves the block closer to the target from {CLOSER:.0%} of the other cells")
+print(viz.policy_map(chosen, env.cells, TARGET))
+others = [cell for cell in chosen if cell != TARGET]
+CLOSER = sum(moves_closer(cell, chosen[cell]) for cell in others) / len(others)
+print(f"\nthe most likely action moves the block closer to the target from {CLOSER:.0%} "
+      "of the other cells")
+
+# %% [markdown]
+# On the target itself, set the actor's preference beside what the model predicts. From the belief on
+# the target the model imagines one step of each action: the reward predictor says what the step pays,
+# the critic what the state after it is worth, and $\hat r + \gamma v$ is one step of look-ahead, a
+# choice that needs nothing but the model and the critic:
+
+# %%
 h, z = belief_at(run.agent, TARGET)
 probabilities = softmax(run.agent.actor.forward(h + z))
 after = [model.imagine_step(h, z, a) for a in range(5)]
 rewards_after = [model.predict_reward(*state) for state in after]
 values_after = [run.agent.critic.forward(h_next + z_next)[0] for h_next, z_next in after]
 look_ahead = [r + CONFIG.gamma * v for r, v in zip(rewards_after, values_after)]
-show_table(["action at the target", "probability", "imagined reward r̂", "critic's value v after it", "r̂ + γ v"],
-           [[ACTION_NAMES[a], f"{probabilities[a]:.2f}", f"{rewards_after[a]:.2f}", f"{values_after[a]:.2f}",
-             f"{look_ahead[a]:.2f}"] for a in range(5)],
-           caption="On the target: the actor's probabilities, and one imagined step of each action.")
+rows = [[ACTION_NAMES[a], f"{probabilities[a]:.2f}", f"{rewards_after[a]:.2f}",
+         f"{values_after[a]:.2f}", f"{look_ahead[a]:.2f}"] for a in range(5)]
+show_table(["action at the target", "probability", "imagined reward r̂",
+            "critic's value v after it", "r̂ + γ v"], rows,
+           caption="On the target: the actor's probabilities, and one imagined step of each "
+                   "action.")
 if MUST_REACH:  # the story below rests on these; a change that breaks one must revise it
     assert CLOSER >= 0.9, "the policy should point towards the target from almost every cell"
     assert chosen[TARGET] != STAY, "it should step off the target"
-    assert rewards_after[STAY] > max(rewards_after[1:]) + 0.2, "the model should know that staying pays more"
+    assert rewards_after[STAY] > max(rewards_after[1:]) + 0.2, "in the model, staying pays more"
     assert look_ahead[STAY] == max(look_ahead), "one step of look-ahead with the critic should stay"
 
 # %% [markdown]
@@ -496,41 +632,27 @@ if MUST_REACH:  # the story below rests on these; a change that breaks one must 
 # (dots). On the right, the model's reconstruction loss and the real return per episode in training.
 
 # %%
-def views(agent, seed):
-    """One greedy episode of ``agent`` and what its model made of it, step by step."""
-    steps, _ = agent.act(world(), None, explore=False, seed=seed)
-    m = agent.model
-    states = m.filter(steps)
-    open_loop = [m.decode(*states[0])] + [m.decode(*s) for s in m.rollout(*states[0], [a for a, _, _ in steps[1:]])]
-    dreams = []
-    for state in states:
-        dream = imagine(m, agent.actor, state, CONFIG.horizon, None)
-        dreams.append(([m.decode(f[:m.c.deter], f[m.c.deter:]) for f in dream.features[1:]], dream.actions,
-                       dream.rewards))
-    return ([obs for _, obs, _ in steps], [m.decode(*s) for s in states], open_loop, dreams,
-            [r for _, _, r in steps[1:]])
-
-
-episodes = [(k, *views(run.snapshots[k], seed=21)) for k in sorted(run.snapshots)]
-reconstruction = [losses.reconstruction for losses in run.model_losses]
-real_returns = [record.real_return for record in run.records]
-played = {k: sum(rewards) for k, *_, rewards in episodes}
-animation = play_animation(
-    episodes, env.side, reconstruction, CONFIG.pretrain, CONFIG.updates_per_episode, real_returns,
+shown = [viz.played_episode(run.snapshots[k], k, world(), CONFIG.horizon, seed=21)
+         for k in sorted(run.snapshots)]
+animation = viz.play_animation(
+    shown, env.side, reconstruction, CONFIG.pretrain, CONFIG.updates_per_episode, real_returns,
     name="l07-reach", mark=(*TARGET, env.size),
     alt=("The agent after 0, a quarter and all of the rounds playing one episode each. Left: the "
          "real frame, its reconstruction, and the model's open-loop imagination of it. Middle: the "
          "next frames the model imagines for the actor's choices, and the predicted rewards. "
          "Right: training curves."))
-rounds = sorted({*range(0, ROUNDS + 1, max(1, ROUNDS // 8)), *played})
-trace = []
-for k in rounds:
-    updates = CONFIG.pretrain + k * CONFIG.updates_per_episode
-    trace.append([k, f"{updates:,}", f"{statistics.mean(reconstruction[:updates][-25:]):.2f}",
-                  f"{statistics.mean(real_returns[:k][-10:]):.2f}" if k else "",
-                  f"{played[k]:.2f}" if k in played else ""])
+
+# %% [markdown]
+# Down the last two columns of the table runs the actor's learning: the real return of the episodes it
+# played while training, and of the greedy episodes the animation shows. The reconstruction column is
+# the model, which goes on learning alongside, from the episodes the actor adds to the replay.
+
+# %%
+rounds = sorted({*range(0, ROUNDS + 1, max(1, ROUNDS // 8)), *run.snapshots})
+rows = viz.trace_rows(rounds, shown, reconstruction, real_returns, CONFIG.pretrain,
+                      CONFIG.updates_per_episode)
 show_table(["round", "model updates so far", "reconstruction (nats, 25-update mean)",
-            "real return (10-episode mean)", "greedy episode shown: return"], trace,
+            "real return (10-episode mean)", "greedy episode shown: return"], rows,
            caption=f"The animation's right pane in numbers; the first {CONFIG.pretrain} model "
                    "updates are pretraining, before round 1. A round shows the episode the agent "
                    "plays after it, where the animation has one.",
