@@ -15,9 +15,9 @@ import math
 
 from policywerk.agents.policy_iteration import policy_iteration
 from policywerk.agents.value_iteration import value_iteration
-from policywerk.rl.bellman import bellman_optimality_residual
+from policywerk.rl.bellman import bellman_optimality_residual, q_value
 from policywerk.session import budget
-from policywerk.show import show_hyperparameters, show_table
+from policywerk.show import show_hyperparameters, show_source, show_table
 from policywerk.viz.bellman import convergence_figure, policy_grid_figure, value_iteration_animation
 from policywerk.worlds.gridworld import ARROWS, GridWorld
 
@@ -52,7 +52,8 @@ print(world.to_text())
 FOCUS = 18  # the cell just below the pit, at row 3, column 3
 print("\nTaking 'down' in the cell below the pit can end in:")
 for t in world.transitions(FOCUS, ARROWS.index("↓")):
-    print(f"  cell {divmod(t.next_state, world.cols)} with probability {t.probability:.1f}, reward {t.reward:+.0f}")
+    cell = divmod(t.next_state, world.cols)
+    print(f"  cell {cell} with probability {t.probability:.1f}, reward {t.reward:+.0f}")
 
 # %% [markdown]
 # ## Values, and Bellman's equation
@@ -81,11 +82,22 @@ for t in world.transitions(FOCUS, ARROWS.index("↓")):
 # $\gamma$ (the update is a *contraction*), so the sweeps converge whatever the start. This is
 # **value iteration**. We stop when the largest change in a sweep falls below $\theta$.
 #
-# In the code, that update is one line: `new[s] = max(q_values(mdp, values, s, gamma))`, where
-# `q_values` computes the sum above for each action
-# ([`rl/bellman.py`](https://github.com/policywerk/policywerk/blob/main/src/policywerk/rl/bellman.py)).
+# In the library, the sum inside the max is `q_value`, term for term: for each possible next state,
+# its probability times the reward of getting there plus the discounted value found there.
 
 # %%
+show_source(q_value, "The backup of one action, q(s, a): the sum inside the max.")
+
+# %% [markdown]
+# Value iteration, below, applies that backup to every state that has a future (a terminal state keeps
+# its value of 0: its reward was paid on the way in), sweep after sweep. The line that sets `new[s]` is
+# the assignment $V_{k+1}(s) = \max_a q(s, a)$, the largest of the actions' backups, which `q_values`
+# lists one per action. `new` starts as a copy of the values, so a sweep reads only the sweep before
+# it, and `delta`, the largest change a sweep made, decides when to stop. Every sweep is kept, with its
+# greedy policy, for the pictures that follow.
+
+# %%
+show_source(value_iteration, "Value iteration: the backup over every state, sweep after sweep.")
 sweeps = value_iteration(world, GAMMA, THETA)
 final = sweeps[-1]
 start = world.start
@@ -108,9 +120,10 @@ print(f"V(start) = {final.values[start]:.4f}, V(below pit) = {final.values[FOCUS
 # %%
 animation = value_iteration_animation(
     world, sweeps, GAMMA, THETA, focus=FOCUS, name="l01-value-iteration",
-    alt=("Value iteration on a 5x5 gridworld, one frame per sweep: values spread out from the goal and "
-         "greedy arrows settle into routes that skirt the pit; the middle pane shows the Bellman backup of "
-         "the cell below the pit, the right pane the largest value change per sweep falling on a log scale."))
+    alt=("Value iteration on a 5x5 gridworld, one frame per sweep: values spread out from the "
+         "goal and greedy arrows settle into routes that skirt the pit; the middle pane shows the "
+         "Bellman backup of the cell below the pit, the right pane the largest value change per "
+         "sweep falling on a log scale."))
 
 shown = [s for s in sweeps[1:] if s.number <= 8 or s.number % 5 == 0 or s is final]
 show_table(["sweep", "largest change", "V(start)", "V(below pit)"],
@@ -151,11 +164,13 @@ print(world.to_text(final.values, final.policy))
 # ## Policy iteration: fewer, costlier steps
 #
 # Ronald Howard's **policy iteration** (1960) turns the loop around. Start from any policy $\pi$ (here:
-# always go up). *Evaluate* it exactly, by solving
+# always go up). *Evaluate* it: find the values that solve
 # $V^\pi(s) = \sum_{s'} P(s' \mid s, \pi(s))\,[R(s, \pi(s), s') + \gamma V^\pi(s')]$, which has no max in
-# it; then *improve* it by acting greedily on those values,
-# $\pi'(s) = \arg\max_a q^\pi(s, a)$. Each improvement is strictly better somewhere or changes nothing, and
-# there are only finitely many policies, so the loop must stop, at an optimal policy.
+# it (the library finds them by sweeping this equation, as value iteration sweeps its own, until no
+# value moves by $\theta$, starting each round from the values of the round before). Then *improve* it
+# by acting greedily on those values, $\pi'(s) = \arg\max_a q^\pi(s, a)$. Each improvement is strictly
+# better somewhere or changes nothing, and there are only finitely many policies, so the loop must
+# stop, at an optimal policy.
 
 # %%
 rounds = policy_iteration(world, GAMMA, THETA)
@@ -167,10 +182,11 @@ evaluation_sweeps = sum(r.evaluation_sweeps for r in rounds)
 print(f"policy iteration: {len(rounds)} rounds, {evaluation_sweeps} evaluation sweeps in all")
 print(f"value iteration:  {final.number} sweeps")
 
-same = all(rounds[-1].policy[s] == final.policy[s] for s in world.states if not world.is_terminal(s))
+nonterminal = [s for s in world.states if not world.is_terminal(s)]
+same = all(rounds[-1].policy[s] == final.policy[s] for s in nonterminal)
 print(f"same policy from both methods: {same}")
 assert same, "policy iteration and value iteration disagree on the optimal policy"
-assert len(rounds) < final.number, "policy iteration should need fewer rounds than value iteration sweeps"
+assert len(rounds) < final.number, "policy iteration should need fewer rounds than sweeps"
 
 # %% [markdown]
 # Policy iteration needs only a handful of rounds, but each round contains a full evaluation of many
@@ -187,46 +203,62 @@ assert len(rounds) < final.number, "policy iteration should need fewer rounds th
 
 # %%
 settings = [(0.5, SLIP), (GAMMA, SLIP), (0.99, SLIP), (GAMMA, 0.0), (GAMMA, 0.4)]
-solved = {}
-for gamma, slip in settings:
-    w = GridWorld(slip=slip)
-    solved[gamma, slip] = (w, value_iteration(w, gamma, THETA))
+worlds = {slip: GridWorld(slip=slip) for _, slip in settings}
+solved = {(g, p): value_iteration(worlds[p], g, THETA) for g, p in settings}
+finals = {key: sweeps[-1] for key, sweeps in solved.items()}
 
-bound = {g: math.ceil(math.log(THETA) / math.log(g)) for g, p in settings}  # sweeps the contraction promises
+# the sweeps the contraction promises: the error shrinks by at least a factor γ per sweep
+bound = {g: math.ceil(math.log(THETA) / math.log(g)) for g, _ in settings}
 show_table(["γ", "slip", "sweeps", "V(start)", "action below the pit", "bound log θ / log γ"],
-           [[f"{g:g}", f"{p:g}", run[-1].number, f"{run[-1].values[start]:.3f}", ARROWS[run[-1].policy[FOCUS]],
-             bound[g]] for (g, p), (w, run) in solved.items()],
+           [[f"{g:g}", f"{p:g}", last.number, f"{last.values[start]:.3f}",
+             ARROWS[last.policy[FOCUS]], bound[g]] for (g, p), last in finals.items()],
            caption="The same grid under different discounts and slips.")
 
-policy_grid_figure(
-    [(f"γ = {g:g}, slip = {p:g}", w, run[-1].values, run[-1].policy) for (g, p), (w, run) in solved.items()
-     if (g, p) in ((0.5, SLIP), (GAMMA, SLIP), (GAMMA, 0.0))],
-    name="l01-discount-and-slip",
-    alt=("Three optimal policies side by side. With γ = 0.5 and slip 0.2 the cell below the pit goes right, "
-         "past the pit; with γ = 0.9 it detours down; with no slip it goes straight right again."))
+# %% [markdown]
+# Read the column of actions below the pit. At $\gamma = 0.5$ a reward two steps later is worth a
+# quarter of one now, so the detour's two extra steps cost more than the risk of the pit, and the agent
+# goes right. At $\gamma = 0.9$ and $0.99$ the detour wins. With no slip there is no risk to avoid: the
+# short route is best, and the start is worth exactly $\gamma^5 \approx 0.59$, since the goal is six
+# moves away and its reward, paid on the sixth, is discounted five times. With slip $0.4$ a move goes
+# astray two times in five; the detour stays, and the start is worth less than on a floor that slips
+# $0.2$. Three of these policies, side by side:
 
-below_pit = {key: ARROWS[run[-1].policy[FOCUS]] for key, (w, run) in solved.items()}
+# %%
+policy_grid_figure(
+    [(f"γ = {g:g}, slip = {p:g}", worlds[p], finals[g, p].values, finals[g, p].policy)
+     for g, p in [(0.5, SLIP), (GAMMA, SLIP), (GAMMA, 0.0)]],
+    name="l01-discount-and-slip",
+    alt=("Three optimal policies side by side. With γ = 0.5 and slip 0.2 the cell below the pit "
+         "goes right, past the pit; with γ = 0.9 it detours down; with no slip it goes straight "
+         "right again."))
+
+below_pit = {key: ARROWS[last.policy[FOCUS]] for key, last in finals.items()}
 assert below_pit[0.5, SLIP] == "→", "an impatient agent should take the short route past the pit"
-assert below_pit[GAMMA, SLIP] == "↓", "a patient agent on a slippery floor should detour away from the pit"
+assert below_pit[GAMMA, SLIP] == "↓", "a patient agent on a slippery floor should take the detour"
 assert below_pit[GAMMA, 0.0] == "→", "without slip there is no risk, so the short route is best"
 
 # %% [markdown]
 # The number of sweeps tells the other half of the story. The contraction argument promises that the
 # error shrinks by at least a factor $\gamma$ per sweep, so about $\log\theta / \log\gamma$ sweeps
-# suffice (the last column of the table above). This small world does
-# better than the promise, because every sensible route ends at the goal or the pit within a few steps,
-# and a value cannot keep changing once its future has ended. The ordering survives all the same:
-# the more far-sighted the agent, the more sweeps its problem takes.
+# suffice (the last column of the table above). This small world does better than the promise,
+# because every sensible route ends at the goal or the pit within a few steps, and a value cannot keep
+# changing once its future has ended. Without slip this is plain to see: no cell is more than seven
+# moves from the goal, so seven sweeps make every value exact, and the eighth, which changes nothing,
+# stops the loop. A floor that slips more lets a route wander longer before it ends, and takes more
+# sweeps. The ordering by discount survives all the same: the more far-sighted the agent, the more
+# sweeps its problem takes.
 
 # %%
+gammas = [0.5, GAMMA, 0.99]
 convergence_figure(
-    {f"γ = {g:g}": [s.delta for s in run[1:]] for (g, p), (w, run) in solved.items() if p == SLIP},
+    {f"γ = {g:g}": [s.delta for s in solved[g, SLIP][1:]] for g in gammas},
     THETA, name="l01-convergence",
-    alt=("Largest value change per sweep on a log scale for γ = 0.5, 0.9 and 0.99: three roughly straight "
-         "lines whose slopes are the logarithms of γ, the steepest for γ = 0.5."))
-sweeps_needed = [solved[g, SLIP][1][-1].number for g in (0.5, GAMMA, 0.99)]
+    alt=("Largest value change per sweep on a log scale for γ = 0.5, 0.9 and 0.99: three roughly "
+         "straight lines whose slopes are the logarithms of γ, the steepest for γ = 0.5."))
+sweeps_needed = [finals[g, SLIP].number for g in gammas]
 assert sweeps_needed == sorted(sweeps_needed), "a larger discount should need more sweeps"
-assert all(run[-1].number <= bound[g] + 1 for (g, p), (w, run) in solved.items()), "slower than the bound"
+within = all(last.number <= bound[g] + 1 for (g, p), last in finals.items())
+assert within, "slower than the bound"
 
 # %% [markdown]
 # ## What this lesson leaves out

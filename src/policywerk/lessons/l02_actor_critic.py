@@ -19,10 +19,10 @@
 import math
 import statistics
 
-from policywerk.agents.adaptive_elements import Params, train
+from policywerk.agents.adaptive_elements import Actor, Critic, Params, train
 from policywerk.math.random import Rng
 from policywerk.session import budget, seeds
-from policywerk.show import config_rows, show_hyperparameters, show_table
+from policywerk.show import config_rows, show_hyperparameters, show_source, show_table
 from policywerk.viz.cartpole import balancing_animation, boxes_figure, learning_curves_figure
 from policywerk.worlds.cartpole import N_BOXES, CartPole, box_bins, box_of
 
@@ -84,7 +84,9 @@ def run_policy(choose, trials=100):
 
 random_steps = run_policy(lambda s: rng.randrange(2))
 right_steps = run_policy(lambda s: 1, trials=1)
-print(f"pushing at random: the pole falls after {random_steps:.1f} steps on average ({random_steps * 0.02:.2f} s)")
+random_seconds = random_steps * 0.02
+print(f"pushing at random: the pole falls after {random_steps:.1f} steps on average "
+      f"({random_seconds:.2f} s)")
 print(f"always pushing right: it falls after {right_steps:.0f} steps")
 
 # %% [markdown]
@@ -104,9 +106,11 @@ print(f"always pushing right: it falls after {right_steps:.0f} steps")
 # otherwise, the learner's whole view of the world at time $t$ is a vector with a single 1 in it.
 
 # %%
-for x, x_dot, theta_deg, theta_dot_deg in [(0.0, 0.0, 0.0, 0.0), (0.0, 0.0, -0.5, 0.0), (1.0, -0.7, 8.0, 70.0)]:
+examples = [(0.0, 0.0, 0.0, 0.0), (0.0, 0.0, -0.5, 0.0), (1.0, -0.7, 8.0, 70.0)]
+for x, x_dot, theta_deg, theta_dot_deg in examples:
     box = box_of((x, x_dot, math.radians(theta_deg), math.radians(theta_dot_deg)))
-    print(f"x = {x:+.1f} m, ẋ = {x_dot:+.1f} m/s, θ = {theta_deg:+.1f}°, θ̇ = {theta_dot_deg:+.0f}°/s"
+    print(f"x = {x:+.1f} m, ẋ = {x_dot:+.1f} m/s, "
+          f"θ = {theta_deg:+.1f}°, θ̇ = {theta_dot_deg:+.0f}°/s"
           f"  ->  box {box:3d}, bins (counting from 0) {box_bins(box)}")
 
 # %% [markdown]
@@ -164,12 +168,25 @@ for x, x_dot, theta_deg, theta_dot_deg in [(0.0, 0.0, 0.0, 0.0), (0.0, 0.0, -0.5
 # the advantages of PPO (lesson 06).
 #
 # The paper's parameters are $\alpha = 1000$, $\beta = 0.5$, $\delta = 0.9$, $\lambda = 0.8$,
-# $\gamma = 0.95$. In the code the two elements are two small classes,
-# [`agents/adaptive_elements.py`](https://github.com/policywerk/policywerk/blob/main/src/policywerk/agents/adaptive_elements.py),
-# and each update is one line: the actor's `w[i] += step * e[i]` with `step = alpha * r_hat`, the
-# critic's `v[i] += step * xbar[i]` with `step = beta * r_hat`, and the internal reinforcement
-# `r + self.gamma * p_next - self.v[box]`.
-#
+# $\gamma = 0.95$. In the code the two elements are two small classes. The actor:
+
+# %%
+show_source(Actor, "The actor (ASE): a weight and an eligibility trace per box.")
+
+# %% [markdown]
+# `act` is the equation for $y(t)$: with a single 1 in $x(t)$ the sum is the weight of the current
+# box, and the noise comes from the run's seeded generator. The trace's update is split in two:
+# `remember` adds $(1 - \delta)\,y(t)$ in the box just visited, and `learn`, after moving each weight
+# by $\alpha\,\hat r\,e_i$, fades each trace by $\delta$. A trace is zero in every box not yet visited
+# in the current trial (`reset_traces` clears them after each failure), so `learn` loops over the
+# visited boxes only: the same arithmetic, without the zeros. The critic has the same shape, with
+# $\beta$ and $\lambda$ and no push, and one more method, `internal_reinforcement`, which computes
+# $\hat r$ as above, taking the prediction of a failed state (no `next_box`) as 0:
+
+# %%
+show_source(Critic, "The critic (ACE): a prediction and a trace per box.")
+
+# %% [markdown]
 # ## Traces: credit that reaches back in time
 #
 # The trace of a box visited $k$ steps ago has faded by $\delta^k$ (actor) or $\lambda^k$ (critic). So
@@ -177,10 +194,12 @@ for x, x_dot, theta_deg, theta_dot_deg in [(0.0, 0.0, 0.0, 0.0), (0.0, 0.0, -0.5
 # the credit backwards, instead of giving all of it to the last step.
 
 # %%
+delta, lam = PARAMS.delta, PARAMS.lam
 show_table(["steps ago", "actor trace (1-δ)δᵏ", "critic trace (1-λ)λᵏ"],
-           [[k, f"{(1 - PARAMS.delta) * PARAMS.delta ** k:.4f}", f"{(1 - PARAMS.lam) * PARAMS.lam ** k:.4f}"]
+           [[k, f"{(1 - delta) * delta ** k:.4f}", f"{(1 - lam) * lam ** k:.4f}"]
             for k in (0, 1, 2, 5, 10, 20)],
-           caption="How much of a reinforcement reaches a box visited k steps earlier (visited once).")
+           caption="How much of a reinforcement reaches a box visited k steps earlier "
+                   "(visited once).")
 
 # %% [markdown]
 # ## One learner, trial by trial
@@ -193,22 +212,26 @@ show_table(["steps ago", "actor trace (1-δ)δᵏ", "critic trace (1-λ)λᵏ"],
 # %%
 runs = {seed: train(seed, MAX_TRIALS, MAX_STEPS, PARAMS) for seed in SEEDS}
 shown_seed = next((seed for seed in SEEDS if runs[seed][-1].balanced), SEEDS[0])
-trials = train(shown_seed, MAX_TRIALS, MAX_STEPS, PARAMS, keep=400)  # the same run again, keeping its states
-assert [t.steps for t in trials] == [t.steps for t in runs[shown_seed]], "the same seed must give the same run"
-
+# the same run again, keeping its states
+trials = train(shown_seed, MAX_TRIALS, MAX_STEPS, PARAMS, keep=400)
 steps = [t.steps for t in trials]
-print(f"seed {shown_seed}: {len(trials)} trials; {'balanced' if trials[-1].balanced else 'did not balance'}")
+assert steps == [t.steps for t in runs[shown_seed]], "the same seed must give the same run"
+
+outcome = "balanced" if trials[-1].balanced else "did not balance"
+print(f"seed {shown_seed}: {len(trials)} trials; {outcome}")
 print("steps per trial, ten trials a row:")
 for row in range(0, len(steps), 10):
-    print(f"  {row + 1:3d}-{min(row + 10, len(steps)):3d}: " + " ".join(f"{s:>7,}" for s in steps[row:row + 10]))
+    ten = " ".join(f"{s:>7,}" for s in steps[row:row + 10])
+    print(f"  {row + 1:3d}-{min(row + 10, len(steps)):3d}: {ten}")
 
 # %%
 animation = balancing_animation(
-    trials, MAX_STEPS, early=budget(full=2, quick=1), steps=budget(full=250, quick=40), name="l02-balancing",
-    alt=(f"The cart-pole under the learning actor, seed {shown_seed}: the first trials fall within a second, "
-         f"later ones last longer, and the last one stays up; the middle pane shows the "
-         f"actor's weights and the critic's predictions over the 162 boxes, the right pane the steps per trial "
-         f"rising on a log scale from about 20 to {MAX_STEPS:,}."))
+    trials, MAX_STEPS, early=budget(full=2, quick=1), steps=budget(full=250, quick=40),
+    name="l02-balancing",
+    alt=(f"The cart-pole under the learning actor, seed {shown_seed}: the first trials fall within "
+         "a second, later ones last longer, and the last one stays up; the middle pane shows the "
+         "actor's weights and the critic's predictions over the 162 boxes, the right pane the "
+         f"steps per trial rising on a log scale from about 20 to {MAX_STEPS:,}."))
 picks = sorted({round(k * (len(steps) - 1) / 9) for k in range(10)})
 show_table(["trial", "steps balanced", "longest trial so far"],
            [[trials[i].number, f"{steps[i]:,}", f"{max(steps[:i + 1]):,}"] for i in picks],
@@ -237,6 +260,8 @@ show_table(["trial", "steps balanced", "longest trial so far"],
 
 # %%
 alone = {seed: train(seed, MAX_TRIALS, MAX_STEPS, PARAMS, critic=False) for seed in SEEDS}
+longest = {seed: max(t.steps for t in runs[seed]) for seed in SEEDS}
+longest_alone = {seed: max(t.steps for t in alone[seed]) for seed in SEEDS}
 
 
 def first_trial(run, steps):
@@ -246,39 +271,52 @@ def first_trial(run, steps):
 
 show_table(["seed", "trials to 10,000 steps", f"trials to {MAX_STEPS:,}", "longest trial",
             "actor alone: longest trial"],
-           [[seed, first_trial(runs[seed], 10_000) or "—", first_trial(runs[seed], MAX_STEPS) or "—",
-             f"{max(t.steps for t in runs[seed]):,}", f"{max(t.steps for t in alone[seed]):,}"] for seed in SEEDS],
-           caption=f"Each seed with the critic, and the actor alone on the same seeds ({MAX_TRIALS} trials at most).")
+           [[seed, first_trial(runs[seed], 10_000) or "—",
+             first_trial(runs[seed], MAX_STEPS) or "—",
+             f"{longest[seed]:,}", f"{longest_alone[seed]:,}"] for seed in SEEDS],
+           caption=f"Each seed with the critic, and the actor alone on the same seeds "
+                   f"({MAX_TRIALS} trials at most).")
 
-balanced = [seed for seed in SEEDS if runs[seed][-1].balanced]
-reached = sorted(first_trial(runs[seed], MAX_STEPS) for seed in balanced)
-best = [max(t.steps for t in runs[seed]) for seed in SEEDS]
-alone_best = [max(t.steps for t in alone[seed]) for seed in SEEDS]
-print(f"with the critic: {len(balanced)} of {len(SEEDS)} seeds balanced for {MAX_STEPS:,} steps within "
-      f"{MAX_TRIALS} trials" + (f", after a median of {statistics.median(reached):g} trials" if reached else ""))
-print(f"actor alone: {sum(b >= MAX_STEPS for b in alone_best)} of {len(SEEDS)} seeds balanced")
-print(f"median of the longest trials: {statistics.median(best):,.0f} steps with the critic, "
-      f"{statistics.median(alone_best):,.0f} without")
+# %% [markdown]
+# A dash means the seed never got there. The figure below draws the same runs trial by trial, on one
+# log scale: with the critic on the left, the actor alone on the right. Each seed's run is a thin grey
+# line; the blue line is the median over the seeds, the shaded band the middle half of them, and the
+# orange line the seed followed above.
 
+# %%
 learning_curves_figure(
     {seed: [t.steps for t in runs[seed]] for seed in SEEDS},
     {seed: [t.steps for t in alone[seed]] for seed in SEEDS}, shown_seed, MAX_TRIALS, MAX_STEPS,
     name="l02-learning-curves",
-    alt=(f"Steps until failure per trial on a log scale for {len(SEEDS)} seeds. Left, actor and critic: the "
-         f"median climbs from about 20 steps to {MAX_STEPS:,}, which most seeds reach. Right, the actor "
-         f"alone on the same seeds: the median stays in the tens of steps."))
-
-assert len(balanced) > len(SEEDS) / 2, "most seeds should balance within the trial limit"
-assert max(alone_best) < MAX_STEPS, "the actor alone should balance on none of the seeds"
-assert statistics.median(alone_best) * 3 < statistics.median(best), "the actor alone should do far worse"
+    alt=(f"Steps until failure per trial on a log scale for {len(SEEDS)} seeds. Left, actor and "
+         f"critic: the median climbs from about 20 steps to {MAX_STEPS:,}, which most seeds reach. "
+         "Right, the actor alone on the same seeds: the median stays in the tens of steps."))
 
 # %% [markdown]
 # A run that balanced stops there; in the figure its later trials count as balanced. The runs do not
-# improve smoothly. The actor's weights are large ($\alpha = 1000$ against noise of
-# $0.01$), so within a box it acts almost deterministically, and a trial that goes well can still fail
-# when a rarely visited box is met. Some seeds never get there within the trial limit, which an average
-# over runs would hide.
-#
+# improve smoothly. The actor's weights are large ($\alpha = 1000$ against noise of $0.01$), so within
+# a box it acts almost deterministically, and a trial that goes well can still fail when a rarely
+# visited box is met. Some seeds never get there within the trial limit, which an average over runs
+# would hide.
+
+# %%
+balanced = [seed for seed in SEEDS if runs[seed][-1].balanced]
+reached = sorted(first_trial(runs[seed], MAX_STEPS) for seed in balanced)
+after = f", after a median of {statistics.median(reached):g} trials" if reached else ""
+print(f"with the critic: {len(balanced)} of {len(SEEDS)} seeds balanced for {MAX_STEPS:,} steps "
+      f"within {MAX_TRIALS} trials{after}")
+alone_balanced = sum(length >= MAX_STEPS for length in longest_alone.values())
+print(f"actor alone: {alone_balanced} of {len(SEEDS)} seeds balanced")
+median_longest = statistics.median(longest.values())
+median_alone = statistics.median(longest_alone.values())
+print(f"median of the longest trials: {median_longest:,.0f} steps with the critic, "
+      f"{median_alone:,.0f} without")
+
+assert len(balanced) > len(SEEDS) / 2, "most seeds should balance within the trial limit"
+assert max(longest_alone.values()) < MAX_STEPS, "the actor alone should balance on no seed"
+assert median_alone * 3 < median_longest, "the actor alone should do far worse"
+
+# %% [markdown]
 # Without the critic, the actor hears about a push only if the pole fell soon after it, and then only in
 # proportion to how recent the push was. Pushes that prevented a fall are never rewarded, since
 # nothing happens after them. Its typical trial stays close to the twenty-odd steps of pushing at random;
@@ -293,18 +331,29 @@ assert statistics.median(alone_best) * 3 < statistics.median(best), "the actor a
 
 # %%
 final_w, final_v = trials[-1].w, trials[-1].v
-boxes_figure(final_w, final_v, name="l02-boxes",
-             alt=("Two maps of the 162 boxes after learning. The actor's weights are blue (push right) where the "
-                  "pole leans or swings right and red-orange (push left) where it leans or swings left. The critic's "
-                  "predictions are near zero for a pole near upright and most negative where the pole is far "
-                  "over and still swinging outwards."))
+boxes_figure(
+    final_w, final_v, name="l02-boxes",
+    alt=("Two maps of the 162 boxes after learning. The actor's weights are blue (push right) "
+         "where the pole leans or swings right and red-orange (push left) where it leans or "
+         "swings left. The critic's predictions are near zero for a pole near upright and most "
+         "negative where the pole is far over and still swinging outwards."))
 
+# %% [markdown]
+# To check what the maps show, sort the visited boxes by the pole's angle and angular velocity. Where
+# the pole leans more than 1° to one side and swings further that way, faster than 50°/s, it is
+# falling; within 1° of upright and turning more slowly than that, it is calm. A critic that knows where
+# failure comes from predicts worse for the falling boxes than for the calm ones, and an actor that has
+# learned to catch the pole pushes right in most of the boxes where it falls right.
+
+# %%
 visited = [b for b in range(N_BOXES) if final_w[b] != 0.0 or final_v[b] != 0.0]
-angle = {b: box_bins(b)[2] for b in visited}  # 0: < -6°, 1: -6..-1°, 2: -1..0°, 3: 0..1°, 4: 1..6°, 5: > 6°
-spin = {b: box_bins(b)[3] for b in visited}  # 0: turning left faster than 50°/s, 1: slower, 2: turning right
-right = [b for b in visited if angle[b] >= 4 and spin[b] == 2]  # leaning right by over 1° and swinging right
-falling = right + [b for b in visited if angle[b] <= 1 and spin[b] == 0]  # ... or the mirror image
-calm = [b for b in visited if angle[b] in (2, 3) and spin[b] == 1]  # within 1° of upright, turning slowly
+# the angle's bins: 0: < -6°, 1: -6..-1°, 2: -1..0°, 3: 0..1°, 4: 1..6°, 5: > 6°
+angle = {b: box_bins(b)[2] for b in visited}
+# the angular velocity's bins: 0: turning left faster than 50°/s, 1: slower, 2: right, faster
+spin = {b: box_bins(b)[3] for b in visited}
+right = [b for b in visited if angle[b] >= 4 and spin[b] == 2]
+falling = right + [b for b in visited if angle[b] <= 1 and spin[b] == 0]
+calm = [b for b in visited if angle[b] in (2, 3) and spin[b] == 1]
 v_falling = statistics.mean(final_v[b] for b in falling)
 v_calm = statistics.mean(final_v[b] for b in calm)
 print(f"{len(visited)} of {N_BOXES} boxes were ever visited")
@@ -313,7 +362,8 @@ print(f"critic's mean prediction where it is near upright and slow:             
 assert v_falling < v_calm, "the critic should expect failure where the pole is falling"
 
 pushes_right = sum(final_w[b] > 0 for b in right)
-print(f"where the pole leans and swings right, the actor pushes right in {pushes_right} of {len(right)} boxes")
+print(f"where the pole leans and swings right, the actor pushes right in {pushes_right} "
+      f"of {len(right)} boxes")
 assert pushes_right > len(right) / 2, "the actor should move the cart under a pole that falls right"
 
 # %% [markdown]

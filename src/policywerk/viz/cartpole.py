@@ -2,6 +2,7 @@
 
 import math
 import statistics
+from dataclasses import dataclass, replace
 
 from matplotlib.axes import Axes
 from matplotlib.colors import LinearSegmentedColormap, Normalize, SymLogNorm
@@ -184,24 +185,33 @@ class StepsPane:
         self.dot.set_data([trial], [self.steps[trial - 1]])
 
 
-def frame_plan(trials: list[Trial], early: int = 3, steps: int = 250) -> list[tuple[int, int, int]]:
-    """Which (trial index, step, duration in ms) to show: the first ``early`` trials step by step in slow
-    motion, then the first ``steps`` steps of one trial from the middle of the run and of the last one,
-    at real time."""
+@dataclass(frozen=True)
+class Shot:
+    """One frame of the animation: a kept state of one trial, and how long the frame is shown."""
+
+    trial: int  # the trial's index in the run's list of trials
+    step: int  # the index of the state in that trial's kept states
+    ms: int
+
+
+def frame_plan(trials: list[Trial], early: int = 3, steps: int = 250) -> list[Shot]:
+    """Which states to show, and for how long: the first ``early`` trials step by step in slow
+    motion, then the first ``steps`` steps of one trial from the middle of the run and of the last
+    one, at real time."""
     n = len(trials)
-    frames = []
+    shots = []
     for t in sorted({*range(min(early, n)), (early + n - 1) // 2 if n > early + 1 else 0, n - 1}):
         kept = len(trials[t].states)
         if t < early:
-            frames += [(t, s, 60) for s in range(kept)]  # 0.02 s of the world in 0.06 s
+            shots += [Shot(t, s, 60) for s in range(kept)]  # 0.02 s of the world in 0.06 s
         elif t < n - 1:
-            frames += [(t, s, 80) for s in range(0, min(kept, steps // 2), 4)]
-            if kept <= steps // 2 and frames[-1][1] != kept - 1:
-                frames.append((t, kept - 1, 80))  # the state it fell in
+            shots += [Shot(t, s, 80) for s in range(0, min(kept, steps // 2), 4)]
+            if kept <= steps // 2 and shots[-1].step != kept - 1:
+                shots.append(Shot(t, kept - 1, 80))  # the state it fell in
         else:
-            frames += [(t, s, 100) for s in range(0, min(kept, steps), 5)]
-        frames[-1] = (frames[-1][0], frames[-1][1], 900)  # pause at the end of each trial shown
-    return frames
+            shots += [Shot(t, s, 100) for s in range(0, min(kept, steps), 5)]
+        shots[-1] = replace(shots[-1], ms=900)  # pause at the end of each trial shown
+    return shots
 
 
 @rendering
@@ -225,7 +235,7 @@ def balancing_animation(trials: list[Trial], max_steps: int, name: str, alt: str
     visited_by = _visited_before(trials)
 
     def draw(i: int) -> FrameInfo:
-        t, s, _ = plan[i]
+        t, s = plan[i].trial, plan[i].step
         trial = trials[t]
         state = trial.states[s]
         fallen = not trial.balanced and s == trial.steps  # the state it fell in (kept for short trials)
@@ -235,7 +245,7 @@ def balancing_animation(trials: list[Trial], max_steps: int, name: str, alt: str
         actor.update(trial.w, visited_by[t], box)
         critic.update(trial.v, visited_by[t], box)
         trace.update(trial.number)
-        last_shown = i == len(plan) - 1 or plan[i + 1][0] != t
+        last_shown = i == len(plan) - 1 or plan[i + 1].trial != t
         if fallen:
             cart.status.set_text(f"trial {trial.number}: fell after {trial.steps:,} steps")
         elif last_shown and trial.balanced:
@@ -251,9 +261,9 @@ def balancing_animation(trials: list[Trial], max_steps: int, name: str, alt: str
         return FrameInfo(f"trial {trial.number} of {len(trials)}, {s * 0.02:.2f} s into it", trial.number,
                          {"steps balanced in this trial": trial.steps})
 
-    return save_animation(panes, len(plan), draw, name, alt, durations_ms=[d for _, _, d in plan],
-                   poster=len(plan) - 1, dynamic=[*cart.artists, *actor.artists, *critic.artists,
-                                                  *trace.artists, counter])
+    dynamic = [*cart.artists, *actor.artists, *critic.artists, *trace.artists, counter]
+    return save_animation(panes, len(plan), draw, name, alt, durations_ms=[shot.ms for shot in plan],
+                          poster=len(plan) - 1, dynamic=dynamic)
 
 
 def _visited_before(trials: list[Trial]) -> list[set[int]]:
@@ -281,10 +291,11 @@ def learning_curves_figure(with_critic: dict[int, list[int]], alone: dict[int, l
             padded = [_pad(s, max_trials, max_steps) for s in runs.values()]
             for run in padded:
                 ax.semilogy(range(1, len(run) + 1), run, color=GRID, lw=0.8)
-            median, low, high = _band(padded, max_trials)
-            xs = range(1, len(median) + 1)
-            ax.fill_between(xs, low, high, color=BLUE, alpha=0.18, lw=0, label="middle half of the seeds")
-            ax.semilogy(xs, median, color=BLUE, lw=2.4, label=f"median of {len(runs)} seeds")
+            band = _band(padded, max_trials)
+            xs = range(1, len(band.median) + 1)
+            ax.fill_between(xs, band.low, band.high, color=BLUE, alpha=0.18, lw=0,
+                            label="middle half of the seeds")
+            ax.semilogy(xs, band.median, color=BLUE, lw=2.4, label=f"median of {len(runs)} seeds")
             one = _pad(runs[shown_seed], max_trials, max_steps)
             ax.semilogy(range(1, len(one) + 1), one, color=ORANGE, lw=1.4, label=f"seed {shown_seed}")
             ax.set_ylim(5, max_steps * 3)
@@ -298,17 +309,29 @@ def learning_curves_figure(with_critic: dict[int, list[int]], alone: dict[int, l
     save_png(fig, name, alt)
 
 
-def _band(runs: list[list[int]], trials: int) -> tuple[list[float], list[float], list[float]]:
-    median, low, high = [], [], []
+@dataclass
+class Band:
+    """Per trial, the median of the runs' steps and the quartiles around it (the middle half)."""
+
+    median: list[float]
+    low: list[float]
+    high: list[float]
+
+
+def _band(runs: list[list[int]], trials: int) -> Band:
+    band = Band([], [], [])
     for t in range(trials):
         column = sorted(run[t] for run in runs if t < len(run))
         if len(column) < len(runs):  # stop where a run that neither failed out nor balanced has ended
             break
-        q = statistics.quantiles(column, n=4, method="inclusive") if len(column) > 1 else column * 3
-        low.append(q[0])
-        median.append(statistics.median(column))
-        high.append(q[2])
-    return median, low, high
+        if len(column) > 1:
+            low, _, high = statistics.quantiles(column, n=4, method="inclusive")
+        else:
+            low = high = column[0]
+        band.low.append(low)
+        band.median.append(statistics.median(column))
+        band.high.append(high)
+    return band
 
 
 @rendering

@@ -18,6 +18,7 @@ each rectangle (as a one-frame GIF, whose image block is spliced into the animat
 
 from io import BytesIO
 from pathlib import Path
+from typing import NamedTuple
 
 from matplotlib.animation import PillowWriter
 from matplotlib.artist import Artist
@@ -26,6 +27,15 @@ from matplotlib.figure import Figure
 
 UNCHANGED = 255  # the palette index that means "keep the previous frame's pixel"
 KEEP = 1  # GIF disposal method 1: leave the frame in place for the next one to draw over
+
+
+class Box(NamedTuple):
+    """A rectangle of pixels, right and bottom exclusive; a tuple, as Pillow's ``crop`` takes it."""
+
+    left: int
+    top: int
+    right: int
+    bottom: int
 
 
 class FrameGrabber:
@@ -135,7 +145,7 @@ class GifStream:
                 return self.images - 1
             patch = indexed.crop(box)
             patch.frombytes(_unchanged_to_transparent(pixels, self._previous, self.size[0], box))
-            self._queue(patch, box[:2], duration_ms)
+            self._queue(patch, (box.left, box.top), duration_ms)
         self._previous = pixels
         return self.images - 1
 
@@ -173,8 +183,8 @@ def _u16(n: int) -> bytes:
     return n.to_bytes(2, "little")
 
 
-def _changed_box(now: bytes, before: bytes, width: int) -> tuple[int, int, int, int] | None:
-    """The smallest (left, top, right, bottom) rectangle holding every pixel that differs, or None."""
+def _changed_box(now: bytes, before: bytes, width: int) -> Box | None:
+    """The smallest rectangle holding every pixel that differs, or None."""
     rows = [y for y in range(len(now) // width) if now[y * width:(y + 1) * width] != before[y * width:(y + 1) * width]]
     if not rows:
         return None
@@ -184,10 +194,10 @@ def _changed_box(now: bytes, before: bytes, width: int) -> tuple[int, int, int, 
                 ^ int.from_bytes(before[y * width:(y + 1) * width], "big"))
         left = min(left, width - 1 - (diff.bit_length() - 1) // 8)
         right = max(right, width - ((diff & -diff).bit_length() - 1) // 8)
-    return left, rows[0], right, rows[-1] + 1
+    return Box(left, rows[0], right, rows[-1] + 1)
 
 
-def _unchanged_to_transparent(now: bytes, before: bytes, width: int, box: tuple[int, int, int, int]) -> bytes:
+def _unchanged_to_transparent(now: bytes, before: bytes, width: int, box: Box) -> bytes:
     """The pixels of ``now`` inside ``box``, with those equal to ``before`` replaced by ``UNCHANGED``.
 
     Done on whole rows at once as big integers, one byte per pixel: fold each byte of the XOR onto its
