@@ -55,8 +55,8 @@ class Episode:
 
 
 class Learned(NamedTuple):
-    """What a run of ``td_control`` learned (``q``) and went through (``episodes``); a tuple, so that
-    ``q, episodes = td_control(...)`` unpacks it."""
+    """What a run of ``td_control`` learned (``q``) and went through (``episodes``); a tuple, so
+    that ``q, episodes = td_control(...)`` unpacks it."""
 
     q: list[list[float]]  # the action values at the end, q[state][action]
     episodes: list[Episode]

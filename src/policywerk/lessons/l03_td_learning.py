@@ -48,6 +48,9 @@ from policywerk.worlds.random_walk import RandomWalk, Step
 # `FIRST_SEED` is the one a reader can change from the command line (`policywerk run l03 --seed N`): it
 # moves the runs of the two textbook experiments to other walks. The single example walks and Sutton's
 # training sets keep fixed seeds of their own, so that the text written about them stays true.
+#
+# The tests run this page in the quick setting, with 10 batch runs and 10 training sets. Every `assert`
+# below must hold there too, so the page checks only claims that do not need the full hundred to show.
 
 # %%
 RUNS = 100
@@ -74,7 +77,10 @@ show_hyperparameters([
 # %% [markdown]
 # Two small helpers serve every experiment: the estimates a learner starts from, and the one score that
 # the textbook and the paper both report, the root-mean-square error of the five estimates against the
-# true values.
+# true values. Estimates are a plain list indexed by state number, 0 to 6: entries 0 and 6 are the two
+# ends, which stay 0, so that an update can always read `values[next_state]`, even on a walk's last step.
+# The start of 0.5 is the paper's and the textbook's: halfway between the two outcomes, it favours neither
+# end.
 
 # %%
 walk = RandomWalk()
@@ -122,6 +128,9 @@ for s, v, t in zip(walk.states, solved, TRUE):
 assert max(abs(v - t) for v, t in zip(solved, TRUE)) < 1e-12
 
 # %% [markdown]
+# The machine's answer and the straight line agree to within $10^{-12}$, as the `assert` demands; the
+# values are exact fractions, and what little differs is rounding in the elimination.
+#
 # A walk is a list of steps, each the state left, the reward received and the state reached. Here is one,
 # drawn with a seeded generator so that it is the same on every machine:
 
@@ -273,6 +282,10 @@ show_table(["method", *(f"after {k}" for k in marks)],
 # estimates only near its end, and Monte Carlo's only by a fraction $\alpha$ of the gap. The columns to
 # the right show how fast each rule leaves the flat guess behind, and where it settles.
 #
+# The step sizes stay constant, so neither method settles exactly on the true values: each keeps moving
+# its estimates by a fraction $\alpha$ of its latest error, and its curve levels off at a floor set by
+# $\alpha$ and by how noisy its targets are. The right-hand columns show those floors.
+#
 # The claims this section makes are checked, not just printed: TD(0) at its best step size beats Monte
 # Carlo at its best, every TD(0) curve ends below every Monte Carlo curve, and among the TD curves a
 # larger step is lower early and higher late.
@@ -362,6 +375,10 @@ show_table(["walks", f"{best_td.label}, seed {SEED}", f"{best_td.label}, average
            frames=animation.frames_at(tenths))
 
 # %% [markdown]
+# A single run wanders around its average, now below it, now well above: a few unlucky walks in a row
+# pull every estimate the wrong way. One run says little about a method, which is why every claim above
+# rests on the average of a hundred.
+#
 # ## TD($\lambda$): between one step and the whole walk
 #
 # TD(0) looks one step ahead; Monte Carlo looks all the way to the end. Sutton's TD($\lambda$) spans the
@@ -448,6 +465,25 @@ for lam in (0.0, 0.5, 0.9, 1.0):
 #   computes the values of the **maximum-likelihood model** of the world, the *certainty-equivalence*
 #   estimate, without ever building the model.
 #
+# Sutton & Barto's Example 6.4 shows the difference on eight episodes small enough to work by hand. One
+# goes from A to B with reward 0 and then ends with 0; six start in B and end with 1; one starts in B and
+# ends with 0. Both methods agree that $V(B) = 6/8$. For $V(A)$, Monte Carlo averages the one return seen
+# from A, which was 0. TD notices that A always led to B, so A must be worth what B is worth: $0.75$.
+# Which is right cannot be known from eight episodes, but if the process is Markov, as this one is, TD's
+# answer is the better bet about the next episode that passes through A.
+
+# %%
+A, B, END = 1, 2, 0  # END is terminal: its value stays 0
+episodes = [[Step(A, 0.0, B), Step(B, 0.0, END)], *[[Step(B, 1.0, END)]] * 6, [Step(B, 0.0, END)]]
+by_mc, by_td = batch_mc(episodes, [0.0, 0.5, 0.5]), batch_td0(episodes, [0.0, 0.5, 0.5])
+print(f"batch Monte Carlo: V(A) = {by_mc[A]:.2f}, V(B) = {by_mc[B]:.2f}")
+print(f"batch TD(0):       V(A) = {by_td[A]:.2f}, V(B) = {by_td[B]:.2f}")
+assert by_mc[A] == 0.0 and abs(by_td[A] - 0.75) < 1e-12 and abs(by_mc[B] - by_td[B]) < 1e-12
+
+# %% [markdown]
+# The eight episodes are written out by hand as lists of steps: the learners need nothing else, whatever
+# produced the steps.
+#
 # The first limit is an average and the second the solution of a small linear system, so we compute them
 # directly, and first check on one set of walks that repeating the presentations really ends there (for
 # an intermediate $\lambda$ too, which Sutton's first experiment below needs):
@@ -499,12 +535,13 @@ show_source(td_lambda_fixed_point, "Where repeated presentation of a set of walk
 batch = {"batch TD(0)": [0.0] * (EPISODES + 1), "batch MC": [0.0] * (EPISODES + 1)}
 for seed in range(FIRST_SEED, FIRST_SEED + BATCH_RUNS):
     rng, seen = Rng(10_000 + seed), []
-    batch["batch TD(0)"][0] += rms(start_values()) / BATCH_RUNS
-    batch["batch MC"][0] += rms(start_values()) / BATCH_RUNS
+    td_curve, mc_curve = batch["batch TD(0)"], batch["batch MC"]
+    td_curve[0] += rms(start_values()) / BATCH_RUNS  # before any walk
+    mc_curve[0] += rms(start_values()) / BATCH_RUNS
     for k in range(1, EPISODES + 1):
         seen.append(walk.episode(rng))
-        batch["batch TD(0)"][k] += rms(batch_td0(seen, start_values())) / BATCH_RUNS
-        batch["batch MC"][k] += rms(batch_mc(seen, start_values())) / BATCH_RUNS
+        td_curve[k] += rms(batch_td0(seen, start_values())) / BATCH_RUNS
+        mc_curve[k] += rms(batch_mc(seen, start_values())) / BATCH_RUNS
 
 show_table(["method", *(f"after {k}" for k in marks[1:])],
            [[label, *(f"{curve[k]:.3f}" for k in marks[1:])] for label, curve in batch.items()],
@@ -660,12 +697,26 @@ assert best_alpha[1.0] < best_alpha[0.0], "the noisier the increments, the small
 # noise of individual walks. $\lambda = 1$, pure Monte Carlo, is worst at its best step size. (At the
 # largest step sizes $\lambda = 0$ diverges fastest of all: every method breaks when $\alpha$ is too big.)
 #
+# ## What to take away
+#
+# - A prediction can learn from the next prediction. The TD error $R + V(S') - V(S)$ needs no waiting for
+#   the outcome, and its target carries what many earlier walks taught about $S'$.
+# - On the random walk, TD(0) beat constant-$\alpha$ Monte Carlo at every step size tried, online and in
+#   batch; in batch, TD computes the values of the most likely Markov model of the data it has seen.
+# - TD($\lambda$) spans TD(0) and Monte Carlo with one number; traces (backward) and $\lambda$-returns
+#   (forward) are two computations of the same update. With a single pass over the data an intermediate
+#   $\lambda$ learned best; with repeated passes, the smallest ones did.
+#
 # ## What this lesson leaves out, and what comes next
 #
 # Everything here is *prediction*: the walks happen to the learner, who only estimates how they will end.
 # Lesson 04 puts TD learning in charge of choosing actions. And every estimate here has its own entry in a
 # table; Sutton's paper states TD($\lambda$) for any differentiable predictor, which is how lessons 05 to 07
 # use it with neural networks.
+#
+# The equivalence of the two views also needed the estimates held fixed during a walk. A learner that
+# updates at every step breaks it slightly; van Seijen and Sutton's *true online TD($\lambda$)* (2014)
+# restores it exactly with a modified trace, and is the form to use when learning online.
 #
 # Things to try with the code above: run the page with other seeds (`policywerk run l03 --seed 5`) and
 # see which conclusions hold and which numbers move; add a larger step size, 0.3, to `TD_ALPHAS` and see
