@@ -434,10 +434,10 @@ def test_train_records_sigma_snapshots_and_kept_policies():
     reference = [STATES[0], STATES[2]]
     run = train(ForceCartPole(), 2, Config(horizon=64, epochs=1), seed=1, reference=reference, keep=(0, 2))
     assert len(run.snapshots) == 3 and sorted(run.kept) == [0, 2]
-    assert run.snapshots[0][1] == pytest.approx(3.0)
-    assert run.iterations[-1].sigma == math.exp(run.policy.log_std[0]) == run.snapshots[-1][1]
-    assert run.snapshots[-1][0] == [run.policy.mu(s) for s in reference] == [run.kept[2].mu(s) for s in reference]
-    assert [run.kept[0].mu(s) for s in reference] == run.snapshots[0][0] != run.snapshots[-1][0]
+    assert run.snapshots[0].sigma == pytest.approx(3.0)
+    assert run.iterations[-1].sigma == math.exp(run.policy.log_std[0]) == run.snapshots[-1].sigma
+    assert run.snapshots[-1].means == [run.policy.mu(s) for s in reference] == [run.kept[2].mu(s) for s in reference]
+    assert [run.kept[0].mu(s) for s in reference] == run.snapshots[0].means != run.snapshots[-1].means
 
 
 @pytest.mark.parametrize("iterations", [0, -1, 1.5, True])

@@ -166,13 +166,22 @@ class Iteration:
     value_loss: float  # mean (1/2)(V - R)^2 over the last epoch
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """The policy's Gaussian after an iteration: its mean force at each reference state, and its
+    standard deviation (the same in every state)."""
+
+    means: list[float]
+    sigma: float
+
+
 @dataclass
 class Run:
     policy: GaussianPolicy
     critic: Sequential
     iterations: list[Iteration] = field(default_factory=list)
-    # (mu at each reference state, sigma)
-    snapshots: list[tuple[list[float], float]] = field(default_factory=list)
+    # the policy's Gaussian before the first iteration and after each
+    snapshots: list[Snapshot] = field(default_factory=list)
     # copies of the policy after chosen iterations
     kept: dict[int, GaussianPolicy] = field(default_factory=dict)
 
@@ -262,7 +271,7 @@ def train(env, iterations: int, c: Config, seed: int,
     critic_opt = Adam(critic.parameters(), lr=c.lr)
     run = Run(policy, critic)
     rollout = Rollout(env, rng)
-    run.snapshots.append(([policy.mu(s) for s in reference], math.exp(policy.log_std[0])))
+    run.snapshots.append(Snapshot([policy.mu(s) for s in reference], math.exp(policy.log_std[0])))
     if 0 in keep:
         run.kept[0] = policy.copy()
     steps = 0
@@ -283,7 +292,7 @@ def train(env, iterations: int, c: Config, seed: int,
                  for s, a, lp in samples) / len(batch.states)
         sigma = math.exp(log_std)
         run.iterations.append(Iteration(steps, finished, clip_fraction, kl, sigma, value_loss))
-        run.snapshots.append(([policy.mu(s) for s in reference], sigma))
+        run.snapshots.append(Snapshot([policy.mu(s) for s in reference], sigma))
         if iteration in keep:
             run.kept[iteration] = policy.copy()
     return run

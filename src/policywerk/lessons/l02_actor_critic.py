@@ -111,7 +111,7 @@ for x, x_dot, theta_deg, theta_dot_deg in examples:
     box = box_of((x, x_dot, math.radians(theta_deg), math.radians(theta_dot_deg)))
     print(f"x = {x:+.1f} m, ẋ = {x_dot:+.1f} m/s, "
           f"θ = {theta_deg:+.1f}°, θ̇ = {theta_dot_deg:+.0f}°/s"
-          f"  ->  box {box:3d}, bins (counting from 0) {box_bins(box)}")
+          f"  ->  box {box:3d}, bins (counting from 0) {tuple(box_bins(box))}")
 
 # %% [markdown]
 # ## Why failure alone teaches so little
@@ -348,9 +348,9 @@ boxes_figure(
 # %%
 visited = [b for b in range(N_BOXES) if final_w[b] != 0.0 or final_v[b] != 0.0]
 # the angle's bins: 0: < -6°, 1: -6..-1°, 2: -1..0°, 3: 0..1°, 4: 1..6°, 5: > 6°
-angle = {b: box_bins(b)[2] for b in visited}
+angle = {b: box_bins(b).angle for b in visited}
 # the angular velocity's bins: 0: turning left faster than 50°/s, 1: slower, 2: right, faster
-spin = {b: box_bins(b)[3] for b in visited}
+spin = {b: box_bins(b).spin for b in visited}
 right = [b for b in visited if angle[b] >= 4 and spin[b] == 2]
 falling = right + [b for b in visited if angle[b] <= 1 and spin[b] == 0]
 calm = [b for b in visited if angle[b] in (2, 3) and spin[b] == 1]

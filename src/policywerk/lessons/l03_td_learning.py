@@ -407,6 +407,8 @@ show_table(["walks", f"{best_td.label}, seed {SEED}", f"{best_td.label}, average
 # the walk equal exactly the updates toward the $\lambda$-returns: for each state $s$,
 # $\sum_{t:\,S_t = s} [G^\lambda_t - V(S_t)]$.
 #
+# In the code, $\lambda$ is spelled `lam`, because `lambda` is a word Python keeps for itself.
+#
 # The backward view is a loop over the walk that keeps one trace per state and sends each TD error to
 # every state in proportion to its trace; the estimates stay fixed, and what comes back is each state's
 # summed increment:
@@ -470,7 +472,8 @@ for lam in (0.0, 0.5, 0.9, 1.0):
 # ends with 0. Both methods agree that $V(B) = 6/8$. For $V(A)$, Monte Carlo averages the one return seen
 # from A, which was 0. TD notices that A always led to B, so A must be worth what B is worth: $0.75$.
 # Which is right cannot be known from eight episodes, but if the process is Markov, as this one is, TD's
-# answer is the better bet about the next episode that passes through A.
+# answer is the better bet about the next episode that passes through A. (The code numbers A and B 1 and
+# 2, with 0 as the terminal end, the way the random walk numbers its states.)
 
 # %%
 A, B, END = 1, 2, 0  # END is terminal: its value stays 0
@@ -570,6 +573,9 @@ assert final_td < final_mc, "batch TD should beat batch MC"
 # and again until the estimates stop changing. Report the RMS error of the converged estimates, averaged
 # over the 100 sets. (Here, as above, the converged estimates are computed as the solution of the linear
 # system at which the summed increment is zero.)
+#
+# Ten walks is little data, on purpose: the experiment asks which method makes the most of a small, fixed
+# amount of experience, the question that matters whenever experience is expensive to come by.
 #
 # One list of training sets, drawn once from a generator seeded 1988, serves every $\lambda$ here and
 # every $\lambda$ and $\alpha$ of the second experiment, so all their points are measured on the same data

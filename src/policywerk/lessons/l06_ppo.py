@@ -385,7 +385,7 @@ assert ppo_total > plain_total or not MUST_BALANCE, "PPO should balance more oft
 
 # %%
 run = results["PPO", SEEDS[0]].run
-gaussians = viz.snapshots_of(run)  # the policy's Gaussian after each iteration, from 0
+gaussians = run.snapshots  # the policy's Gaussian after each iteration, from 0
 checkpoints = sorted({0, *range(0, ITERATIONS + 1, max(1, ITERATIONS // 4))})
 rows = []
 for k in checkpoints:

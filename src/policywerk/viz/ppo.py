@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from matplotlib.axes import Axes
 
-from policywerk.agents.ppo import Frame, Iteration, Run, clipped_objective
+from policywerk.agents.ppo import Frame, Iteration, Snapshot, clipped_objective
 from policywerk.session import rendering
 from policywerk.show import Animation
 from policywerk.viz.cartpole import CartPolePane
@@ -27,20 +27,6 @@ from policywerk.viz.style import (
 
 REFERENCE_COLOURS = (VERMILION, GREEN, BLUE)
 MAX_STEPS = 500  # the cart-pole's episodes are cut off here
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """The policy's Gaussian after an iteration: its mean force at each reference state, and its
-    standard deviation (the same in every state)."""
-
-    means: list[float]
-    sigma: float
-
-
-def snapshots_of(run: Run) -> list[Snapshot]:
-    """``run.snapshots``, one (means, sigma) pair per iteration from 0, as named records."""
-    return [Snapshot(list(means), sigma) for means, sigma in run.snapshots]
 
 
 @dataclass(frozen=True)

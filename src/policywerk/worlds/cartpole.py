@@ -22,6 +22,7 @@ seen as the four numbers themselves.
 import math
 from bisect import bisect_right
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from policywerk.math.checks import is_whole
 from policywerk.math.random import Rng
@@ -85,11 +86,20 @@ BINS = (len(X_CUTS) + 1, len(X_DOT_CUTS) + 1,
 N_BOXES = BINS[0] * BINS[1] * BINS[2] * BINS[3]  # 162
 
 
-def bins_of(state: State) -> tuple[int, int, int, int]:
+class Bins(NamedTuple):
+    """The bin of each of the four variables, counting from 0 (a tuple, so it unpacks in order)."""
+
+    position: int  # 0..2
+    velocity: int  # 0..2
+    angle: int  # 0..5: < -6°, -6..-1°, -1..0°, 0..1°, 1..6°, > 6°
+    spin: int  # 0..2: turning left faster than 50°/s, slower either way, turning right faster
+
+
+def bins_of(state: State) -> Bins:
     """Which bin each of the four variables falls in."""
     x, x_dot, theta, theta_dot = state
-    return (bisect_right(X_CUTS, x), bisect_right(X_DOT_CUTS, x_dot),
-            bisect_right(THETA_CUTS, theta), bisect_right(THETA_DOT_CUTS, theta_dot))
+    return Bins(bisect_right(X_CUTS, x), bisect_right(X_DOT_CUTS, x_dot),
+                bisect_right(THETA_CUTS, theta), bisect_right(THETA_DOT_CUTS, theta_dot))
 
 
 def box_of(state: State) -> int:
@@ -98,14 +108,14 @@ def box_of(state: State) -> int:
     return ((i * BINS[1] + j) * BINS[2] + k) * BINS[3] + n
 
 
-def box_bins(box: int) -> tuple[int, int, int, int]:
+def box_bins(box: int) -> Bins:
     """The inverse of ``box_of``'s numbering: the four bins of a box."""
     if not is_whole(box) or not 0 <= box < N_BOXES:
         raise ValueError(f"box must be an int in 0..{N_BOXES - 1}, got {box!r}")
     rest, n = divmod(box, BINS[3])
     rest, k = divmod(rest, BINS[2])
     i, j = divmod(rest, BINS[1])
-    return i, j, k, n
+    return Bins(i, j, k, n)
 
 
 class CartPole:
