@@ -1,14 +1,17 @@
-"""The project's rules, as tests: the standard-library rule and the layer order."""
+"""The project's rules, as tests: the standard-library rule, the layer order, and how the code reads."""
 
 import ast
+import subprocess
 import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "policywerk"
 
 # Bottom to top; a module may import only from its own layer or the layers below.
-RANK = {"session": 0, "math": 1, "rl": 2, "nn": 2, "worlds": 3, "agents": 4, "viz": 5, "lessons": 6,
-        "literate": 7}
+# ``session`` stands just above ``math`` (it uses the one integer check) so that every other layer may use it;
+# ``show`` and ``viz`` are one layer: what a lesson shows.
+RANK = {"math": 0, "session": 1, "rl": 2, "nn": 2, "worlds": 3, "agents": 4, "show": 5, "viz": 5,
+        "lessons": 6, "literate": 7}
 
 
 def _imports(path: Path):
@@ -84,3 +87,11 @@ def test_no_text_in_a_picture_is_smaller_than_8_points():
              for line, size in _font_sizes(path.read_text(encoding="utf-8")) if size < SMALLEST_FONT_PT]
     assert not small, small
     assert sorted(_font_sizes('ax.text(0, 0, "x", fontsize=6)\nrc = {"font.size": 7}')) == [(1, 6), (2, 7)]
+
+
+def test_the_code_reads_like_the_book():
+    """scripts/code_metrics.py's targets: no lesson cell over 25 lines, code:prose at most 1, no lesson or
+    agent line over 100 columns, no tuple results read by position, nothing written twice."""
+    script = PACKAGE.parents[1] / "scripts" / "code_metrics.py"
+    result = subprocess.run([sys.executable, str(script), "--list"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
