@@ -302,9 +302,10 @@ learning_curves_figure(
 # %%
 balanced = [seed for seed in SEEDS if runs[seed][-1].balanced]
 reached = sorted(first_trial(runs[seed], MAX_STEPS) for seed in balanced)
-after = f", after a median of {statistics.median(reached):g} trials" if reached else ""
 print(f"with the critic: {len(balanced)} of {len(SEEDS)} seeds balanced for {MAX_STEPS:,} steps "
-      f"within {MAX_TRIALS} trials{after}")
+      f"within {MAX_TRIALS} trials")
+if reached:
+    print(f"  after a median of {statistics.median(reached):g} trials")
 alone_balanced = sum(length >= MAX_STEPS for length in longest_alone.values())
 print(f"actor alone: {alone_balanced} of {len(SEEDS)} seeds balanced")
 median_longest = statistics.median(longest.values())

@@ -498,8 +498,8 @@ slow_td, presentations = batch_iterate(walks, start_values(), alpha=0.01, lam=0.
 slow_mc, _ = batch_iterate(walks, start_values(), alpha=0.01, lam=1.0)
 solved_td, averaged_mc = batch_td0(walks, start_values()), batch_mc(walks, start_values())
 right_ends = sum(1 for episode in walks if episode[-1].reward == 1.0)
-print(f"repeated presentation converged after {presentations} presentations of the 10 walks "
-      f"({right_ends} of which ended on the right, so both estimates sit high)")
+print(f"repeated presentation converged after {presentations} presentations of the 10 walks")
+print(f"({right_ends} of them ended on the right, so both estimates sit high)")
 estimates = {"batch TD(0), repeated:": slow_td, "batch TD(0), solved:": solved_td,
              "batch MC, repeated:": slow_mc, "batch MC, averaged:": averaged_mc}
 for name, values in estimates.items():
