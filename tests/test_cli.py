@@ -115,7 +115,7 @@ def test_a_negative_budget_is_one_line_naming_lesson_cell_and_line_and_exit_1(tm
     result = run_on(info, verb, "l91", "--quick", *(["--root", str(tmp_path / "runs")] if verb == "build" else
                                                     ["--out", str(tmp_path / "out")]))
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert ("policywerk: lesson l91_test failed in cell 2 (the code cell at line 5), line 9: BadInput: a budget "
+    assert ("policywerk: lesson l91_test failed in cell 2 (the code cell at line 5), line 10: BadInput: a budget "
             "must not be negative, got full=3, quick=-1") in errors(result.stderr)
     with pytest.raises(session.BadInput, match="non-negative int"):
         session.Session(seed=-1)
@@ -128,14 +128,14 @@ def test_a_lesson_that_raises_is_named_by_lesson_cell_and_line_and_its_good_run_
     info.path.write_text(info.path.read_text() + "\n# %%\nx = 1\nraise RuntimeError('boom')\n")
     assert cli.build_lessons([info], "quick", root, jobs=1, force=False) == 1
     err = capsys.readouterr().err
-    assert "policywerk: lesson l91_test failed in cell 4 (the code cell at line 20), line 21: RuntimeError: boom" in err
+    assert "policywerk: lesson l91_test failed in cell 4 (the code cell at line 21), line 22: RuntimeError: boom" in err
     assert "Traceback" in err  # a lesson's own error keeps its traceback, for the author
     assert load_record(output_dir(root, "quick", info)) == good
 
 
 @pytest.mark.parametrize("broken, message", [
-    ("\n# %%\nx = (1,\n", "failed in cell 4 (the code cell at line 20), line 20: SyntaxError"),
-    ("\n# %%\nimport sys\nsys.exit(3)\n", "failed in cell 4 (the code cell at line 20), line 21: SystemExit: 3"),
+    ("\n# %%\nx = (1,\n", "failed in cell 4 (the code cell at line 21), line 21: SyntaxError"),
+    ("\n# %%\nimport sys\nsys.exit(3)\n", "failed in cell 4 (the code cell at line 21), line 22: SystemExit: 3"),
     ("\n# %% [markdown]\nno hash here\n", "lesson l91_test cannot be read: a Markdown cell's lines must start"),
 ])
 def test_a_broken_lesson_fails_in_one_named_line_and_list_still_works(tmp_path, broken, message):

@@ -37,7 +37,7 @@ def test_the_code_shown_is_the_library_code_as_highlighted_source_not_printed_ou
     shown = (WorldModel._forward, WorldModel._backward, behaviour_update)
     for item, function in zip(sources, shown):
         lines, first = inspect.getsourcelines(function)
-        assert tuple(item["lines"]) == (first, first + len(lines) - 1)
+        assert (item["first_line"], item["last_line"]) == (first, first + len(lines) - 1)
         assert item["markdown"] == textwrap.dedent("".join(lines)).rstrip("\n")
     assert "def _forward(" not in printed(record) and "def behaviour_update(" not in printed(record)
 

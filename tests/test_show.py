@@ -42,7 +42,7 @@ def test_show_source_records_the_code_as_it_stands_with_its_file_and_lines():
     lines, first = inspect.getsourcelines(q_learning)
     assert item.kind == "source" and item.markdown == "".join(lines).rstrip("\n")
     assert item.path == "src/policywerk/agents/td_control.py"
-    assert item.lines == (first, first + len(lines) - 1)
+    assert (item.first_line, item.last_line) == (first, first + len(lines) - 1)
     text = (ROOT / item.path).read_text().splitlines()
     assert text[first - 1].startswith("def q_learning(")
 

@@ -43,7 +43,8 @@ class Shown:
     animation: str = ""  # for a table of an animation's trace: the animation's name ...
     frames: list[int | None] = field(default_factory=list)  # ... and, for each row, the frame it links to
     path: str = ""  # for source: its file, relative to the checkout (src/policywerk/...) ...
-    lines: tuple[int, int] = (0, 0)  # ... and its first and last line there
+    first_line: int = 0  # ... and its first ...
+    last_line: int = 0  # ... and last line there
 
 
 @dataclass

@@ -135,8 +135,8 @@ def show_source(obj, caption: str) -> Shown:
     code = "\n".join(ln[indent:] for ln in code.splitlines())
     run = current()
     item = Shown("source", caption, markdown=code, at=_printed(run), path=where,
-                 lines=(first, first + len(lines) - 1))
+                 first_line=first, last_line=first + len(lines) - 1)
     run.shown.append(item)
     if run.echo:
-        print(f"{caption} ({where}, lines {item.lines[0]}-{item.lines[1]})\n{code}")
+        print(f"{caption} ({where}, lines {item.first_line}-{item.last_line})\n{code}")
     return item

@@ -15,7 +15,7 @@ from pathlib import Path
 from policywerk.literate.cells import Cell
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]  # src/policywerk
-FORMAT = "policywerk-run-4"  # bump when the record's format or the runner's capture changes
+FORMAT = "policywerk-run-5"  # bump when the record's format or the runner's capture changes
 
 
 def module_file(name: str) -> Path | None:

@@ -142,7 +142,7 @@ def _shown(item: dict, assets: str, plain: bool = False, animation: str = "",
 def _source(item: dict, caption: str, url: str, plain: bool) -> str:
     """Library code the lesson quoted (``show.show_source``): its caption, a link to its file and lines,
     then the code, highlighted."""
-    first, last = item["lines"]
+    first, last = item["first_line"], item["last_line"]
     name = item["path"].removeprefix("src/policywerk/")
     link, code = f"{url}#L{first}-L{last}", _fence("python", item["markdown"])
     if plain:
