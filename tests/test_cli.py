@@ -310,8 +310,12 @@ class Build:
         self.folder = output_dir(self.root, "quick", self.info)
         self.good = {p.name: p.read_bytes() for p in self.folder.iterdir()}
         self.info.path.write_text(self.info.path.read_text() + SLOW)  # stale now, and slow
-        self.process = subprocess.Popen(command(self.info, "build", "l91", "--quick", "--root", str(self.root)),
-                                        stderr=subprocess.PIPE, text=True, start_new_session=True)
+        build_command = command(self.info, "build", "l91", "--quick", "--root", str(self.root))
+        # Ctrl-C in a terminal reaches a build that handles it. A suite started in the background (`nohup`,
+        # `&` in a script) inherits SIGINT ignored, and so would the build, unless it is given back here.
+        handled = "import signal; signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+        build_command[2] = handled + build_command[2]
+        self.process = subprocess.Popen(build_command, stderr=subprocess.PIPE, text=True, start_new_session=True)
         self.lines = []
         self.reader = threading.Thread(target=lambda: self.lines.extend(self.process.stderr), daemon=True)
         self.reader.start()
