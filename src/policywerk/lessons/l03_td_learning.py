@@ -15,8 +15,9 @@
 # The methods themselves live in `agents/td_prediction.py`, each a few lines long, and this page shows
 # them where it explains them. What the page's own code adds is the experiments: which walks each
 # learner sees, what is measured after each walk, and what is averaged. The world comes from
-# `worlds/random_walk.py` and the pictures from `viz/`; nothing else is used, not even a numerical
-# library, so every number below can be traced to a line of plain Python.
+# `worlds/random_walk.py`, the pictures from `viz/`, and a seeded generator and a small linear solver
+# from `math/`. No numerical library is used, so every number below can be traced to a line of plain
+# Python.
 
 # %%
 import math
@@ -41,9 +42,10 @@ from policywerk.viz.random_walk import cool_and_warm, curves_figure, walk_animat
 from policywerk.worlds.random_walk import RandomWalk, Step
 
 # %% [markdown]
-# Every number that shapes the experiments below stands here, once. The step sizes and the counts are the
-# textbook's and the paper's; only the number of batch runs and training sets shrinks in the quick setting
-# that the tests use.
+# The main settings stand here, once; a few that belong to a single experiment (its seed, or the step
+# size of a one-off check) are set where it runs. The step sizes and the counts are the textbook's and the
+# paper's; only the number of batch runs and training sets shrinks in the quick setting that the tests
+# use.
 #
 # `FIRST_SEED` is the one a reader can change from the command line (`policywerk run l03 --seed N`): it
 # moves the runs of the two textbook experiments to other walks. The single example walks and Sutton's
@@ -278,13 +280,14 @@ show_table(["method", *(f"after {k}" for k in marks)],
 
 # %% [markdown]
 # Every row starts from the same error, 0.236, that of the flat guess of 0.5 against values from 1/6 to
-# 5/6, and every method needs a few walks before the first reward reaches the states: a walk changes TD's
-# estimates only near its end, and Monte Carlo's only by a fraction $\alpha$ of the gap. The columns to
+# 5/6, and every method falls slowly at first: a walk changes TD's estimates only near its end, and
+# Monte Carlo's only by a fraction $\alpha$ of the gap. The columns to
 # the right show how fast each rule leaves the flat guess behind, and where it settles.
 #
 # The step sizes stay constant, so neither method settles exactly on the true values: each keeps moving
 # its estimates by a fraction $\alpha$ of its latest error, and its curve levels off at a floor set by
-# $\alpha$ and by how noisy its targets are. The right-hand columns show those floors.
+# $\alpha$ and by how noisy its targets are. For the larger step sizes the right-hand columns show those
+# floors; the smallest Monte Carlo steps are still on their way down after 100 walks.
 #
 # The claims this section makes are checked, not just printed: TD(0) at its best step size beats Monte
 # Carlo at its best, every TD(0) curve ends below every Monte Carlo curve, and among the TD curves a
@@ -305,8 +308,8 @@ late = sorted(td_curves, key=lambda c: c.errors[EPISODES])  # ... and after all 
 assert early == td_curves[::-1] and late == td_curves, "a larger step: faster fall, higher end"
 
 # %% [markdown]
-# The same seven curves, drawn: TD(0) solid in cool colours, Monte Carlo dashed in warm ones, darker for
-# the smaller step sizes.
+# The same seven curves, drawn: TD(0) solid, Monte Carlo dashed, one colour per step size (the legend
+# names them).
 
 # %%
 styles = cool_and_warm([c.label for c in td_curves], [c.label for c in mc_curves])
@@ -512,7 +515,7 @@ print(f"TD(λ = 0.5), repeated against solved: largest difference {gap:.1e}")
 assert gap < 1e-6
 
 # %% [markdown]
-# Both ways agree to within the tolerance at which the repetition was stopped. The repeated presentation
+# Both ways agree to every printed decimal, and to within $10^{-6}$ as the asserts demand. The repeated presentation
 # needs a small step and many presentations; the direct computation is one pass over the walks for Monte
 # Carlo and one small linear system for TD, which is what makes the experiment below cheap enough to run
 # after every single walk of a hundred runs. Here is the TD limit as the code computes it, for any
@@ -524,10 +527,10 @@ assert gap < 1e-6
 show_source(td_lambda_fixed_point, "Where repeated presentation of a set of walks ends, solved")
 
 # %% [markdown]
-# Now the experiment itself. Each run draws walks one at a time (run $k$ with seed 10,000 + $k$); after
-# each new walk, both batch limits are computed on all the walks seen so far and scored against the true
-# values. Each run's error is divided by the number of runs as it is added, so that the sums end as
-# averages.
+# Now the experiment itself. Each run draws walks one at a time (run $k$ with the seed
+# 10,000 + `FIRST_SEED` + $k$); after each new walk, both batch limits are computed on all the walks seen
+# so far and scored against the true values. Each run's error is divided by the number of runs as it is
+# added, so that the sums end as averages.
 #
 # Nothing is carried over from one walk to the next except the list `seen`: both limits are computed
 # from scratch on all the walks so far, each time from the same starting estimates. That is a hundred
@@ -727,5 +730,5 @@ assert best_alpha[1.0] < best_alpha[0.0], "the noisier the increments, the small
 # Things to try with the code above: run the page with other seeds (`policywerk run l03 --seed 5`) and
 # see which conclusions hold and which numbers move; add a larger step size, 0.3, to `TD_ALPHAS` and see
 # whether it still ends below every Monte Carlo curve; or start the estimates at 0 instead of 0.5 in
-# `start_values` and see how much of the early race depends on the start. Every claim the page makes is
-# an `assert`, so an edit that breaks one says so.
+# `start_values` and see how much of the early race depends on the start. The page's main claims are
+# `assert`s, so an edit that breaks one says so.

@@ -39,9 +39,9 @@ from policywerk.worlds.cliff import ARROWS, CLIFF, COLS, GOAL, START, CliffWalki
 # %% [markdown]
 # The hyperparameters are the textbook's, and all of them stand here. Only the number of runs shrinks in
 # the quick setting that the tests use; `FIRST_SEED` moves every run to other seeds when a reader runs
-# the page with `--seed N`. `METHODS` maps each method's name to its target function. Every experiment
-# below loops over this dictionary, so a method added to it is run, averaged, drawn and tabled with the
-# others without another change.
+# the page with `--seed N`. `METHODS` maps each method's name to its target function. The experiments
+# below loop over this dictionary, so a method added to it is run, averaged, drawn and tabled with the
+# others without another change (the animation alone shows Q-learning and SARSA only).
 
 # %%
 EPISODES = 500
@@ -337,8 +337,8 @@ for name in ("Q-learning", "SARSA"):
     learned = td_control(CliffWalking(), METHODS[name], EPISODES, ALPHA, EPSILON, GAMMA,
                          Rng(FIRST_SEED), keep=True)
     shown[name] = learned.episodes
-same_rewards = [e.reward for e in shown["SARSA"]] == [e.reward for e in runs["SARSA"][0].episodes]
-assert same_rewards, "the same seed, the same run"
+    first_run = runs[name][0].episodes
+    assert [e.reward for e in shown[name]] == [e.reward for e in first_run], "same seed, same run"
 frames = [*range(1, 11), *range(20, 101, 10), *range(125, EPISODES + 1, 25)]
 averaged = {name: moving_average(rewards[name], WINDOW) for name in shown}
 animation = cliff_animation(
@@ -402,7 +402,7 @@ assert sarsa_cell[up] > sarsa_cell[right], "SARSA should rather climb away from 
 # method: any function of `(q, r, s_next, a_next, gamma, epsilon)` that returns a target will do, for
 # example one that bootstraps from the *worst* action, and `td_control` will learn with it unchanged.
 # Or set `GAMMA` to 0.9 and see whether discounting the far future changes which route is greedy.
-# Every claim on this page is an `assert`, so a change that overturns one stops the run and names the
+# The page's main claims are `assert`s, so a change that overturns one stops the run and names the
 # claim.
 #
 # ## What this lesson leaves out, and what comes next

@@ -9,8 +9,23 @@ from policywerk.session import rendering
 from policywerk.show import Animation
 from policywerk.viz.frames import FrameInfo
 from policywerk.viz.panes import footer, save_animation, save_png, three_panes
-from policywerk.viz.style import BLUE, GRID, INK, MUTED, ORANGE, PAPER, VERMILION, house_style, new_figure
+from policywerk.viz.style import (
+    BLUE,
+    GREEN,
+    GRID,
+    INK,
+    MUTED,
+    ORANGE,
+    PAPER,
+    PURPLE,
+    SKY,
+    VERMILION,
+    house_style,
+    new_figure,
+)
 from policywerk.worlds.cliff import ARROWS, CLIFF, COLS, GOAL, ROWS, START
+
+METHOD_COLOURS = (BLUE, VERMILION, ORANGE, GREEN, PURPLE, SKY)  # a method a reader adds gets the next
 
 CLIFF_COLOUR = "#57606a"
 
@@ -160,7 +175,7 @@ def cliff_animation(histories: dict[str, list[Episode]], averages: dict[str, lis
 @rendering
 def paths_figure(panels: list[tuple[str, list[list[float]], list[int]]], name: str, alt: str) -> None:
     """Greedy arrows and the greedy path from the start, one grid per method."""
-    colours = (BLUE, VERMILION, ORANGE)
+    colours = METHOD_COLOURS
     with house_style():
         fig = new_figure(230)
         for k, (title, q, path) in enumerate(panels):
@@ -174,7 +189,9 @@ def paths_figure(panels: list[tuple[str, list[list[float]], list[int]]], name: s
 def reward_figure(averages: dict[str, list[float]], single: dict[str, list[float]], runs: int, window: int,
                   name: str, alt: str) -> None:
     """The textbook's figure: the sum of rewards per episode averaged over runs, and one run beside it."""
-    colours = (BLUE, VERMILION, ORANGE)
+    if len(averages) > len(METHOD_COLOURS):
+        raise ValueError(f"the figure has colours for {len(METHOD_COLOURS)} methods, got {len(averages)}")
+    colours = METHOD_COLOURS
     with house_style():
         fig = new_figure(380)
         for k, (title, curves) in enumerate(((f"Averaged over {runs} runs, {window}-episode mean", averages),
