@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from policywerk.math.random import Rng
-from policywerk.math.vectors import argmax, dot, max_abs_diff
+from policywerk.math.vectors import add, argmax, dot, max_abs_diff, times
 
 
 # --- vectors ----------------------------------------------------------------------------------------
@@ -134,3 +134,8 @@ def test_moving_average_by_hand():
     for window in (0, 2.0, True):
         with pytest.raises(ValueError, match="window must be an int >= 1"):
             moving_average([1.0], window)
+
+
+def test_add_sums_vectors_entry_by_entry_and_times_scales_one():
+    assert add([1.0, 2.0], [0.5, -2.0], [0.25, 1.0]) == [1.75, 1.0]
+    assert times(-2.0, [1.5, 0.0, 3.0]) == [-3.0, 0.0, -6.0]

@@ -62,6 +62,11 @@ class Session:
     hyperparameters: list[tuple[str, str, str]] = field(default_factory=list)  # (name, value, what it sets)
     _render_depth: int = 0
 
+    def printed_so_far(self) -> int:
+        """How many characters the running cell has printed (where a shown item stands among them), or
+        -1 outside the page builder."""
+        return self.printed() if self.printed is not None else -1
+
     def __post_init__(self) -> None:
         if self.seed is not None and not (is_whole(self.seed) and self.seed >= 0):
             raise BadInput(f"the seed must be a non-negative int, got {self.seed!r}")
@@ -213,13 +218,9 @@ def show_file(path: Path, alt: str, kind: str = "image") -> Shown:
         raise ValueError(f"{path} is not in the session's output folder {session.out_dir}")
     if not alt.strip():
         raise ValueError(f"{path.name} needs alt text that says what it shows")
-    item = Shown(kind, alt, file=path.name, at=_printed(session))
+    item = Shown(kind, alt, file=path.name, at=session.printed_so_far())
     session.shown.append(item)
     if session.echo:
         print(f"[{kind}] {path}")
     return item
-
-
-def _printed(session: Session) -> int:
-    return session.printed() if session.printed is not None else -1
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from policywerk.session import Shown, _printed, current
+from policywerk.session import Shown, current
 
 CHECKOUT = Path(__file__).resolve().parents[2]  # the folder that holds src/
 
@@ -59,7 +59,7 @@ def show_table(headers: Sequence[str], rows: Sequence[Sequence[object]], caption
     md = ["| " + " | ".join(headers) + " |", "|" + "|".join("---:" if n else "---" for n in numeric) + "|"]
     md += ["| " + " | ".join(row) + " |" for row in cells]
     run = current()
-    item = Shown("table", caption, markdown="\n".join(md), at=_printed(run),
+    item = Shown("table", caption, markdown="\n".join(md), at=run.printed_so_far(),
                  animation=frames.animation if frames else "",
                  frames=list(frames.frames) if frames else [])
     run.shown.append(item)
@@ -134,7 +134,7 @@ def show_source(obj, caption: str) -> Shown:
     indent = min(len(ln) - len(ln.lstrip()) for ln in code.splitlines() if ln.strip())
     code = "\n".join(ln[indent:] for ln in code.splitlines())
     run = current()
-    item = Shown("source", caption, markdown=code, at=_printed(run), path=where,
+    item = Shown("source", caption, markdown=code, at=run.printed_so_far(), path=where,
                  first_line=first, last_line=first + len(lines) - 1)
     run.shown.append(item)
     if run.echo:

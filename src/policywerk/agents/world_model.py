@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from policywerk.math.random import Rng
 from policywerk.math.scalars import sigmoid
+from policywerk.math.vectors import add, times
 from policywerk.nn.distributions import KLGrads, bernoulli_nll, gaussian_kl
 from policywerk.nn.gru import GRUCell, GRUStep
 from policywerk.nn.layers import Trace, minibatch, mlp
@@ -47,14 +48,6 @@ class ModelConfig:
 
 def one_hot(action: int | None, n: int) -> list[float]:
     return [1.0 if k == action else 0.0 for k in range(n)]
-
-
-def add(*vectors: list[float]) -> list[float]:
-    return [sum(values) for values in zip(*vectors)]
-
-
-def times(k: float, v: list[float]) -> list[float]:
-    return [k * x for x in v]
 
 
 @dataclass

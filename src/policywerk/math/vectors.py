@@ -27,6 +27,16 @@ def dot(xs: Sequence[float], ys: Sequence[float]) -> float:
     return sum(x * y for x, y in zip(xs, ys))
 
 
+def add(*vectors: Sequence[float]) -> list[float]:
+    """The element-wise sum of vectors of one length."""
+    return [sum(values) for values in zip(*vectors)]
+
+
+def times(k: float, v: Sequence[float]) -> list[float]:
+    """Every entry of ``v`` multiplied by ``k``."""
+    return [k * x for x in v]
+
+
 def moving_average(xs: Sequence[float], window: int) -> list[float]:
     """The mean of the last ``window`` values at each point (of fewer at the start)."""
     whole(window, "window", least=1)
