@@ -4,6 +4,9 @@ Markdown that reads well on a code host without the site (``plain=True``).
 Under the title each page gets a header made from the lesson's catalog entry: the paper with a link,
 what the lesson simplifies, the concepts it uses, downloads of its source as a Python file and as a
 notebook, and how to run it.
+
+While ``policywerk serve`` builds a lesson, its page has no run to show: ``render_pending`` puts a note in
+place of each cell's output, and ``render_failed`` shows the error of a run that failed.
 """
 
 import os
@@ -31,34 +34,89 @@ def render(info: LessonInfo, cells: list[Cell], record: Record, assets: str, pla
     if len(code) != len(record.cells):
         raise StaleRecord(f"{info.module} has {len(code)} code cells but its record has {len(record.cells)}")
     outputs = {cell.number: out for cell, out in zip(code, record.cells)}
-    parts = []
-    for cell in cells:
-        if cell.kind == "markdown":
-            if not parts and cell.source.startswith("# "):  # the title: the header goes right under it
-                title, _, rest = cell.source.partition("\n")
-                top = header(info, assets, plain, concepts, checkout)
-                parts += [title, top] + ([rest.strip("\n")] if rest.strip() else [])
-            else:
-                parts.append(cell.source)
-            continue
-        parts.append(_fence("python", cell.source))
-        out = outputs[cell.number]
-        printed = 0  # place each shown item after what the cell had printed when it was shown
-        animation = ""  # the animation a poster belongs to: the one shown just before it
-        sidecars = {item["file"] for item in out.shown if item["kind"] == "frames"}
-        for item in [*out.shown, None]:
-            at = len(out.stdout) if item is None or item["at"] < 0 else item["at"]
-            if out.stdout[printed:at].strip():
-                parts.append(_fence("text", out.stdout[printed:at].strip("\n"), 'title="Output"'))
-            printed = max(printed, at)
-            if item is not None:
-                animation = item["file"] if item["kind"] == "animation" else animation
-                shown = _shown(item, assets, plain, animation, sidecars, checkout)
-                if shown:
-                    parts.append(shown)
+    parts = _page(info, cells, assets, plain, concepts, checkout, [],
+                  lambda cell: _outputs(outputs[cell.number], assets, plain, checkout))
     if provenance:
         parts += ["---", provenance]
     return "\n\n".join(parts) + "\n"
+
+
+def render_pending(info: LessonInfo, cells: list[Cell], assets: str, seconds: float | None = None,
+                   concepts: str = "../concepts") -> str:
+    """The page of a lesson whose run is not there yet (``policywerk serve`` is building it): prose and code
+    as on its finished page, and in place of each cell's output a note that it is being built, with the
+    run's ``seconds`` if known. It shows no file of the run, so nothing on it can be missing."""
+    took = f", which takes about {duration(seconds)} here" if seconds else ""
+    top = _admonition("note", "Being built", f"This lesson's run is being made in the background{took}. Its "
+                      "prose and code are all here; what each code cell prints and draws appears in place of "
+                      "its note when the run lands, and the page reloads by itself.")
+    note = _admonition("note", "Being built", "This cell's output appears here when the lesson's run lands"
+                       + (f" (about {duration(seconds)} after it started)." if seconds else "."))
+    return "\n\n".join(_page(info, cells, assets, False, concepts, "", [top], lambda cell: [note])) + "\n"
+
+
+def render_failed(info: LessonInfo, cells: list[Cell], error: str, details: str = "", cell: int = 0,
+                  assets: str = "", concepts: str = "../concepts") -> str:
+    """The page of a lesson whose run failed (under ``policywerk serve``): its prose and code, the error at
+    the top with its traceback folded, and again in place of the output of ``cell`` (its number among all
+    the lesson's cells), the one that raised. ``error`` is the one line that names lesson, cell and line."""
+    said = _code_span(error)
+    body = (f"{said}\n\nNo output is shown until the lesson builds. `policywerk serve` builds it again when "
+            "its code, or the library code it uses, changes; the other lessons go on.")
+    if details:
+        body += "\n\n" + _admonition("failure", "Traceback", _fence("text", details.strip("\n")), fold=True)
+    top = _admonition("failure", "This lesson failed to build", body)
+    here = _admonition("failure", "This cell failed", said)
+    return "\n\n".join(_page(info, cells, assets, False, concepts, "", [top],
+                             lambda c: [here] if c.number == cell else [])) + "\n"
+
+
+def duration(seconds: float) -> str:
+    """``40 s``, ``2 min 20 s``: a run's length as a reader reads it, to the nearest ten seconds above a minute."""
+    if seconds < 60:
+        return f"{max(1, round(seconds))} s"
+    minutes, rest = divmod(round(seconds / 10) * 10, 60)
+    return f"{minutes} min" + (f" {rest} s" if rest else "")
+
+
+def _page(info: LessonInfo, cells: list[Cell], assets: str, plain: bool, concepts: str | None, checkout: str,
+          top: list[str], beneath) -> list[str]:
+    """The page's parts: the title, the header and then ``top``, the prose, and each code cell followed by
+    ``beneath(cell)``."""
+    parts: list[str] = []
+    for cell in cells:
+        if not parts and cell.kind == "markdown" and cell.source.startswith("# "):  # the title: the header
+            title, _, rest = cell.source.partition("\n")                              # goes right under it
+            parts += [title, header(info, assets, plain, concepts, checkout), *top]
+            parts += [rest.strip("\n")] if rest.strip() else []
+            continue
+        if not parts:
+            parts += top
+        if cell.kind == "markdown":
+            parts.append(cell.source)
+        else:
+            parts.append(_fence("python", cell.source))
+            parts += beneath(cell)
+    return parts or top
+
+
+def _outputs(out, assets: str, plain: bool, checkout: str) -> list[str]:
+    """What one cell printed and showed, each shown item after what the cell had printed when it was shown."""
+    parts = []
+    printed = 0
+    animation = ""  # the animation a poster belongs to: the one shown just before it
+    sidecars = {item["file"] for item in out.shown if item["kind"] == "frames"}
+    for item in [*out.shown, None]:
+        at = len(out.stdout) if item is None or item["at"] < 0 else item["at"]
+        if out.stdout[printed:at].strip():
+            parts.append(_fence("text", out.stdout[printed:at].strip("\n"), 'title="Output"'))
+        printed = max(printed, at)
+        if item is not None:
+            animation = item["file"] if item["kind"] == "animation" else animation
+            shown = _shown(item, assets, plain, animation, sidecars, checkout)
+            if shown:
+                parts.append(shown)
+    return parts
 
 
 def downloads(info: LessonInfo) -> tuple[str, str]:
@@ -98,6 +156,20 @@ def header(info: LessonInfo, assets: str, plain: bool = False, concepts: str | N
                  + f"\n\n    It prints what this page shows and writes the pictures to `policywerk-out/`. The "
                  f"notebook, `{ipynb}`, holds the same cells; it needs the package installed the same way.")
     return "\n\n".join(lines)
+
+
+def _admonition(kind: str, title: str, body: str, fold: bool = False) -> str:
+    """A Material admonition (``!!!``), or a folded one (``???``) that opens on a click."""
+    return f'{"???" if fold else "!!!"} {kind} "{title}"\n\n' + _indent(body)
+
+
+def _code_span(text: str) -> str:
+    """``text`` shown as it is, in one line of code, whatever Markdown or HTML it holds."""
+    text = " ".join(text.split())
+    ticks = "`"
+    while ticks in text:
+        ticks += "`"
+    return f"{ticks} {text} {ticks}"
 
 
 def _indent(text: str) -> str:
