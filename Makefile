@@ -1,5 +1,6 @@
 # Two commands do everything on a fresh machine:
-#   make serve   create .venv, install, run the lessons (full setting), serve http://127.0.0.1:8000/policywerk/
+#   make serve   create .venv, install, serve http://127.0.0.1:8000/policywerk/ at once, and run the lessons
+#                (full setting) behind it: each page fills in as its lesson's run lands
 #   make test    create .venv, install, run the whole test suite (browser tests included)
 
 PYTHON ?= python3
@@ -24,8 +25,8 @@ install: $(STAMP)
 lessons: $(STAMP)  ## run every lesson whose cached run is stale (full setting), one per core
 	$(BIN)/policywerk build --jobs 0
 
-serve: lessons
-	$(BIN)/mkdocs serve --dev-addr $(ADDR)
+serve: $(STAMP)  ## the site at once; the stale lessons are built behind it, and again when edited
+	$(BIN)/policywerk serve --addr $(ADDR)
 
 site: lessons  ## the static site in site/
 	$(BIN)/mkdocs build --strict

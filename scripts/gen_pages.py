@@ -7,6 +7,11 @@ list of lessons that use it, and the home page the lessons as cards. The setting
 ``POLICYWERK_SETTING`` (``full``, the default, or ``quick``), the runs' folder from ``POLICYWERK_RUNS``
 (``build/lessons`` by default). A lesson that fails stops the build with the
 lesson, cell and line; its previous good run stays cached.
+
+Under ``policywerk serve`` (``make serve``), ``POLICYWERK_SERVE_STATUS`` names the status file of the
+lessons it builds in the background, and no lesson is run here: a lesson with a fresh run gets its page,
+one whose run failed with its current code a page with the error, and any other the page that says it is
+being built. Each landing rewrites the status file, and mkdocs, which watches it, comes back here.
 """
 
 import os
@@ -27,16 +32,18 @@ for name in [n for n in sys.modules if n == "policywerk" or n.startswith("policy
 sys.path.insert(0, str(ROOT / "src"))
 
 from policywerk import lessons  # noqa: E402
-from policywerk.literate.cells import parse_file  # noqa: E402
+from policywerk.literate import serve  # noqa: E402
+from policywerk.literate.cells import Cell, parse_file  # noqa: E402
 from policywerk.literate.notebook import to_notebook  # noqa: E402
-from policywerk.literate.page import downloads, render  # noqa: E402
+from policywerk.literate.page import downloads, render, render_failed, render_pending  # noqa: E402
 from policywerk.literate.publish import digest, seeds_of  # noqa: E402
-from policywerk.literate.runner import is_fresh, load_record, output_dir  # noqa: E402
+from policywerk.literate.runner import fresh_record, is_fresh, load_record, output_dir  # noqa: E402
 
 if SETTING not in ("full", "quick"):
     raise SystemExit(f"POLICYWERK_SETTING must be 'full' or 'quick', got {SETTING!r}")
 
-stale = [info.module for info in lessons.available() if not is_fresh(info, SETTING, RUNS)]
+STATUS = os.environ.get("POLICYWERK_SERVE_STATUS")  # set by `policywerk serve`, which builds the lessons
+stale = [] if STATUS else [info.module for info in lessons.available() if not is_fresh(info, SETTING, RUNS)]
 if stale:
     command = [sys.executable, "-m", "policywerk.literate", "build", "--jobs", "0", "--root", str(RUNS), *stale]
     if SETTING == "quick":
@@ -56,19 +63,50 @@ def provenance(info, record) -> str:
             f"`build/lessons/{record.setting}/manifest.json` the sha256 of every file.")
 
 
-for info in lessons.available():
+def built(info, cells) -> tuple[str, dict[str, bytes]]:
+    """The lesson's page and the files it shows, from its run, which must be there."""
     folder = output_dir(RUNS, SETTING, info)
     record = load_record(folder)
     if record is None:
         raise SystemExit(f"no usable run of {info.module} in {folder}")
-    cells = parse_file(info.path)
+    page = render(info, cells, record, assets=info.slug, provenance=provenance(info, record))
+    return page, {name: (folder / name).read_bytes() for name in record.files()}
+
+
+def served(info, cells) -> tuple[str, dict[str, bytes]]:
+    """Under `policywerk serve`: the page from a fresh run, else the failure of the lesson's current code,
+    else the page that says it is being built."""
+    record = fresh_record(info, SETTING, RUNS)
+    if record is not None:
+        folder = output_dir(RUNS, SETTING, info)
+        try:
+            files = {name: (folder / name).read_bytes() for name in record.files()}
+        except OSError:  # a new run was swapped in meanwhile: the rebuild that its landing starts shows it
+            pass
+        else:
+            return render(info, cells, record, assets=info.slug, provenance=provenance(info, record)), files
+    failed = serve.failure(serve.read_status(Path(STATUS)), info, SETTING)
+    if failed is not None:
+        return render_failed(info, cells, failed.get("error", ""), failed.get("details", ""),
+                             failed.get("cell", 0), assets=info.slug), {}
+    return render_pending(info, cells, info.slug, serve.estimate(info, SETTING, RUNS)), {}
+
+
+for info in lessons.available():
+    try:
+        cells = parse_file(info.path)
+    except (OSError, ValueError):
+        if not STATUS:
+            raise
+        cells = [Cell(1, "markdown", f"# Lesson {info.number:02d} · {info.title}", 1)]  # its failure says why
     page = f"lessons/{info.slug}.md"
+    text, files = served(info, cells) if STATUS else built(info, cells)
     with mkdocs_gen_files.open(page, "w") as f:
-        f.write(render(info, cells, record, assets=info.slug, provenance=provenance(info, record)))
+        f.write(text)
     mkdocs_gen_files.set_edit_path(page, f"../{info.path.relative_to(ROOT).as_posix()}")
-    for name in record.files():
+    for name, data in files.items():
         with mkdocs_gen_files.open(f"lessons/{info.slug}/{name}", "wb") as f:
-            f.write((folder / name).read_bytes())
+            f.write(data)
     py, ipynb = downloads(info)
     with mkdocs_gen_files.open(f"lessons/{info.slug}/{py}", "wb") as f:
         f.write(info.path.read_bytes())

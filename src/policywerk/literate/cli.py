@@ -3,11 +3,15 @@
     policywerk list [--quick] [--root DIR]
     policywerk run LESSON [--seed N] [--quick] [--out DIR]
     policywerk build [LESSON ...] [--quick] [--jobs N] [--force] [--root DIR]
+    policywerk serve [--addr HOST:PORT] [--quick] [--jobs N] [--root DIR]
 
 ``run`` runs one lesson here and now, printing its story as it goes and writing its pictures to ``--out``.
 ``build`` is what the site uses: it runs every lesson whose cached run is stale, ``--jobs`` at once (one
 per core by default), keeps the cache under ``--root``, writes a manifest of every artifact's hash, and (in
 the full setting, for the checkout's own runs) refreshes the posters and the plain Markdown pages.
+``serve`` (``make serve``) serves the site of a checkout at once and builds the stale lessons behind it, as
+``build`` does; a lesson's page shows that it is being built until its run lands, then fills in. Lessons
+edited while it serves are built again (see serve.py).
 """
 
 import argparse
@@ -18,9 +22,9 @@ import time
 from pathlib import Path
 
 from policywerk import lessons, session
-from policywerk.literate import publish
+from policywerk.literate import publish, serve
 from policywerk.literate.board import Board
-from policywerk.literate.parallel import build_in_workers
+from policywerk.literate.parallel import build_in_workers, longest_first
 from policywerk.literate.runner import (
     RECORD,
     LessonFailed,
@@ -50,7 +54,7 @@ class UsageError(Exception):
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="policywerk", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{list,run,build}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{list,run,build,serve}")
     listing = sub.add_parser("list", help="the lessons, whether they are written, and their cached runs")
     run = sub.add_parser("run", help="run one lesson in this terminal")
     run.add_argument("lesson", help="a lesson: l01, 01, 1, l01_bellman or l01-bellman")
@@ -59,11 +63,15 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--out", type=Path, default=Path("policywerk-out"), help="where the pictures go")
     making = sub.add_parser("build", help="run every stale lesson and cache the runs (what the site uses)")
     making.add_argument("lessons", nargs="*", help="lessons to build (default: every lesson that is written)")
-    making.add_argument("--jobs", default="0", help="lessons to run at once (default 0: one per core)")
     making.add_argument("--force", action="store_true", help="run even when the cached run is fresh")
-    for p in (listing, run, making):
+    serving = sub.add_parser("serve", help="serve the site at once, and build the stale lessons behind it")
+    serving.add_argument("--addr", default="127.0.0.1:8000", help="where to serve it (HOST:PORT; default "
+                                                                  "127.0.0.1:8000)")
+    for p in (making, serving):
+        p.add_argument("--jobs", default="0", help="lessons to run at once (default 0: one per core)")
+    for p in (listing, run, making, serving):
         p.add_argument("--quick", action="store_true", help="tiny budgets, as in the tests")
-    for p in (listing, making):
+    for p in (listing, making, serving):
         p.add_argument("--root", type=Path, default=DEFAULT_ROOT, help="where the runs are cached")
     args = parser.parse_args(argv)
     setting = "quick" if args.quick else "full"
@@ -74,18 +82,24 @@ def main(argv: list[str] | None = None) -> int:
             return list_lessons(setting, args.root)
         if args.command == "run":
             return run_lesson(find_written(args.lesson), setting, args.out, parse_seed(args.seed))
+        if args.command == "serve":
+            return serve.serve(setting, args.root, parse_addr(args.addr), parse_jobs(args.jobs))
         chosen = list({info.module: info for info in map(find_written, args.lessons)}.values())  # each once
         chosen = chosen or lessons.available()
         return build_lessons(chosen, setting, args.root, parse_jobs(args.jobs), args.force)
     except UsageError as error:
         print(f"policywerk: {error}", file=sys.stderr)
         return 2
+    except serve.CannotServe as error:
+        print(f"policywerk: {error}", file=sys.stderr)
+        return 1
     except BrokenPipeError:  # `policywerk list | head`: the reader has all it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so that exiting flushes nowhere
         return 0
     except (KeyboardInterrupt, Stopped) as stop:
-        after = "; nothing half-written was kept, and the next build carries on" if args.command == "build" else ""
-        print(f"policywerk: stopped{after}", file=sys.stderr)
+        after = {"build": "; nothing half-written was kept, and the next build carries on",
+                 "serve": ", the server and the lessons' builds with it; nothing half-written was kept"}
+        print(f"policywerk: stopped{after.get(args.command, '')}", file=sys.stderr)
         return 128 + (stop.signum if isinstance(stop, Stopped) else signal.SIGINT)
 
 
@@ -119,6 +133,14 @@ def parse_jobs(text: str) -> int:
     if hasattr(os, "sched_getaffinity"):  # Linux: the cores this process may use, not all there are
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1
+
+
+def parse_addr(text: str) -> str:
+    host, colon, port = text.rpartition(":")
+    if not (colon and host and port.isascii() and port.isdigit() and 0 < int(port) < 65536):
+        raise UsageError(f"--addr must be HOST:PORT with a port from 1 to 65535, such as 127.0.0.1:8000, "
+                         f"got {text!r}")
+    return text
 
 
 def list_lessons(setting: str, root: Path) -> int:
@@ -175,12 +197,6 @@ def build_lessons(chosen: list[lessons.LessonInfo], setting: str, root: Path, jo
         board.line(f"policywerk: {', '.join(failed)} failed; the previous good run of each, if any, was left in place")
         return 1
     return 0
-
-
-def longest_first(stale: list[lessons.LessonInfo], measured: dict[str, dict]) -> list[lessons.LessonInfo]:
-    """The longest first, so that the last to finish is not a long one started late: by the last build's
-    measure, or for a first build by the catalog's estimate."""
-    return sorted(stale, key=lambda info: -measured.get(info.module, {}).get("seconds", info.seconds))
 
 
 if __name__ == "__main__":

@@ -9,6 +9,8 @@ the messages on a ``Board`` and records what each lesson measured in ``timings.j
 Stopping is clean however it comes: Ctrl-C reaches every process of the terminal's group; ``kill`` of the
 parent stops its workers first; a worker whose parent died stops by itself. A worker that stops removes
 its staging folder on the way out, and the next build of the lesson clears what a harder kill left behind.
+
+``policywerk build`` waits for the outcomes; ``policywerk serve`` also hears of each one as it lands.
 """
 
 import multiprocessing
@@ -42,6 +44,9 @@ class Outcome:
     module: str
     ok: bool
     measured: dict  # seconds, render_seconds, peak_mb (empty when the lesson failed)
+    error: str = ""  # why it failed, in one line (a cell's error names the lesson, the cell and the line)
+    details: str = ""  # the traceback of a cell's error, if any
+    cell: int = 0  # the number of the cell that failed, among all the lesson's cells (0: none)
 
 
 class Terminated(SystemExit):
@@ -49,9 +54,17 @@ class Terminated(SystemExit):
     A ``SystemExit`` of this exact class is never mistaken for a lesson's own ``sys.exit()``."""
 
 
+def longest_first(stale: list[LessonInfo], measured: dict[str, dict]) -> list[LessonInfo]:
+    """The longest first, so that the last to finish is not a long one started late: by the last build's
+    measure, or for a first build by the catalog's estimate."""
+    return sorted(stale, key=lambda info: -measured.get(info.module, {}).get("seconds", info.seconds))
+
+
 def build_in_workers(stale: list[LessonInfo], setting: str, root, jobs: int, force: bool,
-                     board: Board) -> list[Outcome]:
-    """Build ``stale`` (in that order, no lesson twice), at most ``jobs`` at once; each lesson's outcome."""
+                     board: Board, landed=None) -> list[Outcome]:
+    """Build ``stale`` (in that order, no lesson twice), at most ``jobs`` at once; each lesson's outcome.
+    ``landed``, if given, is called with each outcome as it arrives; what it raises stops the build as
+    Ctrl-C does."""
     context = multiprocessing.get_context("spawn")
     waiting, running, outcomes = list(stale), {}, {}  # running: the reading end of a pipe -> (info, process)
     try:
@@ -75,13 +88,17 @@ def build_in_workers(stale: list[LessonInfo], setting: str, root, jobs: int, for
                     worker.join()
                     board.finish(info.module)
                     outcomes[info.module] = _finished(info, worker, outcomes.get(info.module), setting, root, board)
+                    if landed is not None:
+                        landed(outcomes[info.module])
                     continue
                 if kind == "line":
                     board.line(payload)
                 elif kind == "status":
                     board.update(info.module, payload)
-                else:  # "done", "cached" (another build ran it meanwhile) or "failed"
-                    outcomes[info.module] = Outcome(info.module, kind != "failed", payload)
+                elif kind == "failed":
+                    outcomes[info.module] = Outcome(info.module, False, {}, **payload)
+                else:  # "done", or "cached": another build ran it meanwhile
+                    outcomes[info.module] = Outcome(info.module, True, payload)
     except BaseException:
         with _signals_held():
             _stop(running)
@@ -94,9 +111,9 @@ def build_in_workers(stale: list[LessonInfo], setting: str, root, jobs: int, for
 def _finished(info: LessonInfo, worker, outcome: Outcome | None, setting: str, root, board: Board) -> Outcome:
     if outcome is None:
         clear_leftovers(output_dir(root, setting, info))  # its staging folder, if it died too hard to remove it
-        board.line(f"policywerk: lesson {info.module}'s process ended (exit code {worker.exitcode}) before it "
-                   "finished; its previous good run, if any, was left in place")
-        return Outcome(info.module, False, {})
+        ended = f"lesson {info.module}'s process ended (exit code {worker.exitcode}) before it finished"
+        board.line(f"policywerk: {ended}; its previous good run, if any, was left in place")
+        return Outcome(info.module, False, {}, error=ended)
     if outcome.ok and not outcome.measured:
         board.line(f"{info.module} [{setting}]: up to date (another build ran it meanwhile)")
     elif outcome.ok:
@@ -194,18 +211,19 @@ def _work(info: LessonInfo, setting: str, root, force: bool, writer, parent: int
         if error.details:
             print(error.details, file=sys.stderr)
         print(f"policywerk: {error}", file=sys.stderr)
-        send("failed", {})
+        send("failed", {"error": str(error), "details": error.details, "cell": error.cell.number})
         return
     except LessonUnreadable as error:
         print(f"policywerk: {error}", file=sys.stderr)
-        send("failed", {})
+        send("failed", {"error": str(error)})
         return
     except KeyboardInterrupt:
         sys.exit(130)  # stopped by Ctrl-C: the staging folder is gone already, and the parent knows
     except Exception:  # not a cell's error (those are LessonFailed): the build itself broke
-        print(traceback.format_exc(), file=sys.stderr)
-        print(f"policywerk: building lesson {info.module} failed outside its cells", file=sys.stderr)
-        send("failed", {})
+        details, error = traceback.format_exc(), f"building lesson {info.module} failed outside its cells"
+        print(details, file=sys.stderr)
+        print(f"policywerk: {error}", file=sys.stderr)
+        send("failed", {"error": error, "details": details})
         return
     if not ran:
         send("cached", {})  # it waited for another build of the lesson, which left a fresh run
