@@ -1,7 +1,10 @@
 """Benchmark the build as an author and a reader meet it, on this machine, and print the figures:
 
-    python scripts/bench_build.py [--cold N] [--warm N] [--edits N] [--jobs N] [--quick] [--root DIR]
+    python scripts/bench_build.py [--cold N] [--warm N] [--edits N] [--first-page N] [--jobs N] [--quick]
+                                  [--root DIR] [--first-page-only]
 
+0. the first page, N times: ``policywerk serve`` started with no runs cached (a new, empty ``--root``), and
+   the time until it serves the home page and a lesson's page (``--first-page-only``: this alone);
 1. cold, N times: every lesson run from nothing (``policywerk build --force --jobs J``, a fresh process per
    lesson) and then the site (``mkdocs build --strict``) from those runs;
 2. warm, N times: the same two commands with nothing changed;
@@ -37,7 +40,7 @@ from policywerk.literate.runner import is_fresh, load_record, output_dir, timing
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true",
        "PYTHONPATH": str(ROOT / "src")}
-BUDGETS = {"cold": 360.0, "warm": 5.0, "edit": 3.0, "peak_mb": 400, "gifs_mb": 6.0}
+BUDGETS = {"cold": 360.0, "warm": 5.0, "edit": 3.0, "first_page": 15.0, "peak_mb": 400, "gifs_mb": 6.0}
 
 
 def timed(command: list[str], env: dict) -> float:
@@ -109,6 +112,44 @@ def prose_edits(env: dict, edits: int) -> list[float]:
     return latencies
 
 
+def answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def first_page(setting: str) -> float:
+    """Seconds from starting ``policywerk serve`` with no runs cached until it serves the home page and a
+    lesson's page; then Ctrl-C (SIGINT) stops it, which must end it with status 130."""
+    port, root = free_port(), Path(tempfile.mkdtemp(prefix="policywerk-serve-"))
+    site = f"http://127.0.0.1:{port}/policywerk/"
+    pages = [site, f"{site}lessons/{lessons.available()[0].slug}/"]
+    command = [sys.executable, "-m", "policywerk.literate", "serve", "--root", str(root), "--addr", f"127.0.0.1:{port}"]
+    command += ["--quick"] if setting == "quick" else []
+    said = root / "serve.log"  # a file, not a pipe: a pipe nobody reads would stop the server once it is full
+    started = time.perf_counter()
+    with said.open("w") as log:
+        server = subprocess.Popen(command, cwd=ROOT, env=ENV, stdout=log, stderr=log, start_new_session=True)
+    try:
+        while not all(answers(page) for page in pages):
+            if time.perf_counter() - started > 120 or server.poll() is not None:
+                sys.exit(f"policywerk serve served no page:\n{said.read_text()[-3000:]}")
+            time.sleep(0.05)
+        took = time.perf_counter() - started
+        server.send_signal(signal.SIGINT)
+        code = server.wait(timeout=30)
+        if code != 130:
+            sys.exit(f"policywerk serve stopped by SIGINT exited {code}, not 130:\n{said.read_text()[-3000:]}")
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+        shutil.rmtree(root, ignore_errors=True)
+    return took
+
+
 def folder_hashes(root: Path, setting: str) -> dict[str, dict]:
     return {info.module: dict(load_record(output_dir(root, setting, info)).hashes)
             for info in lessons.available()}
@@ -120,15 +161,27 @@ def main() -> int:
     parser.add_argument("--cold", type=int, default=1, help="cold builds to time (0: skip; default 1)")
     parser.add_argument("--warm", type=int, default=5, help="warm builds to time (default 5)")
     parser.add_argument("--edits", type=int, default=5, help="prose edits to time in mkdocs serve (default 5)")
+    parser.add_argument("--first-page", type=int, default=3, help="starts of policywerk serve with no runs, timed "
+                                                                  "to its first page (default 3)")
+    parser.add_argument("--first-page-only", action="store_true", help="time those alone")
     parser.add_argument("--jobs", default="2", help="lessons at once in the cold build (default 2)")
     parser.add_argument("--quick", action="store_true", help="the quick setting (a smoke test of this script)")
     parser.add_argument("--root", type=Path, help="where the runs are cached (default: a new temporary folder; "
                                                   "with --cold 0, a folder that holds fresh runs)")
     args = parser.parse_args()
-    if args.cold < 0 or args.warm < 1 or args.edits < 0:
-        parser.error("--cold and --edits must be >= 0, --warm >= 1")
-    root = (args.root or Path(tempfile.mkdtemp(prefix="policywerk-bench-"))).resolve()
+    if args.cold < 0 or args.warm < 1 or args.edits < 0 or args.first_page < 0:
+        parser.error("--cold, --edits and --first-page must be >= 0, --warm >= 1")
+    if args.first_page_only and args.first_page < 1:
+        parser.error("--first-page-only needs --first-page of 1 or more")
     setting = "quick" if args.quick else "full"
+    first = [first_page(setting) for _ in range(args.first_page)]
+    first_row = (f"| `policywerk serve` to its first page, no runs cached | {spread(first)} | "
+                 f"{verdict(statistics.median(first), BUDGETS['first_page'])} s |") if first else ""
+    if args.first_page_only:
+        print(f"setting {setting}, {os.cpu_count()} cores\n\n| step | median (range) | budget |\n|---|---|---|")
+        print(first_row)
+        return 0
+    root = (args.root or Path(tempfile.mkdtemp(prefix="policywerk-bench-"))).resolve()
     env = {**ENV, "POLICYWERK_RUNS": str(root), "POLICYWERK_SETTING": setting}
     site = Path(tempfile.mkdtemp(prefix="policywerk-site-"))
     build = [sys.executable, "-m", "policywerk.literate", "build", "--jobs", args.jobs, "--root", str(root)]
@@ -154,6 +207,8 @@ def main() -> int:
     own_warm = [timed(own, ENV) for _ in range(args.warm)] if fresh_here else []
 
     print("| step | median (range) | budget |\n|---|---|---|")
+    if first_row:
+        print(first_row)
     if cold:
         total = [a + b for a, b in cold]
         print(f"| cold: lessons | {spread([a for a, _ in cold])} | |")
