@@ -37,7 +37,7 @@ test: $(STAMP)
 bench: $(STAMP)  ## each lesson alone, three cold runs in fresh processes: train and draw time, sizes, memory
 	$(BIN)/python scripts/bench.py
 
-bench-build: $(STAMP)  ## the build: three cold builds and the site, warm builds, a prose edit in mkdocs serve
+bench-build: $(STAMP)  ## serve's first page; three cold builds and the site, warm builds, a prose edit in mkdocs serve
 	$(BIN)/python scripts/bench_build.py --cold 3
 
 bench-player: lessons  ## the animation player: bytes it adds to a page, time to its first frame (Chromium)

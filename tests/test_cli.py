@@ -85,6 +85,8 @@ def errors(stderr: str) -> list[str]:
     (["run", "l01", "--seed", "²"], "--seed must be a non-negative whole number"),
     (["build", "--jobs", "-2"], "--jobs must be a whole number"),
     (["build", "--jobs", "³"], "--jobs must be a whole number"),
+    (["serve", "--addr", "8000"], "--addr must be HOST:PORT"),
+    (["serve", "--addr", "127.0.0.1:99999"], "--addr must be HOST:PORT with a port from 1 to 65535"),
 ])
 def test_bad_input_gets_one_clear_line_and_exit_2(args, message):
     result = run_cli(*args)

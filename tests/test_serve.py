@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -276,8 +277,19 @@ def test_stopping_serve_stops_the_server_and_the_build_and_keeps_the_last_good_r
     assert all(gone(pid) for pid in children), "mkdocs and the worker must stop with serve"
     assert not list(root.glob(f"quick/.{info.module}.*")), "no staging or half-swapped folder may be left"
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == good
-    assert not (root / "quick" / "serve" / "status.json").exists()
+    assert not (root / "quick" / "serve").exists()  # nor the status file, nor its folder
     assert "policywerk: stopped" in served.said()
+
+
+def test_an_address_in_use_is_one_line_and_starts_nothing(tmp_path):
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = subprocess.run(policywerk(ROOT, "serve", "--quick", "--root", str(tmp_path), "--addr",
+                                           f"127.0.0.1:{port}"), capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == (f"policywerk: cannot serve on 127.0.0.1:{port}: Address already in use; "
+                                     "choose another with --addr HOST:PORT")
+    assert not list(tmp_path.iterdir())  # no status file, no run
 
 
 def test_pending_and_failed_pages_show_no_run_and_say_what_they_wait_for():

@@ -51,7 +51,7 @@ def render_pending(info: LessonInfo, cells: list[Cell], assets: str, seconds: fl
                       "prose and code are all here; what each code cell prints and draws appears in place of "
                       "its note when the run lands, and the page reloads by itself.")
     note = _admonition("note", "Being built", "This cell's output appears here when the lesson's run lands"
-                       + (f" (about {duration(seconds)} after it started)." if seconds else "."))
+                       + (f"; the whole run takes about {duration(seconds)}." if seconds else "."))
     return "\n\n".join(_page(info, cells, assets, False, concepts, "", [top], lambda cell: [note])) + "\n"
 
 

@@ -19,6 +19,7 @@ stopped exactly once, by this command, whatever stopped this command; if this co
 notices and stops by itself, as the build's workers do.
 """
 
+import contextlib
 import json
 import os
 import runpy
@@ -36,10 +37,11 @@ from policywerk.literate import publish
 from policywerk.literate.board import Board
 from policywerk.literate.deps import PACKAGE_ROOT
 from policywerk.literate.parallel import Outcome, _signals_held, build_in_workers, longest_first
-from policywerk.literate.runner import current_key, is_fresh, sha256, timings, write_whole
+from policywerk.literate.runner import RECORD, current_key, is_fresh, output_dir, sha256, timings, write_whole
 
 POLL_SECONDS = 1.0  # how often the lessons' keys are checked for an edit once every lesson is built
 STOP_SECONDS = 10.0  # how long mkdocs gets to shut down before it is killed
+
 
 class CannotServe(Exception):
     """The site cannot be served (not from a checkout, or the address is taken): one line, exit status 1."""
@@ -132,13 +134,16 @@ def serve(setting: str, root: Path, addr: str, jobs: int) -> int:
         server = _start_mkdocs(addr, setting, root, status.path)
         _wait_until_served(server, addr)
         seen: dict[str, str] = {}  # lesson -> its key when it was last found fresh, or landed
+        stale = _stale(setting, root, status, seen)
+        if not stale:
+            board.line("policywerk: every lesson's run is fresh; watching the lessons for edits")
         while True:
-            stale = _stale(setting, root, status, seen)
             if stale:
                 _build(stale, setting, root, jobs, board, status, seen, server)
             else:
                 _check(server)
                 time.sleep(POLL_SECONDS)
+            stale = _stale(setting, root, status, seen)
     except ServerEnded as ended:
         board.line(f"policywerk: mkdocs serve ended by itself (exit status {ended.code}); the lessons' builds "
                    "stopped with it")
@@ -147,17 +152,23 @@ def serve(setting: str, root: Path, addr: str, jobs: int) -> int:
         with _signals_held():  # a second Ctrl-C must not cut the stop short
             _stop_mkdocs(server)
             status.path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                status.path.parent.rmdir()
 
 
 def _stale(setting: str, root: Path, status: Status, seen: dict[str, str]) -> list[tuple[LessonInfo, str]]:
-    """The lessons to build now, each with its key: those whose key changed since they were last seen, that
-    have no fresh run, and have not failed with this key."""
+    """The lessons to build now, each with its key: those without a fresh run, except the ones that failed
+    with the code they have now. A lesson whose key is the one it had when last found fresh, and whose run
+    is still there, is not checked again (reading a run back hashes every file it wrote)."""
     stale = []
     for info in lessons.available():
         key = lesson_key(info, setting)
-        if seen.get(info.module) == key:
+        entry = status.lessons.get(info.module, {})
+        if entry.get("state") == "failed" and entry.get("key") == key:
             continue
-        if is_fresh(info, setting, root) or failure(status.lessons, info, setting) is not None:
+        if seen.get(info.module) == key and (output_dir(root, setting, info) / RECORD).is_file():
+            continue
+        if is_fresh(info, setting, root):
             seen[info.module] = key
         else:
             stale.append((info, key))
