@@ -131,7 +131,9 @@ def first_page(setting: str) -> float:
     said = root / "serve.log"  # a file, not a pipe: a pipe nobody reads would stop the server once it is full
     started = time.perf_counter()
     with said.open("w") as log:
-        server = subprocess.Popen(command, cwd=ROOT, env=ENV, stdout=log, stderr=log, start_new_session=True)
+        # SIGINT as in a terminal, even when this script was started with it ignored (`nohup`, `&` in a script)
+        server = subprocess.Popen(command, cwd=ROOT, env=ENV, stdout=log, stderr=log, start_new_session=True,
+                                  preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         while not all(answers(page) for page in pages):
             if time.perf_counter() - started > 120 or server.poll() is not None:

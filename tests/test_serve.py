@@ -223,6 +223,22 @@ def test_a_run_that_lands_while_serving_fills_its_page_in(tmp_path, serve):
     assert "l01_bellman [quick]: done in" in served.said()
 
 
+@pytest.mark.browser
+def test_an_open_page_reloads_itself_when_the_run_lands(tmp_path, serve, browser):
+    info = find("l01")
+    opened = tmp_path / "open"
+    served = serve({info.module: lesson_text(1, gate(opened))})
+    served.page(info.slug, lambda html: "Being built" in html)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{served.site}lessons/{info.slug}/")
+    assert page.locator(".admonition.note").count() == 4 and page.locator("img.pw-figure").count() == 0
+    opened.touch()  # the run lands; nobody reloads the page but mkdocs's live reload
+    page.wait_for_selector("img.pw-figure", timeout=30_000)
+    page.wait_for_function("document.querySelector('img.pw-figure').naturalWidth > 0")
+    assert page.locator(".admonition.note").count() == 0
+    page.close()
+
+
 def test_a_failing_lesson_shows_its_error_while_the_other_is_whole_and_is_built_again_once_edited(serve):
     good, bad = find("l01"), find("l02")
     failing = lesson_text(2, BOOM)
