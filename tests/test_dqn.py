@@ -1,11 +1,12 @@
 """DQN's pieces: the replay buffer, the exploration schedule, one update against a hand computation,
 and the switches of the ablation."""
 
+import numpy as np
 import pytest
 
 from policywerk.agents.dqn import Config, epsilon_at, train, update
 from policywerk.math.random import Rng
-from policywerk.nn.layers import Dense, Sequential
+from policywerk.nn.layers import Dense, Sequential, mlp
 from policywerk.rl.replay import ReplayBuffer, Transition
 from policywerk.worlds.breakout import Breakout
 
@@ -87,3 +88,48 @@ def test_snapshots_keep_the_network_as_it_was_and_play_records_a_game():
     assert frames[0].score == 0 and frames[-1].action == -1
     assert all(f.action in (0, 1, 2) for f in frames[:-1]) and len(frames[0].q) == 3
     assert [f.score for f in frames] == sorted(f.score for f in frames)  # the score never falls
+
+
+def test_an_update_on_screens_of_pixels_matches_finite_differences_of_the_mean_huber_loss():
+    """update's gradients (a minibatch block over mostly-0 screens, one action's output each, errors
+    inside and outside the Huber band) are those of the mean loss, by central differences of a numpy
+    recomputation of the network."""
+    gen = np.random.default_rng(7)
+    net, target = mlp([30, 8, 3], Rng(7)), mlp([30, 8, 3], Rng(8))
+    for layer in net.layers[::2]:
+        layer.b[:] = gen.normal(scale=0.3, size=len(layer.b)).tolist()
+
+    def screen():
+        x = np.zeros(30)
+        x[gen.choice(30, size=5, replace=False)] = 1.0
+        return x.tolist()
+
+    batch = [Transition(screen(), int(gen.integers(3)), float(r), screen(), k == 2)
+             for k, r in enumerate([0.0, 1.0, -1.0, 4.0, 0.0, -3.0])]
+    loss = update(net, target, batch, gamma=0.9)
+    ys = [t.reward + (0.0 if t.terminal else 0.9 * max(target.forward(t.next_state))) for t in batch]
+    w1, b1, w2, b2 = (np.array(v, dtype=float) for v in (net.layers[0].w, net.layers[0].b,
+                                                         net.layers[2].w, net.layers[2].b))
+
+    def mean_loss():
+        total = 0.0
+        for t, y in zip(batch, ys):
+            q = w2 @ np.maximum(w1 @ np.array(t.state) + b1, 0.0) + b2
+            e = q[t.action] - y
+            total += 0.5 * e * e if abs(e) <= 1.0 else abs(e) - 0.5
+        return total / len(batch)
+
+    assert loss == pytest.approx(mean_loss(), rel=1e-12)
+    errors = [abs(net.forward(t.state)[t.action] - y) for t, y in zip(batch, ys)]
+    assert min(errors) < 1.0 < max(errors)  # both sides of the Huber band are checked
+    for array, analytic in ((w1, net.layers[0].dw), (b1, net.layers[0].db),
+                            (w2, net.layers[2].dw), (b2, net.layers[2].db)):
+        numeric = np.zeros_like(array)
+        for idx in np.ndindex(array.shape):
+            old = array[idx]
+            array[idx] = old + 1e-6
+            up = mean_loss()
+            array[idx] = old - 1e-6
+            numeric[idx] = (up - mean_loss()) / 2e-6
+            array[idx] = old
+        np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=1e-8)

@@ -127,7 +127,7 @@ def test_dense_gradients_match_finite_differences_on_dense_inputs():
 def test_dense_gradients_match_finite_differences_at_every_sparsity(n_nonzero):
     """Dense gradients are right on both sides of the 'fewer than a third non-zero' sparse-path
     threshold."""
-    # With 30 inputs, 0..9 non-zero take the sparse path and 10 or more the dense one.
+    # With 30 inputs, 2..9 non-zero take the sparse path; 0, 1 and 10 or more the dense one.
     gen = np.random.default_rng(100 + n_nonzero)
     check_dense_gradients(30, 5, sparse_input(gen, 30, n_nonzero), seed=100 + n_nonzero)
 
@@ -767,3 +767,109 @@ def test_a_minibatch_block_adds_up_what_it_queued_even_when_the_block_raises():
     net.forward([1.0, 2.0, 3.0])
     net.backward([1.0, 1.0])  # outside the block, gradients accumulate at once again
     assert net.layers[0].db == [2.0, 0.0]
+
+
+def pixel_batch(gen, n, samples, lit, binary=True):
+    """Mostly-0 inputs like DQN's screens: ``lit`` of ``n`` entries not 0 (all 1 if ``binary``)."""
+    xs = []
+    for _ in range(samples):
+        x = [0.0] * n
+        for i in gen.choice(n, size=lit, replace=False):
+            x[i] = 1.0 if binary else float(gen.choice([0.5, 1.0, -2.0]))
+        xs.append(x)
+    return xs
+
+
+@pytest.mark.parametrize("binary", [True, False])
+def test_a_minibatch_of_pixel_inputs_gives_bit_for_bit_the_per_sample_gradients(binary):
+    """When every input of a minibatch is mostly 0, the block adds up only the entries that are not:
+    the same numbers, bit for bit, as sample by sample, for 1-only and other values alike; inputs
+    never lit in the batch get no gradient."""
+    gen = np.random.default_rng(43)
+    net = mlp([40, 9, 3], Rng(43))
+    randomise_biases(net, gen)
+    xs = pixel_batch(gen, 40, samples=7, lit=6, binary=binary)
+    gs = [[0.0, float(gen.normal()), 0.0] for _ in xs]  # DQN's: one action's output
+
+    def run(batched):
+        net.zero_grad()
+        with minibatch(net) if batched else contextlib.nullcontext():
+            dxs = []
+            for x, g in zip(xs, gs):
+                net.forward(x)
+                dxs.append(net.backward(g, input_grad=True))
+        return [list(g) for _, g in net.parameters()], dxs
+
+    each, dx_each = run(batched=False)
+    together, dx_together = run(batched=True)
+    assert together == each and dx_together == dx_each
+    never_lit = [i for i in range(40) if all(x[i] == 0.0 for x in xs)]
+    assert never_lit and all(row[i] == 0.0 for row in net.layers[0].dw for i in never_lit)
+    assert any(v != 0.0 for row in net.layers[0].dw for v in row)
+
+
+@pytest.mark.parametrize("nonzero", [[1], [0, 3], [0, 1, 2, 3, 4, 5]])
+def test_the_input_gradient_is_w_transposed_dy_however_many_outputs_have_a_gradient(nonzero):
+    """dL/dx = W^T dy, whether it adds up the rows of the few outputs that have a gradient or takes
+    a dot product down every column."""
+    gen = np.random.default_rng(44)
+    layer = Dense(5, 6, Rng(44))
+    dy = [float(gen.normal()) if j in nonzero else 0.0 for j in range(6)]
+    x = gen.normal(size=5).tolist()
+    dx = layer.backward(dy, x, layer.forward(x))
+    np.testing.assert_allclose(dx, np.array(layer.w).T @ np.array(dy), rtol=1e-13, atol=1e-15)
+
+
+def columns(rows):
+    return [list(c) for c in zip(*rows)]
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh"])
+def test_a_batch_pass_gives_bit_for_bit_what_sample_by_sample_passes_give(activation):
+    """trace_batch and backward_batch: the outputs, the weight gradients (as a minibatch block adds
+    them up) and the input gradients of sample-by-sample passes, bit for bit."""
+    gen = np.random.default_rng(45)
+    net = mlp([4, 7, 5, 2], Rng(45), activation=activation)
+    randomise_biases(net, gen)
+    xs = [gen.normal(size=4).tolist() for _ in range(9)]
+    dys = [gen.normal(size=2).tolist() for _ in xs]
+
+    net.zero_grad()
+    with minibatch(net):
+        outputs = [net.forward(x) for x in xs]
+        dxs = [net.backward(dy, net.trace(x), input_grad=True) for x, dy in zip(xs, dys)]
+    each = [list(g) for _, g in net.parameters()]
+
+    net.zero_grad()
+    trace = net.trace_batch(xs)
+    dx_columns = net.backward_batch(columns(dys), trace, input_grad=True)
+    assert trace.output == columns(outputs)
+    assert [list(g) for _, g in net.parameters()] == each
+    assert dx_columns == columns(dxs)
+    assert net.backward_batch(columns(dys), trace) is None
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh"])
+def test_batch_pass_gradients_match_finite_differences(activation):
+    """The gradients backward_batch adds up are those of sum_s c_s . y(x_s), by finite differences
+    of the numpy reference."""
+    gen = np.random.default_rng(46)
+    net = mlp([3, 6, 2], Rng(46), activation=activation)
+    randomise_biases(net, gen)
+    xs = [gen.normal(size=3).tolist() for _ in range(5)]
+    cs = [gen.normal(size=2) for _ in xs]
+    for pre in (p for x in xs for p in np_preactivations(net, x)):
+        assert np.min(np.abs(pre)) > 1e-3  # no ReLU on its kink
+    net.zero_grad()
+    net.backward_batch(columns([c.tolist() for c in cs]), net.trace_batch(xs))
+    weights = np_weights(net)
+    arrays = [a for pair in weights for a in pair]
+    numeric = numeric_grad(lambda: sum(float(c @ np_forward(net, weights, x)) for x, c in zip(xs, cs)), arrays)
+    analytic = [g for layer in net.layers if isinstance(layer, Dense) for g in (layer.dw, layer.db)]
+    for a, n in zip(analytic, numeric):
+        assert_grad_close(a, n)
+
+
+def test_a_batch_pass_refuses_inputs_of_the_wrong_length():
+    with pytest.raises(ValueError, match="takes 3 inputs"):
+        mlp([3, 2], Rng(47)).trace_batch([[1.0, 2.0]])

@@ -30,7 +30,7 @@ from policywerk.math.checks import whole
 from policywerk.math.random import Rng
 from policywerk.math.vectors import argmax
 from policywerk.nn.distributions import categorical_entropy_grad, categorical_log_prob_grad, softmax
-from policywerk.nn.layers import Dense, Sequential, minibatch, mlp
+from policywerk.nn.layers import Dense, Sequential, Trace, minibatch, mlp
 from policywerk.nn.optim import Adam
 from policywerk.session import progress
 
@@ -84,11 +84,13 @@ def return_scale(returns: list[float]) -> float:
 
 @dataclass
 class Imagined:
-    """One imagined trajectory: H + 1 states (h and z joined), H actions and H predicted rewards."""
+    """One imagined trajectory: H + 1 states (h and z joined), H actions and H predicted rewards,
+    and the actor's H forward passes that chose the actions (kept for its backward pass)."""
 
     features: list[list[float]]
     actions: list[int]
     rewards: list[float]
+    decisions: list[Trace] = field(default_factory=list)
 
 
 def imagine(model: WorldModel, actor: Sequential, start: State, horizon: int,
@@ -98,8 +100,10 @@ def imagine(model: WorldModel, actor: Sequential, start: State, horizon: int,
     h, z = start
     trajectory = Imagined([h + z], [], [])
     for _ in range(horizon):
-        logits = actor.forward(h + z)
+        decision = actor.trace(h + z)
+        logits = decision.output
         action = argmax(logits) if rng is None else sample_action(logits, rng)
+        trajectory.decisions.append(decision)
         h, z = model.imagine_step(h, z, action, rng)
         trajectory.actions.append(action)
         trajectory.rewards.append(model.predict_reward(h, z))
@@ -113,26 +117,28 @@ def behaviour_update(model: WorldModel, actor: Sequential, critic: Sequential,
     returns the mean imagined lambda-return and the mean entropy of the actor."""
     actor.zero_grad()
     critic.zero_grad()
-    samples = []  # (features, action, lambda-return, value) of every imagined step
+    samples = []  # per imagined step: (actor's pass, action, lambda-return, critic's pass)
     for start in starts:
         dream = imagine(model, actor, start, c.horizon, rng)
-        values = [critic.forward(f)[0] for f in dream.features]
+        judged = [critic.trace(f) for f in dream.features]
+        values = [t.output[0] for t in judged]
         targets = lambda_returns(dream.rewards, values, c.gamma, c.lam)
-        samples += zip(dream.features, dream.actions, targets, values)
+        samples += zip(dream.decisions, dream.actions, targets, judged)
     spread = return_scale([target for _, _, target, _ in samples])
     scale = 1.0 / len(samples)
     mean_return = mean_entropy = 0.0
+    # the passes kept above are the ones to backpropagate through: the weights have not changed
     with minibatch(actor, critic):
-        for features, action, target, value in samples:
+        for decision, action, target, judged in samples:
+            value = judged.output[0]
             advantage = (target - value) / spread
-            logits = actor.forward(features)
+            logits = decision.output
             _, d_log_prob = categorical_log_prob_grad(logits, action)
             entropy, d_entropy = categorical_entropy_grad(logits)
             d_logits = [-(advantage * g + c.entropy * e) * scale
                         for g, e in zip(d_log_prob, d_entropy)]
-            actor.backward(d_logits)
-            critic.forward(features)
-            critic.backward([(value - target) * scale])  # d/dv of (1/2)(v - V)^2
+            actor.backward(d_logits, decision)
+            critic.backward([(value - target) * scale], judged)  # d/dv of (1/2)(v - V)^2
             mean_return += target * scale
             mean_entropy += entropy * scale
     return mean_return, mean_entropy
