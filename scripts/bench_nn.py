@@ -1,19 +1,33 @@
-"""Benchmark the neural layer: forward and backward pass per sample of a DQN-sized network, against a
-straightforward list-of-lists implementation of the same network (nested loops, no skipping).
+"""Benchmark the neural layer, two ways.
 
     python scripts/bench_nn.py [--sizes 160,32,3] [--density 0.25] [--repeat 5]
+    python scripts/bench_nn.py --against REV [--lessons l05 l06 l07] [--repeat 3] [--quick]
 
-Prints medians over ``repeat`` timings of 2,000 samples each, and the ratio. Times are wall-clock on a
-shared machine: compare ratios rather than single figures.
+The first times the forward and backward pass per sample of a DQN-sized network against a straightforward
+list-of-lists implementation of the same network (nested loops, no skipping): medians over ``repeat``
+timings of 2,000 samples each, and the ratio.
+
+The second times the neural lessons' training against another revision of this repository, side by side
+in one run: REV is checked out into a temporary git worktree, and each lesson runs in the full setting (or
+``--quick``) in a fresh process, this checkout's code and REV's taking turns, ``repeat`` times each.
+Training time is the lesson's time less its drawing, as ``scripts/bench.py`` measures it. Prints each
+lesson's medians (min-max) and the ratio of the medians; the target is at most half REV's time.
+
+Times are wall-clock on a shared machine: compare ratios rather than single figures.
 """
 
 import argparse
+import json
+import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
 
 from policywerk.math.random import Rng  # noqa: E402
 from policywerk.nn.layers import mlp  # noqa: E402
@@ -68,12 +82,57 @@ def per_sample(model, x, dy, samples: int) -> tuple[float, float]:
     return forward, (time.perf_counter() - started) / samples - forward
 
 
+def train_seconds(checkout: Path, lesson: str, quick: bool) -> float:
+    """One cold run of ``lesson`` with the code of ``checkout``, in a fresh process: its training time."""
+    command = [sys.executable, str(checkout / "scripts" / "bench.py"), "--one", lesson] + (["--quick"] if quick else [])
+    result = subprocess.run(command, cwd=checkout, capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(checkout / "src")})
+    if result.returncode != 0:
+        sys.exit(f"{lesson} failed at {checkout}:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.splitlines()[-1])["train"]
+
+
+def against(revision: str, chosen: list[str], repeat: int, quick: bool) -> int:
+    """Each lesson's training time here and at ``revision``, taking turns; medians, ranges and ratios."""
+    with tempfile.TemporaryDirectory(prefix="policywerk-bench-") as tmp:
+        old = Path(tmp) / "old"
+        subprocess.run(["git", "worktree", "add", "--detach", "--quiet", str(old), revision], cwd=ROOT, check=True)
+        try:
+            here = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                                  text=True).stdout.strip()
+            dirty = " (with uncommitted changes)" if subprocess.run(
+                ["git", "status", "--porcelain", "src"], cwd=ROOT, capture_output=True, text=True).stdout else ""
+            print(f"training time, {'quick' if quick else 'full'} setting, {repeat} cold runs each, taking turns: "
+                  f"{revision} against this checkout ({here}{dirty}); medians (min-max)")
+            print(f"{'lesson':16} {revision[:12]:>20} {'now':>20} {'now / then':>11}")
+            for lesson in chosen:
+                times = {"then": [], "now": []}
+                for _ in range(repeat):
+                    times["then"].append(train_seconds(old, lesson, quick))
+                    times["now"].append(train_seconds(ROOT, lesson, quick))
+                then, now = (statistics.median(times[k]) for k in ("then", "now"))
+                cells = [f"{statistics.median(xs):.1f} ({min(xs):.1f}-{max(xs):.1f}) s" for xs in times.values()]
+                verdict = "within" if now <= 0.5 * then else "OVER"
+                print(f"{lesson:16} {cells[0]:>20} {cells[1]:>20} {now / then:>10.2f}x  {verdict} the target of 0.5x",
+                      flush=True)
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(old)], cwd=ROOT, check=False)
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="160,32,3", help="layer sizes (two-layer networks only)")
     parser.add_argument("--density", type=float, default=0.25, help="share of the inputs that are 1")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--against", metavar="REV", help="time the neural lessons here and at this git revision")
+    parser.add_argument("--lessons", nargs="+", default=["l05_dqn", "l06_ppo", "l07_world_model"])
+    parser.add_argument("--quick", action="store_true", help="with --against: the lessons' quick setting")
     args = parser.parse_args()
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    if args.against:
+        return against(args.against, args.lessons, args.repeat, args.quick)
     sizes = [int(s) for s in args.sizes.split(",")]
     if len(sizes) != 3:
         parser.error("--sizes needs three numbers: inputs, hidden, outputs")

@@ -19,7 +19,13 @@ inputs that are mostly 0 (pixels) are read only where they are not.
 Inside ``with minibatch(net, ...)`` the layers keep each sample's input and output gradient
 instead and add up $\sum_s g_s x_s^T$ when the block ends, one dot product over the samples per
 weight: the same sums, about three times faster in CPython than adding one outer product per
-sample. The world model of lesson 07, which backpropagates thousands of steps per update, uses it.
+sample. The world model of lesson 07, which backpropagates thousands of steps per update, uses it;
+so does DQN, whose pixel inputs are then added up only where they are lit.
+
+``trace_batch`` and ``backward_batch`` run a whole minibatch through a network at once, each value
+held as a column (one unit's value in every sample): each term of each sum is one pass over the
+samples. PPO's small networks, whose rows of four weights cost more in Python calls than in
+arithmetic, run much faster so; every number comes out as in sample-by-sample passes, bit for bit.
 """
 
 import math
@@ -99,7 +105,8 @@ class Dense:
             return None
         rows = [(g, row) for g, row in zip(dy, self.w) if g]
         if len(rows) > 3 and 4 * len(rows) > len(dy):
-            return [sum(map(mul, dy, column)) for column in self._weight_columns()]  # dL/dx_i = sum_j g_j W_ji
+            # dL/dx_i = sum_j g_j W_ji, a dot product down each column of W
+            return [sum(map(mul, dy, column)) for column in self._weight_columns()]
         # speed: when few outputs have a gradient (one action's Q-value, a single output), add up
         # just their rows: dL/dx = sum_j g_j W_j over those j, the same sum without its zero terms
         dx = [0.0] * len(self.w[0])
@@ -308,12 +315,13 @@ class Sequential:
 
     def backward_batch(self, dys: list[list[float]], trace: BatchTrace,
                        input_grad: bool = False) -> list[list[float]] | None:
-        """``backward`` through a ``trace_batch``: ``dys`` holds dL/d(output) as columns (``dys[j]``:
-        output j's gradient in each sample); the gradients of all the samples are added at once.
+        """``backward`` through a ``trace_batch``: ``dys`` holds dL/d(output) as columns
+        (``dys[j]``: output j's gradient in each sample); the samples' gradients add up at once.
         Returns dL/d(input) as columns only if ``input_grad``."""
         values = trace.values
         for k in range(len(self.layers) - 1, -1, -1):
-            dys = self.layers[k].backward_batch(dys, values[k], values[k + 1], input_grad=k > 0 or input_grad)
+            x, y = values[k], values[k + 1]  # the layer's input and output, as columns
+            dys = self.layers[k].backward_batch(dys, x, y, input_grad=k > 0 or input_grad)
         return dys if input_grad else None
 
     def parameters(self) -> Params:
