@@ -289,7 +289,9 @@ def test_stopping_serve_stops_the_server_and_the_build_and_keeps_the_last_good_r
     commands = [Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode() for pid in children]
     assert any("serve import mkdocs" in c for c in commands) and any("multiprocessing" in c for c in commands), \
         commands  # mkdocs and the lesson's worker (and multiprocessing's resource tracker)
+    asked = time.monotonic()
     assert served.stop(signal_number, group) == code
+    assert time.monotonic() - asked < 6, "a stop must be prompt"  # the build's last resort, SIGKILL, waits 10 s
     assert all(gone(pid) for pid in children), "mkdocs and the worker must stop with serve"
     assert not list(root.glob(f"quick/.{info.module}.*")), "no staging or half-swapped folder may be left"
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == good

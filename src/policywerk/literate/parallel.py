@@ -126,13 +126,18 @@ def _finished(info: LessonInfo, worker, outcome: Outcome | None, setting: str, r
 
 def _stop(running: dict) -> None:
     """Stop every running worker: SIGTERM, then read what they still say (so that none waits on a full pipe)
-    until all have exited or ``STOP_SECONDS`` have passed, then SIGKILL whatever is left."""
-    for _, worker in running.values():
-        if worker.is_alive():
-            worker.terminate()
+    until all have exited or ``STOP_SECONDS`` have passed, then SIGKILL whatever is left. SIGTERM goes again
+    each second to a worker still running: a signal may be taken by any thread of a process, only its main
+    thread runs Python's handlers, and a main thread asleep (a lesson's ``time.sleep``) is not woken by a
+    signal that another thread took."""
     deadline = time.monotonic() + STOP_SECONDS
-    readers = list(running)
+    readers, again = list(running), 0.0
     while readers and time.monotonic() < deadline:
+        if time.monotonic() >= again:
+            for _, worker in running.values():
+                if worker.is_alive():
+                    worker.terminate()
+            again = time.monotonic() + 1.0
         for reader in wait(readers, timeout=0.1):
             try:
                 reader.recv()
