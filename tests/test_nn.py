@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from policywerk.math.random import Rng
-from policywerk.nn.layers import Dense, ReLU, Sequential, Tanh, minibatch, mlp
+from policywerk.nn.layers import Dense, ReLU, Sequential, Tanh, minibatch, mlp, weighted_columns
 from policywerk.nn.losses import huber, squared_error
 from policywerk.nn.optim import SGD, Adam
 
@@ -822,6 +822,23 @@ def test_the_input_gradient_is_w_transposed_dy_however_many_outputs_have_a_gradi
 
 def columns(rows):
     return [list(c) for c in zip(*rows)]
+
+
+@pytest.mark.parametrize("terms", range(1, 11))
+def test_weighted_columns_adds_each_samples_terms_in_order(terms):
+    """Four terms to a pass and a tail of one to three: each sample's sum is bit for bit the left-
+    to-right sum of its terms, as a sample-by-sample dot product adds them."""
+    gen = np.random.default_rng(terms)
+    weights = gen.normal(size=terms).tolist()
+    samples = [(gen.normal(size=terms) * 10.0 ** gen.integers(-8, 8, size=terms)).tolist()
+               for _ in range(6)]
+    expected = []
+    for x in samples:
+        total = weights[0] * x[0]
+        for w, v in zip(weights[1:], x[1:]):
+            total += w * v
+        expected.append(total)
+    assert weighted_columns(weights, columns(samples)) == expected
 
 
 @pytest.mark.parametrize("activation", ["relu", "tanh"])

@@ -240,7 +240,7 @@ def update(policy: GaussianPolicy, critic: Sequential, batch: Batch, advantages:
             policy.zero_grad()
             critic.zero_grad()
             log_std = policy.log_std[0]
-            # speed: each network runs the whole minibatch at once (the sums of sample by sample)
+            # speed: each network runs the whole minibatch at once, bit for bit the per-sample sums
             means = policy.mean.trace_batch([inputs[i] for i in chunk])
             values = critic.trace_batch([inputs[i] for i in chunk])
             d_mus, d_values = [], []  # dL/d(mu) and dL/dV, per sample

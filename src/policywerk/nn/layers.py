@@ -23,9 +23,9 @@ sample. The world model of lesson 07, which backpropagates thousands of steps pe
 so does DQN, whose pixel inputs are then added up only where they are lit.
 
 ``trace_batch`` and ``backward_batch`` run a whole minibatch through a network at once, each value
-held as a column (one unit's value in every sample): each term of each sum is one pass over the
-samples. PPO's small networks, whose rows of four weights cost more in Python calls than in
-arithmetic, run much faster so; every number comes out as in sample-by-sample passes, bit for bit.
+held as a column (one unit's value in every sample): each sum takes a pass over the samples per
+four of its terms. PPO's small networks, whose rows of four weights cost more in Python calls than
+in arithmetic, run much faster so; every number comes out as in sample-by-sample passes, bit for bit.
 """
 
 import math
@@ -132,16 +132,11 @@ class Dense:
 
     def forward_batch(self, xs: list[list[float]]) -> list[list[float]]:
         """``forward`` for a whole minibatch held as columns (``xs[i]``: input i of every sample):
-        the same sums, term by term, one pass over the samples per term."""
+        the same sums, added term by term in the same order (the bias last)."""
         if len(xs) != len(self.w[0]):
             raise ValueError(f"this layer takes {len(self.w[0])} inputs, got {len(xs)}")
-        ys = []
-        for row, b in zip(self.w, self.b):
-            y = [row[0] * x for x in xs[0]]
-            for w, x_i in zip(row[1:], xs[1:]):
-                y = [s + w * x for s, x in zip(y, x_i)]  # W_j0 x_0 + ... + W_ji x_i
-            ys.append([s + b for s in y])
-        return ys
+        inputs = [*xs, [1.0] * len(xs[0])]  # b_j as the weight of an input that is always 1
+        return [weighted_columns([*row, b], inputs) for row, b in zip(self.w, self.b)]
 
     def backward_batch(self, dys: list[list[float]], xs: list[list[float]],
                        ys: list[list[float]] | None = None,
@@ -154,16 +149,27 @@ class Dense:
                 self.db[j] += sum(g)
         if not input_grad:
             return None
-        dxs = []
-        for column in zip(*self.w):  # dL/dx_i = sum_j g_j W_ji, for every sample at once
-            dx = [column[0] * g for g in dys[0]]
-            for w, g_j in zip(column[1:], dys[1:]):
-                dx = [d + w * g for d, g in zip(dx, g_j)]
-            dxs.append(dx)
-        return dxs
+        # dL/dx_i = sum_j W_ji g_j, for every sample at once
+        return [weighted_columns(column, dys) for column in zip(*self.w)]
 
     def parameters(self) -> Params:
         return [*zip(self.w, self.dw), (self.b, self.db)]
+
+
+def weighted_columns(weights: list[float], columns: list[list[float]]) -> list[float]:
+    """w_0 x_0 + w_1 x_1 + ... for every sample at once (``columns[i]``: x_i in each sample), the
+    terms added left to right as a sample's own sum adds them; four terms to a pass over the
+    samples, which Python makes about as fast as one."""
+    w, x = weights, columns
+    y = [w[0] * a for a in x[0]]
+    i = 1
+    while len(w) - i >= 4:
+        wa, wb, wc, wd = w[i:i + 4]
+        y = [s + wa * a + wb * b + wc * c + wd * d for s, a, b, c, d in zip(y, *x[i:i + 4])]
+        i += 4
+    for w_i, x_i in zip(w[i:], x[i:]):
+        y = [s + w_i * a for s, a in zip(y, x_i)]
+    return y
 
 
 def add_outer_products(dw: list[list[float]], db: list[float], xs: list[list[float]],
@@ -234,7 +240,7 @@ class Tanh:
     """tanh(x), elementwise; its derivative is 1 - tanh(x)^2, read off the output."""
 
     def forward(self, x: list[float]) -> list[float]:
-        return [math.tanh(v) for v in x]
+        return list(map(math.tanh, x))
 
     def backward(self, dy: list[float], x: list[float], y: list[float],
                  input_grad: bool = True) -> list[float]:
