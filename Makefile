@@ -13,7 +13,9 @@ export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install lessons serve site test bench bench-build bench-player lint clean
+RUNTIME := docs/assets/pyodide/VENDORED.txt
+
+.PHONY: install runtime lessons serve site test bench bench-build bench-player lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,16 +24,22 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Pyodide for the try-it cells, from the pinned npm lock (not committed: about 14 MB)
+$(RUNTIME): scripts/vendor/package-lock.json scripts/vendor_pyodide.sh
+	bash scripts/vendor_pyodide.sh
+
+runtime: $(RUNTIME)
+
 lessons: $(STAMP)  ## run every lesson whose cached run is stale (full setting), one per core
 	$(BIN)/policywerk build --jobs 0
 
-serve: $(STAMP)  ## the site at once; the stale lessons are built behind it, and again when edited
+serve: $(STAMP) $(RUNTIME)  ## the site at once; the stale lessons are built behind it, and again when edited
 	$(BIN)/policywerk serve --addr $(ADDR)
 
-site: lessons  ## the static site in site/
+site: lessons $(RUNTIME)  ## the static site in site/
 	$(BIN)/mkdocs build --strict
 
-test: $(STAMP)
+test: $(STAMP) $(RUNTIME)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)  ## each lesson alone, three cold runs in fresh processes: train and draw time, sizes, memory

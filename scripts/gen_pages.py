@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from policywerk import lessons  # noqa: E402
 from policywerk.literate import serve  # noqa: E402
+from policywerk.literate.archive import browser_archive  # noqa: E402
 from policywerk.literate.cells import Cell, parse_file  # noqa: E402
 from policywerk.literate.notebook import to_notebook  # noqa: E402
 from policywerk.literate.page import downloads, render, render_failed, render_pending  # noqa: E402
@@ -112,6 +113,10 @@ for info in lessons.available():
         f.write(info.path.read_bytes())
     with mkdocs_gen_files.open(f"lessons/{info.slug}/{ipynb}", "w") as f:
         f.write(to_notebook(cells, title=f"Lesson {info.number:02d}: {info.title}"))
+
+# The library as the try-it cells run it in the browser, beside the runtime (scripts/vendor_pyodide.sh).
+with mkdocs_gen_files.open("assets/pyodide/policywerk.zip", "wb") as f:
+    f.write(browser_archive())
 
 # Each concept page ends with the lessons that use it, the first one first.
 for c in lessons.CONCEPTS:

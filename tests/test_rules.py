@@ -9,9 +9,10 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "policywerk"
 
 # Bottom to top; a module may import only from its own layer or the layers below.
 # ``session`` stands just above ``math`` (it uses the one integer check) so that every other layer may use it;
-# ``show`` and ``viz`` are one layer: what a lesson shows.
+# ``show`` and ``viz`` are one layer: what a lesson shows; ``tryit``, which runs a reader's version of a
+# lesson's cell (in the browser), beside them.
 RANK = {"math": 0, "session": 1, "rl": 2, "nn": 2, "worlds": 3, "agents": 4, "show": 5, "viz": 5,
-        "lessons": 6, "literate": 7}
+        "tryit": 5, "lessons": 6, "literate": 7}
 
 
 def _imports(path: Path):

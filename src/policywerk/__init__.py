@@ -15,6 +15,9 @@ Layers, bottom to top; each imports only from the layers below it:
 ``policywerk.session`` sits beside them all: what a lesson is run with (quick or full setting, budgets,
 seeds, progress reports) and the record of what it showed. It imports only ``math.checks``.
 
+``policywerk.tryit`` runs a reader's version of a lesson's cell, as the site's try-it cells do in the
+browser (standard library only, like everything but ``viz``).
+
 ``policywerk.literate`` is the build machinery that runs a lesson cell by cell, caches the run and
 renders the page; a learner can skip it.
 

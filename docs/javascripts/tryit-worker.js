@@ -1,0 +1,45 @@
+// The try-it cells' worker: CPython (Pyodide, compiled to WebAssembly) in a module Web Worker, so that
+// the page never freezes and Stop can end any run by terminating it. Everything comes from the site's
+// own folder: the runtime from assets/pyodide/ and the library from the archive the build makes there,
+// policywerk.zip (the library without viz/ and literate/). The runtime loads on the first run and stays
+// for the next ones; each run gets a fresh namespace (src/policywerk/tryit.py).
+//
+// Messages in:  {kind: "run", setup, code}
+// Messages out: {kind: "status", text} while loading, {kind: "stdout" | "stderr", text} a line at a
+//               time, then {kind: "done", ok, seconds} or {kind: "failed", text} if the runtime broke.
+
+const ASSETS = new URL("../assets/pyodide/", import.meta.url);
+let runtime = null; // a promise of the tryit module, once the runtime has been asked for
+
+async function load() {
+  const started = performance.now();
+  postMessage({ kind: "status", text: "Loading Python (about 6 MB, once per visit)…" });
+  const { loadPyodide } = await import(new URL("pyodide.mjs", ASSETS).href);
+  const pyodide = await loadPyodide({ indexURL: ASSETS.href });
+  pyodide.setStdout({ batched: (text) => postMessage({ kind: "stdout", text }) });
+  pyodide.setStderr({ batched: (text) => postMessage({ kind: "stderr", text }) });
+  const archive = await fetch(new URL("policywerk.zip", ASSETS));
+  if (!archive.ok) throw new Error(`the library's archive is missing (${archive.status} ${archive.url})`);
+  pyodide.unpackArchive(await archive.arrayBuffer(), "zip", { extractDir: "/home/pyodide/lib" });
+  pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide/lib')");
+  const tryit = pyodide.pyimport("policywerk.tryit");
+  tryit.use_viz_stand_ins();
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  postMessage({ kind: "status", text: `Python ready in ${seconds} s.` });
+  return tryit;
+}
+
+onmessage = async ({ data }) => {
+  if (data.kind !== "run") return;
+  try {
+    runtime ??= load();
+    const tryit = await runtime;
+    postMessage({ kind: "status", text: "Running…" });
+    const started = performance.now();
+    const ok = tryit.run(data.setup, data.code);
+    postMessage({ kind: "done", ok, seconds: (performance.now() - started) / 1000 });
+  } catch (error) {
+    runtime = null;
+    postMessage({ kind: "failed", text: String(error && error.message ? error.message : error) });
+  }
+};

@@ -1,0 +1,90 @@
+"""Run a reader's version of a lesson's cell, as the site's try-it cells do in the browser.
+
+The site runs this module in Pyodide (CPython compiled to WebAssembly) inside a Web Worker, with the
+library unpacked beside it. ``run`` executes the lesson's setup (the cells tagged ``setup``: its
+imports and settings), then the reader's code, in one namespace, as a notebook would; what they print
+goes to stdout as it is printed. An error in the reader's code prints its traceback, trimmed to the
+frames from the reader's code on, to stderr.
+
+Pictures are drawn by ``policywerk.viz`` with matplotlib, which the browser does not have, so the
+browser's archive leaves ``viz`` out; there ``use_viz_stand_ins`` lets the lessons' imports of it
+succeed, with functions that draw nothing and return None. This module imports only the standard
+library.
+"""
+
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import sys
+import traceback
+import types
+
+READER = "<your code>"  # the file name of the reader's code in tracebacks
+SETUP = "<lesson setup>"
+
+
+def run(setup: str, code: str) -> bool:
+    """Run ``setup``, then ``code``, in a fresh namespace; True if both ran without an error."""
+    namespace = {"__name__": "__main__"}
+    try:
+        exec(compile(setup, SETUP, "exec"), namespace)
+    except BaseException as error:  # noqa: BLE001 - shown to the reader, whatever it is
+        print("The lesson's setup failed (this is the site's fault, not your code's):", file=sys.stderr)
+        traceback.print_exception(error, file=sys.stderr)
+        return False
+    try:
+        exec(compile(code, READER, "exec"), namespace)
+    except BaseException as error:  # noqa: BLE001 - KeyboardInterrupt and SystemExit included
+        print(reader_traceback(error), end="", file=sys.stderr)
+        return False
+    return True
+
+
+def reader_traceback(error: BaseException) -> str:
+    """The traceback of ``error`` from the first frame of the reader's code on (the frames of this
+    runner above it are left out); a syntax error shows the offending line with a caret."""
+    tb = error.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename != READER:
+        tb = tb.tb_next
+    return "".join(traceback.format_exception(type(error), error, tb))
+
+
+class _StandIns(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Finds ``policywerk.viz`` and its modules when they cannot be imported, as modules of
+    stand-ins: every name is a function that draws nothing."""
+
+    prefix = "policywerk.viz"
+
+    def find_spec(self, name, path=None, target=None):
+        if name != self.prefix and not name.startswith(self.prefix + "."):
+            return None
+        return importlib.machinery.ModuleSpec(name, self, is_package=True)
+
+    def create_module(self, spec):
+        return _StandInModule(spec.name)
+
+    def exec_module(self, module):
+        module.__path__ = []
+
+
+class _StandInModule(types.ModuleType):
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+
+        def draws_nothing(*args, **kwargs):
+            """Pictures are drawn in the site's build, with matplotlib; here this does nothing."""
+            return None
+
+        draws_nothing.__name__ = name
+        return draws_nothing
+
+
+def use_viz_stand_ins() -> bool:
+    """Let ``policywerk.viz`` be imported where it is left out (the browser's archive of the library);
+    True if stand-ins were needed."""
+    if importlib.util.find_spec("policywerk.viz") is not None:
+        return False
+    if not any(isinstance(finder, _StandIns) for finder in sys.meta_path):
+        sys.meta_path.append(_StandIns())  # asked last, after the real modules were not found
+    return True

@@ -1,0 +1,99 @@
+"""The try-it cells' runner (policywerk.tryit) and the library's archive for the browser, in CPython:
+what the browser's worker runs, minus the browser (tests/test_tryit_browser.py runs it in Chromium)."""
+
+import re
+import subprocess
+import sys
+import zipfile
+from io import BytesIO
+
+from policywerk import tryit
+from policywerk.literate.archive import LEFT_OUT, archive_files, browser_archive
+
+
+def test_setup_then_code_run_in_one_namespace(capsys):
+    assert tryit.run("x = 20\nprint('setup')", "print(x + 1)")
+    assert capsys.readouterr().out == "setup\n21\n"
+
+
+def test_each_run_starts_from_a_fresh_namespace(capsys):
+    assert tryit.run("", "y = 1")
+    assert not tryit.run("", "print(y)")
+    assert "NameError: name 'y' is not defined" in capsys.readouterr().err
+
+
+def test_an_error_shows_the_traceback_from_the_readers_code_on(capsys):
+    code = "def f(n):\n    return 1 / n\n\nprint('before')\nf(0)\n"
+    assert not tryit.run("", code)
+    out, err = capsys.readouterr()
+    assert out == "before\n"
+    assert err.startswith("Traceback (most recent call last):\n  File \"<your code>\", line 5, in <module>")
+    assert 'File "<your code>", line 2, in f' in err
+    assert err.rstrip().endswith("ZeroDivisionError: division by zero")
+    assert "tryit.py" not in err  # the runner's own frames are trimmed
+
+
+def test_an_error_inside_the_library_keeps_the_library_frames(capsys):
+    setup = "from policywerk.math.random import Rng"
+    assert not tryit.run(setup, "Rng(1).randrange(0)")
+    err = capsys.readouterr().err
+    assert err.index('File "<your code>", line 1') < err.index("random.py")
+    assert "tryit.py" not in err
+
+
+def test_a_syntax_error_points_at_the_line(capsys):
+    assert not tryit.run("", "print('ok')\nfor i in range(3)\n    print(i)\n")
+    out, err = capsys.readouterr()
+    assert out == ""  # nothing ran
+    assert 'File "<your code>", line 2' in err and "for i in range(3)" in err
+    assert "SyntaxError" in err and "^" in err
+
+
+def test_a_failing_setup_says_it_is_not_the_readers_fault(capsys):
+    assert not tryit.run("import no_such_module_here", "print('never')")
+    out, err = capsys.readouterr()
+    assert out == "" and "setup failed" in err and "ModuleNotFoundError" in err
+
+
+def test_system_exit_and_interrupts_are_reported_not_raised(capsys):
+    assert not tryit.run("", "raise SystemExit(3)")
+    assert "SystemExit: 3" in capsys.readouterr().err
+
+
+def test_the_archive_holds_the_standard_library_modules_only():
+    names = [p.as_posix() for p in archive_files()]
+    assert "policywerk/tryit.py" in names and "policywerk/agents/td_control.py" in names
+    assert "policywerk/show.py" in names and "policywerk/session.py" in names
+    assert not [n for n in names if n.split("/")[1] in LEFT_OUT]
+    data = browser_archive()
+    assert data == browser_archive()  # the same bytes every build
+    with zipfile.ZipFile(BytesIO(data)) as zf:
+        assert sorted(zf.namelist()) == sorted(names)
+        sources = [zf.read(n).decode() for n in names]
+    assert not [n for n, text in zip(names, sources) if re.search(r"^\s*(from|import) matplotlib", text, re.M)]
+
+
+def test_the_archive_runs_a_lesson_setup_without_matplotlib_or_viz(tmp_path):
+    """Unpacked alone, with no site-packages (-S: no matplotlib, no installed policywerk), the library runs
+    a lesson's imports, viz included (as stand-ins), and a cliff run, as the browser's worker does."""
+    with zipfile.ZipFile(BytesIO(browser_archive())) as zf:
+        zf.extractall(tmp_path)
+    script = f"""
+import sys
+sys.path.insert(0, {str(tmp_path)!r})
+from policywerk import tryit
+assert tryit.use_viz_stand_ins()
+setup = "from policywerk.agents.td_control import q_learning\\nfrom policywerk.viz.cliff import paths_figure"
+code = "print(paths_figure(1, 2))\\nimport policywerk.viz as v\\nprint(v.__name__)"
+assert tryit.run(setup, code)
+import importlib.util
+print(importlib.util.find_spec('matplotlib'))
+"""
+    result = subprocess.run([sys.executable, "-S", "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "None\npolicywerk.viz\nNone\n"
+
+
+def test_where_viz_exists_no_stand_ins_are_used():
+    assert not tryit.use_viz_stand_ins()
+    assert not any(type(f).__name__ == "_StandIns" for f in sys.meta_path)
