@@ -37,3 +37,25 @@ def test_code_cells_filters():
 def test_markdown_line_without_comment_marker_is_an_error():
     with pytest.raises(ValueError, match="line 2"):
         parse("# %% [markdown]\nnot a comment\n")
+
+
+def test_tags_are_read_as_jupytext_writes_them():
+    cells = parse('# %% tags=["setup"]\nimport math\n# %% [markdown] tags=["note"]\n# prose\n'
+                  '# %% tags=["try", "slow"]\nx = 1\n# %%\ny = 2\n')
+    assert [c.tags for c in cells] == [("setup",), ("note",), ("try", "slow"), ()]
+    assert [c.kind for c in cells] == ["code", "markdown", "code", "code"]
+
+
+@pytest.mark.parametrize("marker", ['# %% tags=["try"', "# %% tags=[try]", "# %% tags=[1]"])
+def test_tags_that_are_not_a_json_list_of_strings_are_an_error(marker):
+    with pytest.raises(ValueError, match="line 3"):
+        parse(f"x = 1\n\n{marker}\ny = 2\n")
+
+
+def test_a_notebook_keeps_the_tags_in_the_cells_metadata():
+    import json
+
+    from policywerk.literate.notebook import to_notebook
+
+    cells = json.loads(to_notebook(parse('# %% tags=["try"]\nx = 1\n# %%\ny = 2\n')))["cells"]
+    assert cells[0]["metadata"] == {"tags": ["try"]} and cells[1]["metadata"] == {}

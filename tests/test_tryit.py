@@ -7,13 +7,15 @@ import sys
 import zipfile
 from io import BytesIO
 
+import pytest
+
 from policywerk import tryit
 from policywerk.literate.archive import LEFT_OUT, archive_files, browser_archive
 
 
-def test_setup_then_code_run_in_one_namespace(capsys):
+def test_setup_then_code_run_in_one_namespace_and_only_the_code_prints(capsys):
     assert tryit.run("x = 20\nprint('setup')", "print(x + 1)")
-    assert capsys.readouterr().out == "setup\n21\n"
+    assert capsys.readouterr().out == "21\n"
 
 
 def test_each_run_starts_from_a_fresh_namespace(capsys):
@@ -97,3 +99,70 @@ print(importlib.util.find_spec('matplotlib'))
 def test_where_viz_exists_no_stand_ins_are_used():
     assert not tryit.use_viz_stand_ins()
     assert not any(type(f).__name__ == "_StandIns" for f in sys.meta_path)
+
+
+def test_the_run_takes_the_setting_the_page_was_built_in(capsys):
+    code = "from policywerk.session import budget\nprint(budget(full=1, quick=2))"
+    assert tryit.run("", code) and tryit.run("", code, quick=True)
+    assert capsys.readouterr().out == "1\n2\n"
+
+
+def try_cells():
+    from policywerk.lessons import available
+    from policywerk.literate.cells import parse_file
+
+    return [(info.module, cell.number) for info in available() for cell in parse_file(info.path)
+            if "try" in cell.tags]
+
+
+def test_every_lesson_so_far_with_try_cells_marks_its_setup():
+    from policywerk.lessons import find
+    from policywerk.literate.cells import parse_file
+
+    assert {module for module, _ in try_cells()} >= {"l01_bellman", "l04_q_learning"}
+    for module, _ in try_cells():
+        cells = parse_file(find(module).path)
+        assert any("setup" in c.tags for c in cells), f"{module} has a try-it cell but no setup cell"
+
+
+@pytest.mark.parametrize(("module", "number"), try_cells())
+def test_a_try_cell_run_as_the_browser_runs_it_prints_what_the_build_printed(quick_build, capsys, module, number):
+    """In CPython, the try-it cell after its lesson's setup cells prints exactly what the quick build
+    printed for it (in the browser, the same holds for the tabular lessons: test_tryit_browser.py)."""
+    from policywerk.literate.cells import code_cells, parse_file
+    from policywerk.literate.page import try_panel
+
+    info, _, record = quick_build(module)
+    cells = parse_file(info.path)
+    code = code_cells(cells)
+    cell = next(c for c in cells if c.number == number)
+    setup = "\n\n".join(c.source for c in code if "setup" in c.tags and c.number < number)
+    assert tryit.run(setup, cell.source, quick=True)
+    assert capsys.readouterr().out == record.cells[code.index(cell)].stdout
+    assert 'data-setting="quick"' in try_panel(cell, cells, "quick")
+
+
+def test_the_panel_carries_setup_and_code_escaped_on_one_line():
+    """One line (a raw HTML block in Markdown ends at a blank line), and the browser reads back the exact
+    code: quotes, ampersands, angle brackets and blank lines included; only setup cells above it count."""
+    from html.parser import HTMLParser
+
+    from policywerk.literate.cells import parse
+    from policywerk.literate.page import try_panel
+
+    source = ('# %% tags=["setup"]\nx = "a & b"\n\n\ny = \'<b>\'\n# %%\nz = 1\n# %% tags=["try"]\n'
+              'print(x, y)\n\nprint("</div>")\n# %% tags=["setup"]\nlater = 1\n')
+    cells = parse(source)
+    panel = try_panel(cells[2], cells)
+    assert "\n" not in panel
+
+    class Attrs(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag == "div":
+                self.found = dict(attrs)
+
+    reader = Attrs()
+    reader.feed(panel)
+    assert reader.found["data-setup"] == 'x = "a & b"\n\n\ny = \'<b>\''
+    assert reader.found["data-code"] == 'print(x, y)\n\nprint("</div>")'
+    assert reader.found["data-setting"] == "full"

@@ -4,7 +4,7 @@
 // policywerk.zip (the library without viz/ and literate/). The runtime loads on the first run and stays
 // for the next ones; each run gets a fresh namespace (src/policywerk/tryit.py).
 //
-// Messages in:  {kind: "run", setup, code}
+// Messages in:  {kind: "run", setup, code, quick} (quick: the page was built in the tests' setting)
 // Messages out: {kind: "status", text} while loading, {kind: "stdout" | "stderr", text} a line at a
 //               time, then {kind: "done", ok, seconds} or {kind: "failed", text} if the runtime broke.
 
@@ -36,7 +36,7 @@ onmessage = async ({ data }) => {
     const tryit = await runtime;
     postMessage({ kind: "status", text: "Running…" });
     const started = performance.now();
-    const ok = tryit.run(data.setup, data.code);
+    const ok = tryit.run(data.setup, data.code, Boolean(data.quick));
     postMessage({ kind: "done", ok, seconds: (performance.now() - started) / 1000 });
   } catch (error) {
     runtime = null;

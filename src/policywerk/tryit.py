@@ -2,32 +2,44 @@
 
 The site runs this module in Pyodide (CPython compiled to WebAssembly) inside a Web Worker, with the
 library unpacked beside it. ``run`` executes the lesson's setup (the cells tagged ``setup``: its
-imports and settings), then the reader's code, in one namespace, as a notebook would; what they print
-goes to stdout as it is printed. An error in the reader's code prints its traceback, trimmed to the
-frames from the reader's code on, to stderr.
+imports and settings, whose output is not shown again), then the reader's code, in one namespace, as
+a notebook would; what the code prints goes to stdout as it is printed. An error in the reader's code
+prints its traceback, trimmed to the frames from the reader's code on, to stderr.
 
 Pictures are drawn by ``policywerk.viz`` with matplotlib, which the browser does not have, so the
 browser's archive leaves ``viz`` out; there ``use_viz_stand_ins`` lets the lessons' imports of it
-succeed, with functions that draw nothing and return None. This module imports only the standard
-library.
+succeed, with functions that draw nothing and return None. Like everything but ``viz``, this module
+imports only the standard library (and ``policywerk.session``).
 """
 
+import contextlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
+import io
 import sys
 import traceback
 import types
+
+from policywerk.session import Session, activate
 
 READER = "<your code>"  # the file name of the reader's code in tracebacks
 SETUP = "<lesson setup>"
 
 
-def run(setup: str, code: str) -> bool:
-    """Run ``setup``, then ``code``, in a fresh namespace; True if both ran without an error."""
+def run(setup: str, code: str, quick: bool = False) -> bool:
+    """Run ``setup`` (silently: its output stands on the page already), then ``code``, in a fresh
+    namespace and in the setting the page was built in (``quick``: the tests' setting), with no
+    progress reports; True if both ran without an error."""
+    with activate(Session(quick=quick, progress="off")):
+        return _run(setup, code)
+
+
+def _run(setup: str, code: str) -> bool:
     namespace = {"__name__": "__main__"}
     try:
-        exec(compile(setup, SETUP, "exec"), namespace)
+        with contextlib.redirect_stdout(io.StringIO()):  # what the page shows above, not again
+            exec(compile(setup, SETUP, "exec"), namespace)
     except BaseException as error:  # noqa: BLE001 - shown to the reader, whatever it is
         print("The lesson's setup failed (this is the site's fault, not your code's):", file=sys.stderr)
         traceback.print_exception(error, file=sys.stderr)

@@ -10,7 +10,7 @@
 # This page is generated from `src/policywerk/lessons/l01_bellman.py`. Each code block below is the real
 # code, run in order when the site was built, and what it printed or drew stands right beneath it.
 
-# %%
+# %% tags=["setup"]
 import math
 
 from policywerk.agents.policy_iteration import policy_iteration
@@ -45,7 +45,7 @@ show_hyperparameters([
 # sideways with probability $0.1$ to each side. Nothing here is hidden from the algorithm: it can read
 # every probability.
 
-# %%
+# %% tags=["setup"]
 world = GridWorld(slip=SLIP)
 print(world.to_text())
 
@@ -236,6 +236,19 @@ below_pit = {key: ARROWS[last.policy[FOCUS]] for key, last in finals.items()}
 assert below_pit[0.5, SLIP] == "→", "an impatient agent should take the short route past the pit"
 assert below_pit[GAMMA, SLIP] == "↓", "a patient agent on a slippery floor should take the detour"
 assert below_pit[GAMMA, 0.0] == "→", "without slip there is no risk, so the short route is best"
+
+# %% [markdown]
+# To try a setting of your own, change `gamma` or `slip` in the cell below and run it again (on the
+# site, with the button under it, in your browser): it solves the grid and prints every cell's value
+# with its greedy action.
+
+# %% tags=["try"]
+gamma, slip = GAMMA, SLIP  # try a discount of 0.5 or 0.99, a slip of 0 or 0.4
+world = GridWorld(slip=slip)
+last = value_iteration(world, gamma, THETA)[-1]
+print(f"γ = {gamma:g}, slip = {slip:g}: {last.number} sweeps, "
+      f"V(start) = {last.values[world.start]:.3f}, below the pit {ARROWS[last.policy[FOCUS]]}")
+print(world.to_text(last.values, last.policy))
 
 # %% [markdown]
 # The number of sweeps tells the other half of the story. The contraction argument promises that the

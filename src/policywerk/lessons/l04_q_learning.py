@@ -17,7 +17,7 @@
 # methods on this page; the world is `worlds/cliff.py`. What this page's code adds is the experiment:
 # many runs of each method on the same seeds, their averages, and the questions put to what they learned.
 
-# %%
+# %% tags=["setup"]
 import difflib
 import inspect
 import statistics
@@ -43,7 +43,7 @@ from policywerk.worlds.cliff import ARROWS, CLIFF, COLS, GOAL, START, CliffWalki
 # below loop over this dictionary, so a method added to it is run, averaged, drawn and tabled with the
 # others without another change (the animation alone shows Q-learning and SARSA only).
 
-# %%
+# %% tags=["setup"]
 EPISODES = 500
 EPSILON = 0.1
 ALPHA = 0.5
@@ -392,6 +392,35 @@ assert sarsa_cell[up] > sarsa_cell[right], "SARSA should rather climb away from 
 # Q-learning values "right", along the edge, as the short way home, while SARSA, whose values count the
 # falls its own exploration will cause, rates climbing away ("up") above going on along the edge
 # ("right"); in the single run above it even rates turning back ("left") highest.
+#
+# ## Try it
+#
+# The cell below is this page's experiment in small: one method, ten runs of 500 episodes, and the two
+# things that tell the methods apart, the reward collected while learning and the route the learned
+# values take. Change `target` to `sarsa` or `expected_sarsa`, or `epsilon` to 0.01 or 0.3, and run it
+# again to see how the reward and the route move. On the site, the button under the cell runs it in your
+# browser, in a second or two.
+
+# %% tags=["try"]
+target = q_learning  # the method is its target: try sarsa or expected_sarsa
+epsilon = EPSILON  # how often a random action: try 0.01 or 0.3
+learned = [td_control(CliffWalking(), target, EPISODES, ALPHA, epsilon, GAMMA, Rng(seed))
+           for seed in range(FIRST_SEED, FIRST_SEED + 10)]
+online = statistics.mean(e.reward for run in learned for e in run.episodes[-100:])
+print(f"{target.__name__}, epsilon {epsilon}: online reward over the last 100 episodes of 10 runs, "
+      f"{online:.1f}")
+for k, run in enumerate(learned[:3]):
+    route = greedy_path(run.q)
+    along = sum(1 for s in route if s + COLS in CLIFF)
+    print(f"run {k}: greedy route of {len(route) - 1} steps, {along} along the cliff's edge"
+          + ("" if route[-1] == GOAL else ", and it never reaches the goal"))
+
+# %% [markdown]
+# As printed above, Q-learning's runs all take the 13-step route along the edge, and pay for it while they
+# learn: every tenth step is a random one, and next to the cliff a random step down is a fall. Its online
+# reward is the lowest of the three. Change the target to `sarsa` and the routes leave the edge, some of
+# them for good (a run whose greedy route loops back never reaches the goal), while the reward collected
+# on the way rises. Set `epsilon` to 0.01 and the two methods come closer in both.
 #
 # ## Things to try
 #

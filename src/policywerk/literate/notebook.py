@@ -28,7 +28,8 @@ def to_notebook(cells: list[Cell], title: str = "") -> str:
 def _cell(cell: Cell) -> dict:
     lines = cell.source.split("\n")
     source = [line + "\n" for line in lines[:-1]] + [lines[-1]]  # nbformat: a list of lines, newlines kept
-    common = {"id": f"cell-{cell.number}", "metadata": {}, "source": source}
+    metadata = {"tags": list(cell.tags)} if cell.tags else {}  # Jupyter's own place for tags
+    common = {"id": f"cell-{cell.number}", "metadata": metadata, "source": source}
     if cell.kind == "markdown":
         return {"cell_type": "markdown", **common}
     return {"cell_type": "code", "execution_count": None, **common, "outputs": []}

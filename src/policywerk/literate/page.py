@@ -7,8 +7,12 @@ notebook, and how to run it.
 
 While ``policywerk serve`` builds a lesson, its page has no run to show: ``render_pending`` puts a note in
 place of each cell's output, and ``render_failed`` shows the error of a run that failed.
+
+Under a cell tagged ``try`` the site's page gets a try-it panel (``try_panel``), where the reader edits the
+cell and runs it in the browser; the plain page shows it as an ordinary cell.
 """
 
+import html
 import os
 
 from policywerk.lessons import LessonInfo, concept
@@ -34,8 +38,12 @@ def render(info: LessonInfo, cells: list[Cell], record: Record, assets: str, pla
     if len(code) != len(record.cells):
         raise StaleRecord(f"{info.module} has {len(code)} code cells but its record has {len(record.cells)}")
     outputs = {cell.number: out for cell, out in zip(code, record.cells)}
-    parts = _page(info, cells, assets, plain, concepts, checkout, [],
-                  lambda cell: _outputs(outputs[cell.number], assets, plain, checkout))
+
+    def beneath(cell: Cell) -> list[str]:
+        shown = _outputs(outputs[cell.number], assets, plain, checkout)
+        return shown if plain or "try" not in cell.tags else [*shown, try_panel(cell, cells, record.setting)]
+
+    parts = _page(info, cells, assets, plain, concepts, checkout, [], beneath)
     if provenance:
         parts += ["---", provenance]
     return "\n\n".join(parts) + "\n"
@@ -69,6 +77,22 @@ def render_failed(info: LessonInfo, cells: list[Cell], error: str, details: str 
     here = _admonition("failure", "This cell failed", said)
     return "\n\n".join(_page(info, cells, assets, False, concepts, "", [top],
                              lambda c: [here] if c.number == cell else [])) + "\n"
+
+
+def try_panel(cell: Cell, cells: list[Cell], setting: str = "full") -> str:
+    """The place of a try-it cell's editor and runner (docs/javascripts/tryit.js) under its output: the
+    cell's code, its setup (the code of the cells tagged ``setup`` above it) and the build's setting, in
+    data attributes, so that the browser runs what the build ran."""
+    setup = "\n\n".join(c.source for c in cells if c.kind == "code" and "setup" in c.tags
+                         and c.number < cell.number)
+
+    def attr(text: str) -> str:  # one line of Markdown: a raw HTML block must not hold a blank line
+        return html.escape(text, quote=True).replace("\n", "&#10;")
+
+    return (f'<div class="pw-try" data-setting="{setting}" data-setup="{attr(setup)}" '
+            f'data-code="{attr(cell.source)}">'
+            '<p class="pw-try-nojs"><strong>Try it:</strong> with JavaScript on, this cell can be edited and '
+            'run here, in your browser; or download the lesson above and run it in Python.</p></div>')
 
 
 def duration(seconds: float) -> str:

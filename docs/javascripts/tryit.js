@@ -1,0 +1,165 @@
+// Try-it cells: a lesson's cell that the reader can edit and run in the browser, below the build's own
+// output (which stays, so the two can be compared). The page builder marks each with
+// <div class="pw-try" data-setup="…" data-code="…">: the lesson's setup cells and the cell's code.
+//
+// Nothing heavy loads with the page: the editor (vendored CodeMirror 6) loads when the reader opens it,
+// Python (Pyodide, in a module Web Worker: tryit-worker.js) on the first Run. One worker serves the
+// page; Stop terminates it (any run, an endless loop included, ends at once) and the next Run starts a
+// fresh one. Without the editor library a plain textarea does the same job.
+
+const EDITOR = new URL("../assets/codemirror/codemirror.min.js", import.meta.url);
+const WORKER = new URL("tryit-worker.js", import.meta.url);
+
+let worker = null; // the page's Python, once a run has asked for it
+let current = null; // the panel whose run is going on
+
+function stopWorker() {
+  worker?.terminate();
+  worker = null;
+  current?.finish("Stopped.", false);
+  current = null;
+}
+
+function element(tag, props = {}, ...children) {
+  const node = Object.assign(document.createElement(tag), props);
+  node.append(...children);
+  return node;
+}
+
+async function makeEditor(holder, code, onRun, label) {
+  try {
+    const cm = await import(EDITOR.href);
+    const run = cm.Prec.highest(cm.keymap.of([{ key: "Mod-Enter", run: () => (onRun(), true) }]));
+    const view = new cm.EditorView({
+      doc: code,
+      parent: holder,
+      extensions: [cm.basicSetup, cm.python(), run, cm.EditorView.contentAttributes.of({ "aria-label": label })],
+    });
+    return {
+      get code() { return view.state.doc.toString(); },
+      set code(text) { view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } }); },
+      focus: () => view.focus(),
+    };
+  } catch (error) {
+    console.warn("try-it: the editor did not load; a plain text area stands in", error);
+    const area = element("textarea", { className: "pw-try-plain", value: code, spellcheck: false });
+    area.setAttribute("aria-label", label);
+    area.rows = Math.min(30, code.split("\n").length + 1);
+    area.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        onRun();
+      }
+    });
+    holder.append(area);
+    return {
+      get code() { return area.value; },
+      set code(text) { area.value = text; },
+      focus: () => area.focus(),
+    };
+  }
+}
+
+class Panel {
+  constructor(root, number) {
+    this.root = root;
+    this.setup = root.dataset.setup || "";
+    this.original = root.dataset.code || "";
+    this.editor = null;
+    const label = `try-it cell ${number}`;
+    this.open = element("button", { type: "button", className: "md-button pw-try-open",
+      textContent: "Edit and run this cell" });
+    this.open.setAttribute("aria-expanded", "false");
+    this.open.addEventListener("click", () => this.show());
+    this.body = element("div", { className: "pw-try-body", hidden: true });
+    this.holder = element("div", { className: "pw-try-editor" });
+    this.run = element("button", { type: "button", className: "md-button md-button--primary",
+      textContent: "Run" });
+    this.run.title = "Run (Ctrl+Enter, or ⌘+Enter)";
+    this.stop = element("button", { type: "button", className: "md-button", textContent: "Stop", disabled: true });
+    this.reset = element("button", { type: "button", className: "md-button", textContent: "Reset" });
+    this.reset.title = "Put back the lesson's code";
+    this.status = element("p", { className: "pw-try-status" });
+    this.status.setAttribute("role", "status");
+    this.output = element("pre", { className: "pw-try-output", tabIndex: 0, hidden: true });
+    this.output.setAttribute("aria-label", `Output of your run of ${label}`);
+    this.run.addEventListener("click", () => this.start());
+    this.stop.addEventListener("click", () => stopWorker());
+    this.reset.addEventListener("click", () => {
+      if (this.editor) this.editor.code = this.original;
+      this.status.textContent = "The lesson's code is back.";
+    });
+    const tools = element("div", { className: "pw-try-tools" }, this.run, this.stop, this.reset);
+    tools.setAttribute("role", "toolbar");
+    tools.setAttribute("aria-label", `Run ${label}`);
+    this.body.append(this.holder, tools, this.status, this.output);
+    root.replaceChildren(this.open, this.body);
+    this.label = label;
+  }
+
+  async show() {
+    const opening = this.body.hidden;
+    this.body.hidden = !opening;
+    this.open.setAttribute("aria-expanded", String(opening));
+    this.open.textContent = opening ? "Close the editor" : "Edit and run this cell";
+    if (opening && !this.editor) {
+      this.editor = await makeEditor(this.holder, this.original, () => this.start(), `Code of ${this.label}`);
+      this.editor.focus();
+    }
+  }
+
+  write(text, kind) {
+    this.output.hidden = false;
+    const line = kind === "stderr" ? element("span", { className: "pw-try-error" }, text + "\n") : text + "\n";
+    this.output.append(line);
+  }
+
+  start() {
+    if (!this.editor) return;
+    if (current) stopWorker(); // one run at a time on a page
+    this.output.replaceChildren();
+    this.output.hidden = true;
+    this.run.disabled = true;
+    this.stop.disabled = false;
+    current = this;
+    if (!worker) {
+      worker = new Worker(WORKER, { type: "module" });
+      worker.onmessage = ({ data }) => current?.receive(data);
+      worker.onerror = (event) => {
+        event.preventDefault();
+        current?.finish(`Python could not start: ${event.message || "the worker failed to load"}.`, false);
+        worker?.terminate();
+        worker = null;
+      };
+    }
+    worker.postMessage({ kind: "run", setup: this.setup, code: this.editor.code,
+      quick: this.root.dataset.setting === "quick" });
+  }
+
+  receive(data) {
+    if (data.kind === "status") this.status.textContent = data.text;
+    else if (data.kind === "stdout" || data.kind === "stderr") this.write(data.text, data.kind);
+    else if (data.kind === "done") {
+      const took = `${data.seconds.toFixed(1)} s`;
+      this.finish(data.ok ? `Finished in ${took}.` : `Stopped by an error after ${took}: see the traceback below.`,
+        data.ok);
+    } else if (data.kind === "failed") this.finish(`Python could not start: ${data.text}`, false);
+  }
+
+  finish(message, ok) {
+    this.status.textContent = message;
+    this.root.dataset.state = ok ? "done" : "failed";
+    this.run.disabled = false;
+    this.stop.disabled = true;
+    if (current === this) current = null;
+  }
+}
+
+document$.subscribe(() => {
+  if (current && !current.root.isConnected) stopWorker(); // left the page while a run went on
+  let number = 0;
+  for (const root of document.querySelectorAll(".pw-try:not([data-ready])")) {
+    root.dataset.ready = "";
+    new Panel(root, ++number);
+  }
+});
