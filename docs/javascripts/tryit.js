@@ -26,6 +26,25 @@ function element(tag, props = {}, ...children) {
   return node;
 }
 
+// The page's own code colours (Material's, for Pygments), so that the editor reads like the code blocks
+// around it in the light and the dark scheme alike.
+function pageColours(cm) {
+  const t = cm.tags;
+  const hl = (name) => `var(--md-code-hl-${name}-color)`;
+  return cm.syntaxHighlighting(cm.HighlightStyle.define([
+    { tag: [t.keyword, t.controlKeyword, t.definitionKeyword, t.moduleKeyword, t.operatorKeyword, t.self],
+      color: hl("keyword") },
+    { tag: [t.string, t.docString, t.special(t.string)], color: hl("string") }, // f-strings too
+    { tag: t.escape, color: hl("special") },
+    { tag: [t.number, t.bool, t.null], color: hl("number") },
+    { tag: t.comment, color: hl("comment") },
+    { tag: [t.function(t.variableName), t.function(t.propertyName)], color: hl("function") },
+    { tag: t.className, color: hl("constant") },
+    { tag: [t.operator, t.compareOperator, t.arithmeticOperator], color: hl("operator") },
+    { tag: [t.punctuation, t.bracket, t.separator], color: hl("punctuation") },
+  ]));
+}
+
 async function makeEditor(holder, code, onRun, label) {
   try {
     const cm = await import(EDITOR.href);
@@ -33,7 +52,8 @@ async function makeEditor(holder, code, onRun, label) {
     const view = new cm.EditorView({
       doc: code,
       parent: holder,
-      extensions: [cm.basicSetup, cm.python(), run, cm.EditorView.contentAttributes.of({ "aria-label": label })],
+      extensions: [cm.basicSetup, cm.python(), pageColours(cm), run,
+        cm.EditorView.contentAttributes.of({ "aria-label": label })],
     });
     return {
       get code() { return view.state.doc.toString(); },
