@@ -71,6 +71,32 @@ def build_output(panel) -> str:
     return panel.locator("xpath=preceding-sibling::div[contains(@class, 'highlight')][1]//pre").inner_text()
 
 
+def lessons_with_try_cells():
+    from policywerk.lessons import available
+    from policywerk.literate.cells import parse_file
+
+    return [info.slug for info in available() if any("try" in c.tags for c in parse_file(info.path))]
+
+
+@pytest.mark.parametrize("slug", lessons_with_try_cells())
+def test_every_try_cell_runs_unchanged_and_prints_what_the_build_printed(browser, site_url, runtime, slug):
+    """Lessons 01-04 are tabular: the browser's Python prints exactly what CPython printed in the build."""
+    context, page = new_page(browser, VIEWPORTS["desktop"])
+    visit(page, f"{site_url}/lessons/{slug}/")
+    count = page.locator(".pw-try").count()
+    assert 1 <= count <= 3, f"{slug} has {count} try-it cells"
+    for k in range(count):
+        panel = page.locator(".pw-try").nth(k)
+        panel.get_by_role("button", name="Edit and run this cell").click()
+        panel.locator(".cm-editor").wait_for()
+        status, output = run(panel)
+        assert status.startswith("Finished"), (slug, k, status, output)
+        assert output.strip() == build_output(panel).strip(), (slug, k)
+    assert not [u for u in page.requests if not u.startswith(site_url)], "a request left the site"
+    assert not page.problems, page.problems
+    context.close()
+
+
 def test_lesson04_runs_as_built_then_sarsa_collects_more_reward_online(browser, site_url, runtime):
     context, page = new_page(browser, VIEWPORTS["desktop"])
     panel = open_cell(page, f"{site_url}/lessons/l04-q-learning/")

@@ -15,7 +15,7 @@
 # This page is generated from `src/policywerk/lessons/l02_actor_critic.py`: the code below is the real
 # code, run when the site was built, with what it printed and drew beneath it.
 
-# %%
+# %% tags=["setup"]
 import math
 import statistics
 
@@ -323,6 +323,21 @@ assert median_alone * 3 < median_longest, "the actor alone should do far worse"
 # nothing happens after them. Its typical trial stays close to the twenty-odd steps of pushing at random;
 # only its luckiest trials last a few hundred steps.
 #
+# The critic's step size $\beta$ decides how fast its predictions follow the failures, the actor's
+# $\alpha$ how far one signal moves a weight. The cell below trains three learners with the step sizes
+# you give it, to 10,000 steps rather than 100,000 so that it runs in a few seconds (on the site, in
+# your browser, with the button under it). Try $\beta = 0.01$, a critic too slow to say anything in
+# time, or $\alpha = 10$.
+
+# %% tags=["try"]
+params = Params(alpha=1000.0, beta=0.5)  # the actor's and the critic's step sizes, the paper's
+for seed in SEEDS[:3]:
+    attempts = train(seed, MAX_TRIALS, 10_000, params)
+    best = max(t.steps for t in attempts)
+    outcome = f"balanced in trial {len(attempts)}" if attempts[-1].balanced else "did not balance"
+    print(f"seed {seed}: {outcome}; longest trial {best:,} steps")
+
+# %% [markdown]
 # ## What the two elements learned
 #
 # The maps below show all 162 boxes as they were at the start of the run's last trial, the one that
