@@ -25,7 +25,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # Pyodide for the try-it cells, from the pinned npm lock (not committed: about 14 MB)
-$(RUNTIME): scripts/vendor/package-lock.json scripts/vendor_pyodide.sh
+$(RUNTIME): scripts/vendor/pyodide/package-lock.json scripts/vendor_pyodide.sh
 	bash scripts/vendor_pyodide.sh
 
 runtime: $(RUNTIME)

@@ -42,6 +42,20 @@ show_table(["seed"], [[SEED]], caption="The seed")
 SLOW = "\n# %%\nimport time\nprint('slow', flush=True)\ntime.sleep(60)\n"
 
 
+def gone(pid: int, seconds: float = 15) -> bool:
+    """Whether process ``pid`` has exited within ``seconds`` (a zombie counts: it has exited)."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+        except OSError:
+            return True
+        if state == "Z":  # exited; its parent has not reaped it yet
+            return True
+        time.sleep(0.05)
+    return False
+
+
 def lesson(tmp_path, n=1, seed=4, steps=2, extra=""):
     path = tmp_path / f"l9{n}_test.py"
     path.write_text(LESSON.format(n=n, seed=seed, steps=steps) + extra)
@@ -339,16 +353,7 @@ class Build:
         return code
 
     def worker_gone(self, seconds=15):
-        deadline = time.time() + seconds
-        while time.time() < deadline:
-            try:
-                state = Path(f"/proc/{self.worker}/stat").read_text().rpartition(")")[2].split()[0]
-            except OSError:
-                return True
-            if state == "Z":  # exited; nobody has reaped it yet
-                return True
-            time.sleep(0.05)
-        return False
+        return gone(self.worker, seconds)
 
     def leftovers(self):
         return list(self.root.glob("quick/.l91_test.*"))

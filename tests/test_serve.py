@@ -27,7 +27,7 @@ from conftest import _free_port
 from policywerk.lessons import find
 from policywerk.literate.cells import code_cells, parse
 from policywerk.literate.page import render_failed, render_pending
-from test_cli import LESSON, SLOW
+from test_cli import LESSON, SLOW, gone
 from test_links import Page
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -149,19 +149,6 @@ def serve(tmp_path):
     yield start
     for served in started:
         served.close()
-
-
-def gone(pid: int, seconds: float = 15) -> bool:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
-        except OSError:
-            return True
-        if state == "Z":  # exited; its parent has not reaped it yet
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def text_of(html: str) -> str:

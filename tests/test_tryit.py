@@ -6,6 +6,7 @@ import subprocess
 import sys
 import zipfile
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 
@@ -166,3 +167,15 @@ def test_the_panel_carries_setup_and_code_escaped_on_one_line():
     assert reader.found["data-setup"] == 'x = "a & b"\n\n\ny = \'<b>\''
     assert reader.found["data-code"] == 'print(x, y)\n\nprint("</div>")'
     assert reader.found["data-setting"] == "full"
+
+
+def test_the_runtime_the_browser_loads_names_no_other_origin():
+    """scripts/vendor_pyodide.sh points pyodide.mjs's CDN default for packages at its own folder: the
+    files a page's worker loads name no URL of another site."""
+    folder = Path(__file__).resolve().parents[1] / "docs" / "assets" / "pyodide"
+    loaded = [folder / name for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide-lock.json")]
+    if not all(path.is_file() for path in loaded):
+        pytest.skip("Pyodide is not in docs/assets/pyodide/: run `make runtime`")
+    for path in loaded:
+        assert not re.findall(r"https?://[\w.-]+", path.read_text(encoding="utf-8")), path.name
+    assert "One change: pyodide.mjs's CDN default" in (folder / "VENDORED.txt").read_text()

@@ -15,7 +15,8 @@ async function load() {
   const started = performance.now();
   postMessage({ kind: "status", text: "Loading Python (about 6 MB, once per visit)…" });
   const { loadPyodide } = await import(new URL("pyodide.mjs", ASSETS).href);
-  const pyodide = await loadPyodide({ indexURL: ASSETS.href });
+  // packageBaseUrl: packages from this folder too, never from Pyodide's default CDN (none is loaded)
+  const pyodide = await loadPyodide({ indexURL: ASSETS.href, packageBaseUrl: ASSETS.href });
   pyodide.setStdout({ batched: (text) => postMessage({ kind: "stdout", text }) });
   pyodide.setStderr({ batched: (text) => postMessage({ kind: "stderr", text }) });
   const archive = await fetch(new URL("policywerk.zip", ASSETS));

@@ -87,6 +87,7 @@ class Panel {
     this.original = root.dataset.code || "";
     this.editor = null;
     const label = `try-it cell ${number}`;
+    this.label = label;
     this.open = element("button", { type: "button", className: "md-button pw-try-open",
       textContent: "Edit and run this cell" });
     this.open.setAttribute("aria-expanded", "false");
@@ -114,7 +115,6 @@ class Panel {
     tools.setAttribute("aria-label", `Run ${label}`);
     this.body.append(this.holder, tools, this.status, this.output);
     root.replaceChildren(this.open, this.body);
-    this.label = label;
   }
 
   async show() {

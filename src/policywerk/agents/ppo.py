@@ -241,8 +241,8 @@ def update(policy: GaussianPolicy, critic: Sequential, batch: Batch, advantages:
             critic.zero_grad()
             log_std = policy.log_std[0]
             # speed: each network runs the whole minibatch at once, bit for bit the per-sample sums
-            means = policy.mean.trace_batch([inputs[i] for i in chunk])
-            values = critic.trace_batch([inputs[i] for i in chunk])
+            rows = [inputs[i] for i in chunk]
+            means, values = policy.mean.trace_batch(rows), critic.trace_batch(rows)
             d_mus, d_values = [], []  # dL/d(mu) and dL/dV, per sample
             for i, mu, v in zip(chunk, means.output[0], values.output[0]):
                 a, A = batch.actions[i], advantages[i]
