@@ -87,7 +87,7 @@ def main() -> None:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=FLAGS)
             for page_dir in sorted((site / "lessons").iterdir()):
-                sidecars = sorted(page_dir.glob("*.json"))
+                sidecars = sorted(p for p in page_dir.glob("*.json") if p.with_suffix(".gif").is_file())
                 if not page_dir.is_dir() or not sidecars:
                     continue
                 data = json.loads(sidecars[0].read_text())

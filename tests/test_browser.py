@@ -148,11 +148,13 @@ def test_downloads_are_served_and_are_the_lesson(browser, site_url, slug):
     context, page = new_page(browser, VIEWPORTS["desktop"])
     visit(page, f"{site_url}/lessons/{slug}/")
     links = page.locator("a[download]")
-    assert links.count() == 2
-    hrefs = [links.nth(k).evaluate("a => a.href") for k in range(2)]
-    py, ipynb = (page.request.get(href) for href in hrefs)
+    assert links.count() == 2 + (slug == "l07-world-model")  # and lesson 07's trained model
+    hrefs = [links.nth(k).evaluate("a => a.href") for k in range(links.count())]
+    py, ipynb, *data = (page.request.get(href) for href in hrefs)
     assert py.ok and py.body() == info.path.read_bytes()
     assert ipynb.ok and json.loads(ipynb.body())["nbformat"] == 4
+    if data:
+        assert data[0].ok and json.loads(data[0].body())["format"] == "policywerk-world-model-1"
     context.close()
 
 

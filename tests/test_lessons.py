@@ -52,10 +52,11 @@ def test_the_manifests_of_two_cold_builds_are_the_same(quick_build, second_build
     assert (root / "quick" / "manifest.json").read_bytes() == (second_build / "quick" / "manifest.json").read_bytes()
 
 
-# What each lesson shows: (animations, figures, tables). The animation also has its poster.
-SHOWS = {"l01_bellman": (1, 2, 4), "l02_actor_critic": (1, 2, 4), "l03_td_learning": (1, 5, 7),
-         "l04_q_learning": (1, 2, 4), "l05_dqn": (1, 1, 5), "l06_ppo": (1, 2, 4),
-         "l07_world_model": (1, 5, 5)}
+# What each lesson shows: (animations, figures, tables, pictures its try-it cell draws as SVG). The
+# animation also has its poster; the figures count the SVG pictures too.
+SHOWS = {"l01_bellman": (1, 4, 4, 2), "l02_actor_critic": (1, 3, 4, 1), "l03_td_learning": (1, 7, 7, 2),
+         "l04_q_learning": (1, 4, 4, 2), "l05_dqn": (1, 2, 5, 1), "l06_ppo": (1, 4, 4, 2),
+         "l07_world_model": (1, 6, 5, 1)}
 
 
 def test_every_written_lesson_is_listed_here():
@@ -66,9 +67,12 @@ def test_every_written_lesson_is_listed_here():
 def test_each_lesson_shows_its_animation_figures_and_tables(quick_build, info):
     _, root, record = quick_build(info.module)
     kinds = [item["kind"] for cell in record.cells for item in cell.shown]
-    animations, figures, tables = SHOWS[info.module]
+    animations, figures, tables, sketches = SHOWS[info.module]
     assert (kinds.count("animation"), kinds.count("poster")) == (animations, animations)
     assert (kinds.count("image"), kinds.count("table")) == (figures, tables)
+    svgs = [item for cell in record.cells for item in cell.shown if item["file"].endswith(".svg")]
+    assert len(svgs) == sketches and all(item["kind"] == "image" for item in svgs)
+    assert kinds.count("data") == (info.module == "l07_world_model")  # its trained model, for the try-it cell
     gifs = [item["file"] for cell in record.cells for item in cell.shown if item["kind"] == "animation"]
     for name in gifs:
         gif = output_dir(root, "quick", info) / name

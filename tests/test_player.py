@@ -25,7 +25,7 @@ CANVAS = ".pw-player__canvas"
 
 
 def sidecar(site, slug) -> dict:
-    (path,) = (site / "lessons" / slug).glob("*.json")
+    (path,) = [p for p in (site / "lessons" / slug).glob("*.json") if p.with_suffix(".gif").is_file()]
     return json.loads(path.read_text(encoding="utf-8"))
 
 

@@ -7,6 +7,7 @@ import sys
 import zipfile
 from io import BytesIO
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 
@@ -127,20 +128,60 @@ def test_every_lesson_so_far_with_try_cells_marks_its_setup():
 
 
 @pytest.mark.parametrize(("module", "number"), try_cells())
-def test_a_try_cell_run_as_the_browser_runs_it_prints_what_the_build_printed(quick_build, capsys, module, number):
+def test_a_try_cell_run_as_the_browser_runs_it_prints_and_draws_what_the_build_did(
+        quick_build, capsys, tmp_path, monkeypatch, module, number):
     """In CPython, the try-it cell after its lesson's setup cells prints exactly what the quick build
-    printed for it (in the browser, the same holds for the tabular lessons: test_tryit_browser.py)."""
+    printed for it, and hands over the same pictures, byte for byte, as the build showed under it (in
+    the browser, the same holds for the tabular lessons: test_tryit_browser.py). The data files the
+    build showed above the cell (lesson 07's trained model) are where the browser's worker puts them."""
     from policywerk.literate.cells import code_cells, parse_file
     from policywerk.literate.page import try_panel
 
-    info, _, record = quick_build(module)
+    info, root, record = quick_build(module)
+    folder = root / "quick" / info.module
     cells = parse_file(info.path)
     code = code_cells(cells)
     cell = next(c for c in cells if c.number == number)
+    index = code.index(cell)
     setup = "\n\n".join(c.source for c in code if "setup" in c.tags and c.number < number)
-    assert tryit.run(setup, cell.source, quick=True)
-    assert capsys.readouterr().out == record.cells[code.index(cell)].stdout
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "policywerk-out").mkdir()
+    data = [item["file"] for out in record.cells[:index] for item in out.shown if item["kind"] == "data"]
+    for name in data:
+        (tmp_path / "policywerk-out" / name).write_bytes((folder / name).read_bytes())
+    pictures = []
+    assert tryit.run(setup, cell.source, quick=True, picture=lambda svg, alt: pictures.append((svg, alt)))
+    assert capsys.readouterr().out == record.cells[index].stdout
+    built = [((folder / item["file"]).read_text(encoding="utf-8"), item["alt"])
+             for item in record.cells[index].shown if item["file"].endswith(".svg")]
+    assert pictures == built and built, f"{module}: the try-it cell should draw what the build drew"
     assert 'data-setting="quick"' in try_panel(cell, cells, "quick")
+
+
+def test_pictures_go_to_the_page_in_their_place_among_the_printed_lines(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    said = []
+    code = ("from policywerk.sketch import line_chart\nprint('before', end='')\n"
+            "line_chart({'a': [1, 2, 3]}, name='curve', alt='A rising line.')\nprint('after')")
+    with patch.object(sys, "stdout", Recorder(said)):
+        assert tryit.run("", code, picture=lambda svg, alt: said.append(("picture", alt, svg[:4])))
+    said = [entry for entry in said if entry != ("text", "")]
+    assert said == [("text", "before"), ("flush",), ("picture", "A rising line.", "<svg"), ("text", "after"),
+                    ("text", "\n")]
+
+
+class Recorder:
+    """A stdout that notes what is written and when it is flushed."""
+
+    def __init__(self, said):
+        self.said = said
+
+    def write(self, text):
+        self.said.append(("text", text))
+        return len(text)
+
+    def flush(self):
+        self.said.append(("flush",))
 
 
 def test_the_panel_carries_setup_and_code_escaped_on_one_line():
@@ -179,3 +220,20 @@ def test_the_runtime_the_browser_loads_names_no_other_origin():
     for path in loaded:
         assert not re.findall(r"https?://[\w.-]+", path.read_text(encoding="utf-8")), path.name
     assert "One change: pyodide.mjs's CDN default" in (folder / "VENDORED.txt").read_text()
+
+
+def test_a_data_file_the_setup_reads_is_offered_for_download_and_named_by_the_panel(quick_build):
+    """Lesson 07's try-it cell starts from the model its build trained: the page offers the saved model
+    as a download link, which the browser's worker takes the address from, and the plain Markdown page,
+    which has no panel, leaves the file out."""
+    from policywerk.literate.cells import parse_file
+    from policywerk.literate.page import render
+
+    info, _, record = quick_build("l07_world_model")
+    cells = parse_file(info.path)
+    page = render(info, cells, record, assets=info.slug)
+    name = "l07-world-model.json"
+    assert f'[Download {name}]({info.slug}/{name}){{ .md-button download="{name}" }}' in page
+    assert page.index(f'download="{name}"') < page.index(f'data-files="{name}"')
+    plain = render(info, cells, record, assets=info.slug, plain=True)
+    assert name not in plain and "pw-try" not in plain

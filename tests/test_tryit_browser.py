@@ -78,6 +78,18 @@ def build_output(panel) -> str:
     return panel.locator("xpath=preceding-sibling::div[contains(@class, 'highlight')][1]//pre").inner_text()
 
 
+# The pictures under a panel: the reader's run's (data: addresses holding the SVG) and the build's (the
+# images between the cell's printed output and the panel), each as (SVG text, alt text).
+DRAWN = """p => [...p.querySelectorAll('.pw-try-output img')]
+    .map(i => [decodeURIComponent(i.src.slice(i.src.indexOf(',') + 1)), i.alt])"""
+BUILT = """async p => {
+    const images = [];
+    for (let n = p.previousElementSibling; n && !n.matches('div.highlight'); n = n.previousElementSibling)
+        images.unshift(...n.querySelectorAll('img'));
+    return Promise.all(images.map(async i => [await (await fetch(i.src)).text(), i.alt]));
+}"""
+
+
 def lessons_with_try_cells():
     from policywerk.lessons import available
     from policywerk.literate.cells import parse_file
@@ -106,11 +118,17 @@ def test_every_try_cell_runs_unchanged_and_prints_what_the_build_printed(browser
         status, output = run(panel)
         assert status.startswith("Finished"), (slug, k, status, output)
         built = build_output(panel)
+        drawn, built_pictures = panel.evaluate(DRAWN), panel.evaluate(BUILT)
+        assert drawn and len(drawn) == len(built_pictures), (slug, k, "a picture is missing")
         if slug < "l05":
             assert output.strip() == built.strip(), (slug, k)
+            assert drawn == built_pictures, (slug, k, "the browser drew another picture")
         else:
             print(f"{slug}, try-it cell {k + 1}, in Chromium:\n{output}\nin the build:\n{built}")
             assert shape(output) == shape(built), (slug, k)
+            assert [alt for _, alt in drawn] == [alt for _, alt in built_pictures], (slug, k)
+        visible = panel.locator(".pw-try-output img").first
+        assert visible.evaluate("i => i.complete && i.naturalWidth > 0"), (slug, k, "a picture did not render")
     close_clean(context, page, site_url)
 
 
@@ -148,8 +166,10 @@ def test_lesson01_runs_as_built_and_another_discount_changes_the_values(browser,
     status, impatient = run(panel, timeout_s=30)
     assert status.startswith("Finished") and impatient.startswith("γ = 0.5, slip = 0.2")
     assert "below the pit →" in impatient and "below the pit ↓" in output  # the short route, as the page says
-    values = re.compile(r"[+-]\d\.\d{3}")
-    assert values.findall(impatient) != values.findall(output)
+    start = re.compile(r"V\(start\) = (-?\d\.\d{3})")
+    assert float(start.search(impatient).group(1)) < float(start.search(output).group(1))  # worth less now
+    drawn = panel.evaluate(DRAWN)
+    assert "γ = 0.5" in drawn[0][1] and drawn != panel.evaluate(BUILT)  # the grid drawn anew
     close_clean(context, page, site_url)
 
 

@@ -143,3 +143,28 @@ def test_beliefs_follow_the_filtered_states():
     _, imagined_z = model.imagine_step(h0, z0, first_action)
     assert first_prior.mu == imagined_z
     assert len(h1) == model.c.deter
+
+
+def test_a_saved_model_reads_back_float_for_float_and_predicts_the_same(tmp_path):
+    model, sequences = tiny(free_nats=1.0)
+    path = tmp_path / "model.json"
+    model.save(path)
+    loaded = WorldModel.load(path)
+    assert [v for v, _ in loaded.parameters()] == [v for v, _ in model.parameters()]
+    assert loaded.c == model.c and (loaded.obs_size, loaded.n_actions) == (6, 2)
+    states = model.filter(sequences[0])
+    assert loaded.filter(sequences[0]) == states
+    assert loaded.decode(*states[-1]) == model.decode(*states[-1])
+
+
+def test_loading_refuses_a_file_that_is_not_a_saved_model_or_does_not_fit(tmp_path):
+    path = tmp_path / "other.json"
+    path.write_text('{"format": "something else"}')
+    with pytest.raises(ValueError, match="not a saved world model"):
+        WorldModel.load(path)
+    model, _ = tiny()
+    model.save(path)
+    cut = path.read_text().replace('"parameters":[[', '"parameters":[[0.5,', 1)
+    path.write_text(cut)
+    with pytest.raises(ValueError, match="do not fit"):
+        WorldModel.load(path)

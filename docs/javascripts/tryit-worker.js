@@ -4,12 +4,16 @@
 // policywerk.zip (the library without viz/ and literate/). The runtime loads on the first run and stays
 // for the next ones; each run gets a fresh namespace (src/policywerk/tryit.py).
 //
-// Messages in:  {kind: "run", setup, code, quick} (quick: the page was built in the tests' setting)
+// Messages in:  {kind: "run", setup, code, quick, files} (quick: the page was built in the tests'
+//               setting; files: the addresses of data files the setup reads, such as a trained model,
+//               fetched once into policywerk-out/ where the build had them)
 // Messages out: {kind: "status", text} while loading, {kind: "stdout" | "stderr", text} a line at a
-//               time, then {kind: "done", ok, seconds} or {kind: "failed", text} if the runtime broke.
+//               time, {kind: "picture", svg, alt} for each picture the code draws (policywerk.sketch),
+//               then {kind: "done", ok, seconds} or {kind: "failed", text} if the runtime broke.
 
 const ASSETS = new URL("../assets/pyodide/", import.meta.url);
-let runtime = null; // a promise of the tryit module, once the runtime has been asked for
+let runtime = null; // a promise of {pyodide, tryit}, once the runtime has been asked for
+const fetched = new Set(); // the data files already in policywerk-out/
 
 async function load() {
   const started = performance.now();
@@ -27,20 +31,43 @@ async function load() {
   tryit.use_viz_stand_ins();
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   postMessage({ kind: "status", text: `Python ready in ${seconds} s.` });
-  return tryit;
+  return { pyodide, tryit };
 }
+
+// The data files a setup reads, into policywerk-out/ (where the build wrote them), each fetched once.
+async function fetchData(pyodide, files) {
+  const folder = `${pyodide.FS.cwd()}/policywerk-out`;
+  pyodide.FS.mkdirTree(folder);
+  for (const address of files.filter((f) => !fetched.has(f))) {
+    postMessage({ kind: "status", text: "Fetching the lesson's data…" });
+    const response = await fetch(new URL(address, location.href));
+    if (!response.ok) throw new Error(`a file the lesson needs is missing (${response.status} ${address})`);
+    const name = new URL(address).pathname.split("/").pop();
+    pyodide.FS.writeFile(`${folder}/${name}`, new Uint8Array(await response.arrayBuffer()));
+    fetched.add(address);
+  }
+}
+
+const picture = (svg, alt) => postMessage({ kind: "picture", svg, alt });
 
 onmessage = async ({ data }) => {
   if (data.kind !== "run") return;
+  let python;
   try {
     runtime ??= load();
-    const tryit = await runtime;
-    postMessage({ kind: "status", text: "Running…" });
-    const started = performance.now();
-    const ok = tryit.run(data.setup, data.code, Boolean(data.quick));
-    postMessage({ kind: "done", ok, seconds: (performance.now() - started) / 1000 });
+    python = await runtime;
   } catch (error) {
     runtime = null;
-    postMessage({ kind: "failed", text: String(error && error.message ? error.message : error) });
+    postMessage({ kind: "failed", text: `Python could not start: ${error?.message ?? error}.` });
+    return;
+  }
+  try {
+    await fetchData(python.pyodide, data.files || []);
+    postMessage({ kind: "status", text: "Running…" });
+    const started = performance.now();
+    const ok = python.tryit.run(data.setup, data.code, Boolean(data.quick), picture);
+    postMessage({ kind: "done", ok, seconds: (performance.now() - started) / 1000 });
+  } catch (error) {
+    postMessage({ kind: "failed", text: `The run could not start: ${error?.message ?? error}.` });
   }
 };

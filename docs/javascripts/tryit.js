@@ -1,6 +1,10 @@
 // Try-it cells: a lesson's cell that the reader can edit and run in the browser, below the build's own
 // output (which stays, so the two can be compared). The page builder marks each with
-// <div class="pw-try" data-setup="…" data-code="…">: the lesson's setup cells and the cell's code.
+// <div class="pw-try" data-setup="…" data-code="…">: the lesson's setup cells and the cell's code (and
+// data-files, the names of data files the setup reads, such as lesson 07's trained model, each a
+// download link above). What the
+// run prints streams into the output area; the pictures it draws (SVG, from policywerk.sketch) appear
+// there in their place among the printed lines.
 //
 // Nothing heavy loads with the page: the editor (vendored CodeMirror 6) loads when the reader opens it,
 // Python (Pyodide, in a module Web Worker: tryit-worker.js) on the first Run. One worker serves the
@@ -102,7 +106,8 @@ class Panel {
     this.reset.title = "Put back the lesson's code";
     this.status = element("p", { className: "pw-try-status" });
     this.status.setAttribute("role", "status");
-    this.output = element("pre", { className: "pw-try-output", tabIndex: 0, hidden: true });
+    this.output = element("div", { className: "pw-try-output", tabIndex: 0, hidden: true });
+    this.output.setAttribute("role", "region");
     this.output.setAttribute("aria-label", `Output of your run of ${label}`);
     this.run.addEventListener("click", () => this.start());
     this.stop.addEventListener("click", () => stopWorker());
@@ -130,8 +135,16 @@ class Panel {
 
   write(text, kind) {
     this.output.hidden = false;
-    const line = kind === "stderr" ? element("span", { className: "pw-try-error" }, text + "\n") : text + "\n";
-    this.output.append(line);
+    let lines = this.output.lastElementChild;
+    if (lines?.tagName !== "PRE") this.output.append((lines = element("pre")));
+    lines.append(kind === "stderr" ? element("span", { className: "pw-try-error" }, text + "\n") : text + "\n");
+  }
+
+  draw(svg, alt) {
+    this.output.hidden = false;
+    // as an image: the picture is shown, and any script in what the reader's code wrote never runs
+    const src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+    this.output.append(element("figure", {}, element("img", { src, alt })));
   }
 
   start() {
@@ -152,18 +165,22 @@ class Panel {
         worker = null;
       };
     }
-    worker.postMessage({ kind: "run", setup: this.setup, code: this.editor.code,
+    // each data file is offered for download above the cell: its link has the file's address
+    const files = (this.root.dataset.files || "").split(" ").filter(Boolean)
+      .map((name) => document.querySelector(`a[download="${CSS.escape(name)}"]`)?.href ?? name);
+    worker.postMessage({ kind: "run", setup: this.setup, code: this.editor.code, files,
       quick: this.root.dataset.setting === "quick" });
   }
 
   receive(data) {
     if (data.kind === "status") this.status.textContent = data.text;
     else if (data.kind === "stdout" || data.kind === "stderr") this.write(data.text, data.kind);
+    else if (data.kind === "picture") this.draw(data.svg, data.alt);
     else if (data.kind === "done") {
       const took = `${data.seconds.toFixed(1)} s`;
       this.finish(data.ok ? `Finished in ${took}.` : `Stopped by an error after ${took}: see the traceback below.`,
         data.ok);
-    } else if (data.kind === "failed") this.finish(`Python could not start: ${data.text}`, false);
+    } else if (data.kind === "failed") this.finish(data.text, false);
   }
 
   finish(message, ok) {

@@ -35,7 +35,7 @@ class Shown:
     """One item a lesson showed: a file (image, animation), a Markdown table, or a piece of the library's
     source."""
 
-    kind: str  # "image", "animation", "poster", "frames" (an animation's sidecar), "table" or "source"
+    kind: str  # "image", "animation", "poster", "frames" (an animation's sidecar), "data", "table" or "source"
     alt: str  # what it shows, in words (alt text for images, caption for tables and source)
     file: str = ""  # file name inside the session's output folder
     markdown: str = ""  # for tables, the table; for source, the code
@@ -60,6 +60,7 @@ class Session:
     report: Callable[["Progress"], None] | None = None  # where long loops report instead (the build's board)
     seeds_used: list[int] = field(default_factory=list)  # every seed ``seeds`` handed out, in order
     hyperparameters: list[tuple[str, str, str]] = field(default_factory=list)  # (name, value, what it sets)
+    on_file: Callable[[Path, "Shown"], None] | None = None  # told of each shown file instead of printing it
     _render_depth: int = 0
 
     def printed_so_far(self) -> int:
@@ -220,7 +221,9 @@ def show_file(path: Path, alt: str, kind: str = "image") -> Shown:
         raise ValueError(f"{path.name} needs alt text that says what it shows")
     item = Shown(kind, alt, file=path.name, at=session.printed_so_far())
     session.shown.append(item)
-    if session.echo:
+    if session.on_file is not None:  # the try-it runner, which sends pictures to the page
+        session.on_file(path, item)
+    elif session.echo:
         print(f"[{kind}] {path}")
     return item
 

@@ -6,13 +6,15 @@ imports and settings, whose output is not shown again), then the reader's code, 
 a notebook would; what the code prints goes to stdout as it is printed. An error in the reader's code
 prints its traceback, trimmed to the frames from the reader's code on, to stderr.
 
-Pictures are drawn by ``policywerk.viz`` with matplotlib, which the browser does not have, so the
-browser's archive leaves ``viz`` out; there ``use_viz_stand_ins`` lets the lessons' imports of it
-succeed, with functions that draw nothing and return None. Like everything but ``viz``, this module
-imports only the standard library (and ``policywerk.session``).
+The lessons' figures are drawn by ``policywerk.viz`` with matplotlib, which the browser does not have,
+so the browser's archive leaves ``viz`` out; there ``use_viz_stand_ins`` lets the lessons' imports of it
+succeed, with functions that draw nothing and return None. The try-it cells draw with
+``policywerk.sketch`` instead, whose SVG pictures ``run`` hands to the page. Like everything but
+``viz``, this module imports only the standard library (and ``policywerk.session``).
 """
 
 import contextlib
+import functools
 import importlib.abc
 import importlib.machinery
 import importlib.util
@@ -20,22 +22,33 @@ import io
 import sys
 import traceback
 import types
+from collections.abc import Callable
+from pathlib import Path
 
-from policywerk.session import Session, activate
+from policywerk.session import Session, Shown, activate
 
 READER = "<your code>"  # the file name of the reader's code in tracebacks
 SETUP = "<lesson setup>"
 
 
-def run(setup: str, code: str, quick: bool = False) -> bool:
+def run(setup: str, code: str, quick: bool = False, picture: Callable[[str, str], None] | None = None) -> bool:
     """Run ``setup`` (silently: its output stands on the page already), then ``code``, in a fresh
     namespace and in the setting the page was built in (``quick``: the tests' setting), with no
-    progress reports; True if both ran without an error."""
-    with activate(Session(quick=quick, progress="off")):
-        return _run(setup, code)
+    progress reports; True if both ran without an error. Each SVG picture the code shows (drawn by
+    ``policywerk.sketch``) goes to ``picture(svg, alt)``, in its place among the printed lines."""
+    with activate(Session(quick=quick, progress="off")) as session:
+        return _run(setup, code, session, picture)
 
 
-def _run(setup: str, code: str) -> bool:
+def _send(picture: Callable[[str, str], None], path: Path, item: Shown) -> None:
+    if path.suffix != ".svg":  # matplotlib's pictures: drawn in the site's build only
+        print(f"[{item.kind} {path.name}: drawn in the site's build, not here]")
+        return
+    sys.stdout.flush()  # the lines printed before the picture go first
+    picture(path.read_text(encoding="utf-8"), item.alt)
+
+
+def _run(setup: str, code: str, session: Session, picture: Callable[[str, str], None] | None) -> bool:
     namespace = {"__name__": "__main__"}
     try:
         with contextlib.redirect_stdout(io.StringIO()):  # what the page shows above, not again
@@ -44,6 +57,8 @@ def _run(setup: str, code: str) -> bool:
         print("The lesson's setup failed (this is the site's fault, not your code's):", file=sys.stderr)
         traceback.print_exception(error, file=sys.stderr)
         return False
+    if picture is not None:  # the reader's pictures, not the setup's
+        session.on_file = functools.partial(_send, picture)
     try:
         exec(compile(code, READER, "exec"), namespace)
     except BaseException as error:  # noqa: BLE001 - KeyboardInterrupt and SystemExit included

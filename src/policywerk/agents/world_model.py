@@ -20,8 +20,10 @@ reach the posterior through the reparameterisation $z = \mu + \sigma \epsilon$, 
 them back in time. The forward pass keeps, per step, what every network's backward pass needs.
 """
 
+import json
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from pathlib import Path
 
 from policywerk.math.random import Rng
 from policywerk.math.scalars import sigmoid
@@ -29,6 +31,8 @@ from policywerk.math.vectors import add, times
 from policywerk.nn.distributions import KLGrads, bernoulli_nll, gaussian_kl
 from policywerk.nn.gru import GRUCell, GRUStep
 from policywerk.nn.layers import Trace, minibatch, mlp
+
+FORMAT = "policywerk-world-model-1"  # the first key of a saved model (``WorldModel.save``)
 
 
 @dataclass(frozen=True)
@@ -109,7 +113,7 @@ class _Step:
 
 class WorldModel:
     def __init__(self, obs_size: int, n_actions: int, c: ModelConfig, rng: Rng):
-        self.c, self.n_actions = c, n_actions
+        self.c, self.obs_size, self.n_actions = c, obs_size, n_actions
         self.encoder = mlp([obs_size, c.embed, c.embed], rng)
         self.gru = GRUCell(c.stoch + n_actions, c.deter, rng)
         self.prior = mlp([c.deter, c.hidden, 2 * c.stoch], rng)
@@ -124,6 +128,28 @@ class WorldModel:
 
     def parameters(self):
         return [pair for net in self.nets for pair in net.parameters()] + self.gru.parameters()
+
+    def save(self, path: Path) -> None:
+        """Write the model to ``path`` as JSON: its sizes, its settings and every parameter, each
+        float written so that it reads back as the same float."""
+        parameters = [values for values, _ in self.parameters()]
+        saved = {"format": FORMAT, "obs_size": self.obs_size, "n_actions": self.n_actions,
+                 "config": asdict(self.c), "parameters": parameters}
+        path.write_text(json.dumps(saved, separators=(",", ":")) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> "WorldModel":
+        """The model ``save`` wrote to ``path``, parameter for parameter."""
+        saved = json.loads(path.read_text(encoding="utf-8"))
+        if saved.get("format") != FORMAT:
+            raise ValueError(f"{path} is not a saved world model ({FORMAT})")
+        model = cls(saved["obs_size"], saved["n_actions"], ModelConfig(**saved["config"]), Rng(0))
+        mine = [values for values, _ in model.parameters()]
+        if [len(v) for v in mine] != [len(v) for v in saved["parameters"]]:
+            raise ValueError(f"{path}: its parameters do not fit a model of its own sizes")
+        for values, stored in zip(mine, saved["parameters"]):
+            values[:] = stored
+        return model
 
     def zero_grad(self) -> None:
         for net in self.nets:

@@ -18,6 +18,7 @@ from policywerk.agents.value_iteration import value_iteration
 from policywerk.rl.bellman import bellman_optimality_residual, q_value
 from policywerk.session import budget
 from policywerk.show import show_hyperparameters, show_source, show_table
+from policywerk.sketch import gridworld_map, line_chart
 from policywerk.viz.bellman import convergence_figure, policy_grid_figure, value_iteration_animation
 from policywerk.worlds.gridworld import ARROWS, GridWorld
 
@@ -239,16 +240,27 @@ assert below_pit[GAMMA, 0.0] == "→", "without slip there is no risk, so the sh
 
 # %% [markdown]
 # To try a setting of your own, change `gamma` or `slip` in the cell below and run it again (on the
-# site, with the button under it, in your browser): it solves the grid and prints every cell's value
-# with its greedy action.
+# site, with the button under it, in your browser). It solves the grid and draws two pictures:
+# every cell's value with its greedy action, and the largest change of a value in each sweep, on a log
+# scale, where the contraction's straight line shows. The pictures come from `policywerk.sketch`, which
+# writes SVG with nothing but the standard library, so the browser draws them exactly as the build did.
+# In the grid, the deeper the blue, the higher the value; the goal and the pit are named instead, since
+# an episode ends there and nothing more is to come. The grey cells are the wall.
 
 # %% tags=["try"]
 gamma, slip = GAMMA, SLIP  # try a discount of 0.5 or 0.99, a slip of 0 or 0.4
 world = GridWorld(slip=slip)
-last = value_iteration(world, gamma, THETA)[-1]
+sweeps = value_iteration(world, gamma, THETA)
+last = sweeps[-1]
 print(f"γ = {gamma:g}, slip = {slip:g}: {last.number} sweeps, "
       f"V(start) = {last.values[world.start]:.3f}, below the pit {ARROWS[last.policy[FOCUS]]}")
-print(world.to_text(last.values, last.policy))
+setting = f"γ = {gamma:g}, slip = {slip:g}"
+gridworld_map(world, last.values, last.policy, name="l01-try-values",
+              title=f"V* and its greedy policy, {setting}",
+              alt=f"The grid's optimal values and greedy arrows for {setting}.")
+line_chart({"largest change": [s.delta for s in sweeps[1:]]}, log_y=True, name="l01-try-sweeps",
+           title=f"Largest change per sweep, {setting}", x_label="sweep", y_label="largest change",
+           alt=f"The largest change of a value in each sweep, on a log scale, for {setting}.")
 
 # %% [markdown]
 # The number of sweeps tells the other half of the story. The contraction argument promises that the

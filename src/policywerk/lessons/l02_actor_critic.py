@@ -23,6 +23,7 @@ from policywerk.agents.adaptive_elements import Actor, Critic, Params, train
 from policywerk.math.random import Rng
 from policywerk.session import budget, seeds
 from policywerk.show import config_rows, show_hyperparameters, show_source, show_table
+from policywerk.sketch import line_chart
 from policywerk.viz.cartpole import balancing_animation, boxes_figure, learning_curves_figure
 from policywerk.worlds.cartpole import N_BOXES, CartPole, box_bins, box_of
 
@@ -326,16 +327,22 @@ assert median_alone * 3 < median_longest, "the actor alone should do far worse"
 # The critic's step size $\beta$ decides how fast its predictions follow the failures, the actor's
 # $\alpha$ how far one signal moves a weight. The cell below trains three learners with the step sizes
 # you give it, to 10,000 steps rather than 100,000 so that it runs in a few seconds (on the site, in
-# your browser, with the button under it). Try $\beta = 0.01$, a critic too slow to say anything in
-# time, or $\alpha = 10$.
+# your browser, with the button under it), and draws each learner's trials, how long the pole stayed up
+# in each, on a log scale. Try $\beta = 0.01$, a critic too slow to say anything in time, or
+# $\alpha = 10$.
 
 # %% tags=["try"]
 params = Params(alpha=1000.0, beta=0.5)  # the actor's and the critic's step sizes, the paper's
+steps_per_trial = {}
 for seed in SEEDS[:3]:
     attempts = train(seed, MAX_TRIALS, 10_000, params)
+    steps_per_trial[f"seed {seed}"] = [t.steps for t in attempts]
     best = max(t.steps for t in attempts)
     outcome = f"balanced in trial {len(attempts)}" if attempts[-1].balanced else "did not balance"
     print(f"seed {seed}: {outcome}; longest trial {best:,} steps")
+line_chart(steps_per_trial, log_y=True, name="l02-try-trials", x_label="trial", y_label="steps",
+           title=f"The pole's trials, α = {params.alpha:g}, β = {params.beta:g}",
+           alt="How many steps each trial lasted, per learner, on a log scale.")
 
 # %% [markdown]
 # ## What the two elements learned

@@ -38,6 +38,7 @@ from policywerk.math.linear import solve
 from policywerk.math.random import Rng
 from policywerk.session import budget, seeds
 from policywerk.show import show_hyperparameters, show_source, show_table
+from policywerk.sketch import bar_chart, line_chart
 from policywerk.viz.random_walk import cool_and_warm, curves_figure, walk_animation
 from policywerk.worlds.random_walk import RandomWalk, Step
 
@@ -331,15 +332,30 @@ curves_figure({c.label: c.errors for c in td_curves + mc_curves},
 # The comparison above gives each method its own step sizes, the textbook's. The cell below gives both
 # the same one: change `alpha` and run it again (on the site, in your browser, with the button under
 # it) to see at which step sizes TD(0)'s lead holds, early and late. It averages 20 runs, not 100, so
-# its errors are a little rougher than the table's.
+# its errors are a little rougher than the table's. It draws both error curves, and, as bars beside the
+# true values, the five estimates the first of those runs ends with. A bar's distance from its black mark
+# is that state's error in this one run, and the run's RMS error is the root of the mean of their
+# squares; the curves average that over the 20 runs. A larger step size makes the bars follow the latest
+# walks more closely, so that a single run's bars stray further from their marks, in one direction or
+# the other, at the end. Both learners of a run see the same walks, so where their bars differ, the
+# update rules made the difference.
 
 # %% tags=["try"]
 alpha = 0.1  # one step size for both methods: try 0.02, 0.05 or 0.3
 print(f"α = {alpha:g}: RMS error after 10, 25 and {EPISODES} walks, averaged over 20 runs")
+mean_errors, estimates = {}, {}
 for name, update in (("TD(0)", td0), ("MC", constant_alpha_mc)):
     runs = [learning_curve(update, alpha, seed) for seed in range(FIRST_SEED, FIRST_SEED + 20)]
-    errors = [statistics.mean(run.errors[k] for run in runs) for k in (10, 25, EPISODES)]
-    print(f"{name:>6}", "  ".join(f"{e:.3f}" for e in errors))
+    mean_errors[name] = [statistics.mean(column) for column in zip(*(r.errors for r in runs))]
+    estimates[name] = [runs[0].estimates[-1][s] for s in walk.states]  # the first run's, at the end
+    print(f"{name:>6}", "  ".join(f"{mean_errors[name][k]:.3f}" for k in (10, 25, EPISODES)))
+line_chart(mean_errors, xs=range(EPISODES + 1), name="l03-try-errors", x_label="walks",
+           y_label="RMS error", title=f"Mean error of 20 runs, α = {alpha:g}",
+           alt="The RMS error of TD(0) and Monte Carlo after each walk, averaged over 20 runs.")
+bar_chart([walk.name(s) for s in walk.states], estimates, name="l03-try-estimates",
+          reference=TRUE, reference_label="true value", y_label="value",
+          title=f"One run's estimates after {EPISODES} walks",
+          alt="Each method's five estimates after the last walk, beside the true values.")
 
 # %% [markdown]
 # ## Watching it happen

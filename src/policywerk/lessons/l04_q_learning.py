@@ -33,6 +33,7 @@ from policywerk.math.random import Rng
 from policywerk.math.vectors import moving_average
 from policywerk.session import budget, seeds
 from policywerk.show import show_hyperparameters, show_source, show_table
+from policywerk.sketch import cliff_map, line_chart
 from policywerk.viz.cliff import cliff_animation, paths_figure, reward_figure
 from policywerk.worlds.cliff import ARROWS, CLIFF, COLS, GOAL, START, CliffWalking, greedy_path
 
@@ -399,7 +400,8 @@ assert sarsa_cell[up] > sarsa_cell[right], "SARSA should rather climb away from 
 # things that tell the methods apart, the reward collected while learning and the route the learned
 # values take. Change `target` to `sarsa` or `expected_sarsa`, or `epsilon` to 0.01 or 0.3, and run it
 # again to see how the reward and the route move. On the site, the button under the cell runs it in your
-# browser, in a second or two.
+# browser, in a second or two. It draws the reward per episode, averaged over the runs and smoothed,
+# and the first run's greedy values on the grid, with the route they take from the start in orange.
 
 # %% tags=["try"]
 target = q_learning  # the method is its target: try sarsa or expected_sarsa
@@ -414,6 +416,13 @@ for k, run in enumerate(learned[:3]):
     along = sum(1 for s in route if s + COLS in CLIFF)
     print(f"run {k}: greedy route of {len(route) - 1} steps, {along} along the cliff's edge"
           + ("" if route[-1] == GOAL else ", and it never reaches the goal"))
+by_episode = [statistics.mean(e.reward for e in ten) for ten in zip(*(r.episodes for r in learned))]
+line_chart({target.__name__: moving_average(by_episode, 20)}, name="l04-try-reward",
+           title=f"{target.__name__}: reward per episode, ε = {epsilon:g}",
+           x_label="episode", y_label="reward",
+           alt="The reward per episode while the method learns: the mean of 10 runs, smoothed.")
+cliff_map(learned[0].q, name="l04-try-route", title=f"{target.__name__}, run 0: max Q and route",
+          alt="The first run's greedy values and arrows on the cliff, and the route they take.")
 
 # %% [markdown]
 # As printed above, Q-learning's runs all take the 13-step route along the edge, and pay for it while they
@@ -421,6 +430,16 @@ for k, run in enumerate(learned[:3]):
 # reward is the lowest of the three. Change the target to `sarsa` and the routes leave the edge, some of
 # them for good (a run whose greedy route loops back never reaches the goal), while the reward collected
 # on the way rises. Set `epsilon` to 0.01 and the two methods come closer in both.
+#
+# The two pictures show the same. The first is the reward per episode, the mean of the ten runs, each point
+# the mean of the last 20 episodes, so that the noise of single falls does not hide the trend: every
+# method climbs in the first hundred episodes from the long, falling walks of a learner that knows
+# nothing, and then levels off at the reward its exploration costs it. The second is the first run's
+# grid: in each cell the best action's value and its arrow, and, in orange, the route the greedy policy
+# takes from the start. The values along the edge are the ones to watch. Q-learning's assume that the
+# next move is the best one and barely see the cliff; SARSA's include the random step that now and then
+# follows, so next to the cliff they are lower, and the arrows there point away from it. The colours
+# are scaled to each grid's largest value, so compare the numbers, not the shades, between two runs.
 #
 # ## Things to try
 #

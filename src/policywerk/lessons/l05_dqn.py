@@ -19,8 +19,10 @@ from dataclasses import dataclass, replace
 import policywerk.viz.breakout as viz
 from policywerk.agents.dqn import Config, Run, evaluate, play, train, update
 from policywerk.math.random import Rng
+from policywerk.math.vectors import moving_average
 from policywerk.session import budget, seeds
 from policywerk.show import config_rows, show_hyperparameters, show_source, show_table
+from policywerk.sketch import line_chart
 from policywerk.worlds.breakout import Breakout, Layout
 
 CONFIG = Config(epsilon_steps=budget(full=5_000, quick=3_000),
@@ -260,10 +262,16 @@ assert statistics.mean(shares[ABLATION]) > statistics.mean(shares["DQN"]), \
 # site it runs in your browser, with the button under it, in about ten seconds), far too few to
 # learn the game, but enough to watch the targets. Switch `target` off and run it again: bootstrapping
 # from the network being trained, the Q-values of the first screen climb several times higher than
-# the few points a game scores, and the loss grows instead of falling. Then switch `replay` off
-# instead. A browser's maths library may compute `exp` and `log` differently in the last bits, which
-# a long run would carry forward; in Chromium these runs printed the same numbers as here, with the
-# target network and without.
+# the few points a game scores, and the loss, drawn below the printed lines, grows instead of
+# falling. Then switch `replay` off instead. A browser's maths library may compute `exp` and `log`
+# differently in the last bits, which a long run would carry forward; in Chromium these runs printed
+# the same numbers as here, with the target network and without.
+#
+# The loss is drawn as a moving mean of 100 updates: a single update's loss depends on the 32
+# transitions it happened to draw and jumps from one update to the next. What matters is the direction
+# the curve takes. The loss is measured against targets the network itself sets, so a falling loss
+# says that the network agrees with its own targets, not that it plays well; the score of the last
+# games, which the cell prints, is the measure of that, and 3,000 steps are too few for it to rise far.
 
 # %% tags=["try"]
 replay, target = True, True  # experience replay and the target network: switch either off
@@ -275,6 +283,9 @@ first, last = statistics.mean(trial.losses[:100]), statistics.mean(trial.losses[
 print(f"mean loss of the first and the last 100 updates: {first:.3f}, {last:.3f}")
 print("Q-values of the first screen:", ", ".join(f"{q:.2f}" for q in start_q))
 print(f"mean score of the last 20 training games: {statistics.mean(trial.scores[-20:]):.2f}")
+line_chart({"loss": moving_average(trial.losses, 100)}, name="l05-try-loss", x_label="update",
+           y_label="Huber loss", title=f"Loss, replay {replay}, target network {target}",
+           alt="The training loss update by update, smoothed over 100 updates.")
 
 # %% [markdown]
 # ## Watching it play

@@ -19,7 +19,7 @@
 # This page is generated from `src/policywerk/lessons/l07_world_model.py`; the code ran when the site was
 # built.
 
-# %%
+# %% tags=["setup"]
 import math
 import statistics
 from dataclasses import dataclass
@@ -31,8 +31,9 @@ from policywerk.math.random import Rng
 from policywerk.math.vectors import argmax
 from policywerk.nn.distributions import bernoulli_nll, gaussian_kl, softmax
 from policywerk.nn.gru import GRUCell
-from policywerk.session import budget, seeds
+from policywerk.session import budget, output_path, seeds, show_file
 from policywerk.show import config_rows, show_hyperparameters, show_source, show_table
+from policywerk.sketch import line_chart
 from policywerk.worlds.reach import ACTION_NAMES, DOWN, LEFT, RIGHT, STAY, UP, Reach
 
 # %% [markdown]
@@ -43,13 +44,14 @@ from policywerk.worlds.reach import ACTION_NAMES, DOWN, LEFT, RIGHT, STAY, UP, R
 # quick one shrinks the run so that the tests can execute the whole page in seconds, far too briefly to
 # learn, which is why the checks that need a trained agent are skipped when `MUST_REACH` is 0.
 
-# %%
+# %% tags=["setup"]
 TARGET = (2, 5)
 CONFIG = Config(prefill=budget(full=100, quick=10), pretrain=budget(full=500, quick=30))
 ROUNDS = budget(full=80, quick=4)
 SEED = seeds(0)
 EVAL_EPISODES = budget(full=200, quick=20)
 MUST_REACH = budget(full=0.8, quick=0.0)
+MODEL_FILE = output_path("l07-world-model", ".json")  # the trained model, saved for the try-it cell
 show_hyperparameters([
     ("TARGET", TARGET, "the target's cell, the same in every episode"),
     *config_rows(CONFIG),
@@ -73,7 +75,7 @@ show_hyperparameters([
 # block, that the target does not move: all of that it must find out. (In the pictures on this page an
 # orange square marks the target's place, for the reader; the agent sees only the black and white.)
 
-# %%
+# %% tags=["setup"]
 def world(**kwargs):
     return Reach(target=TARGET, **kwargs)
 
@@ -336,10 +338,23 @@ print(f"{len(run.model_losses)} model updates, {BEHAVIOUR_UPDATES} behaviour upd
 # the model gives it more than even odds).
 
 # %%
-model = run.agent.model
-held_out = [random_episode(world(), Rng(100 + k)) for k in range(budget(full=200, quick=20))]
+run.agent.model.save(MODEL_FILE)
+show_file(MODEL_FILE, kind="data", alt="The trained world model: its sizes, its settings and its "
+          f"{sum(len(v) for v, _ in run.agent.model.parameters()):,} parameters, in JSON.")
 replayed = [obs for episode in run.episodes for _, obs, _ in episode]
 mean_frame = [min(max(sum(col) / len(replayed), 1e-3), 1 - 1e-3) for col in zip(*replayed)]
+
+# %% [markdown]
+# The trained model is saved in the file above, and read back from it below, float for float: the
+# rest of this page judges the model as saved, and the try-it cell further down, which has no time to
+# train one in a browser, starts from the same file. The held-out episodes come from seeds of their own,
+# so that the model is judged on episodes it never trained on, and so that the browser draws the same
+# ones.
+
+# %% tags=["setup"]
+model = WorldModel.load(MODEL_FILE)
+held_out = [random_episode(world(), Rng(100 + k)) for k in range(budget(full=200, quick=20))]
+OPEN_LOOP_STEPS = 12  # how far the model imagines without a frame, further down
 
 
 def nats(probabilities, frame):
@@ -442,7 +457,6 @@ if MUST_REACH:
 # compare with the frames that really came:
 
 # %%
-OPEN_LOOP_STEPS = 12
 episode = held_out[3]
 start = model.filter(episode[:1])[0]
 actions = [action for action, _, _ in episode[1:]]
@@ -459,21 +473,31 @@ viz.frames_figure([("real", [obs for _, obs, _ in episode[1:OPEN_LOOP_STEPS + 1:
 # %% [markdown]
 # One episode shows the drift; how fast it comes is a matter of counting. For every held-out episode,
 # the same open-loop imagination from its first frame, and at each step the pixels it draws wrong,
-# averaged over the episodes step by step:
+# averaged over the episodes step by step. This is the page's try-it cell: on the site, the button
+# under it runs it in your browser, with the model saved above. Set `horizon` to 19 to imagine to the
+# end of an episode. Or set `slip` to 0, for episodes from the same seeds in which every move goes
+# through: what drift is left is the model's own, and the difference was the slips' doing. (The
+# browser's maths library may compute `exp` and `tanh` differently in the last bits; the model only
+# predicts here and learns nothing, so such differences do not grow, and in Chromium this cell printed
+# the same numbers as here.)
 
-# %%
-open_loop = [[] for _ in range(OPEN_LOOP_STEPS)]
-for episode in held_out:
-    following = episode[1:OPEN_LOOP_STEPS + 1]
+# %% tags=["try"]
+horizon = OPEN_LOOP_STEPS  # steps imagined after the first frame: try 4, or 19 (an episode's last)
+slip = env.slip  # how often a move fails in the episodes judged: try 0
+episodes = [random_episode(world(slip=slip), Rng(100 + k)) for k in range(len(held_out))]
+open_loop = [[] for _ in range(horizon)]
+for episode in episodes:
+    following = episode[1:horizon + 1]
     start = model.filter(episode[:1])[0]
     states = model.rollout(*start, [action for action, _, _ in following])
     for k, ((_, frame, _), state) in enumerate(zip(following, states)):
         open_loop[k].append(wrong(model.decode(*state), frame))
-OPEN_LOOP = [statistics.mean(v) for v in open_loop]
-print(f"pixels wrong, open loop, after 1..{OPEN_LOOP_STEPS} imagined steps:",
-      " ".join(f"{v:.1f}" for v in OPEN_LOOP))
-if MUST_REACH:
-    assert OPEN_LOOP[0] < OPEN_LOOP[-1], "errors should grow with the horizon"
+OPEN_LOOP = [statistics.mean(v) for v in open_loop if v]
+print(f"slip {slip:g}: pixels wrong, open loop, after 1..{len(OPEN_LOOP)} imagined steps:")
+print(" ".join(f"{v:.1f}" for v in OPEN_LOOP))
+line_chart({"open loop": OPEN_LOOP}, name="l07-try-horizon", x_label="steps imagined",
+           y_label="pixels wrong", title=f"Open loop, {len(episodes)} episodes, slip {slip:g}",
+           alt="Pixels wrong per imagined frame against the number of steps since the first frame.")
 
 # %% [markdown]
 # Each step without a frame, the model has to guess, among other things, whether the move slipped; it
@@ -488,6 +512,8 @@ if MUST_REACH:
 # $1 - (1 - 0.08)^k$: a random policy moves on four steps in five, and a move slips one time in ten.
 
 # %%
+if MUST_REACH:
+    assert OPEN_LOOP[0] < OPEN_LOOP[-1], "errors should grow with the horizon"
 SLIP_PER_STEP = 0.8 * env.slip  # a random policy moves on 4 steps in 5, and a move slips 1 in 10
 slipped = [1 - (1 - SLIP_PER_STEP) ** k for k in range(1, OPEN_LOOP_STEPS + 1)]
 viz.horizon_figure(OPEN_LOOP, RECON_WRONG, ONE_STEP_WRONG, MEAN_FRAME_WRONG, slipped,

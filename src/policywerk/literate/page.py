@@ -41,7 +41,11 @@ def render(info: LessonInfo, cells: list[Cell], record: Record, assets: str, pla
 
     def beneath(cell: Cell) -> list[str]:
         shown = _outputs(outputs[cell.number], assets, plain, checkout)
-        return shown if plain or "try" not in cell.tags else [*shown, try_panel(cell, cells, record.setting)]
+        if plain or "try" not in cell.tags:
+            return shown
+        data = [item["file"] for number, out in outputs.items() if number < cell.number
+                for item in out.shown if item["kind"] == "data"]  # what its setup may read
+        return [*shown, try_panel(cell, cells, record.setting, data)]
 
     parts = _page(info, cells, assets, plain, concepts, checkout, [], beneath)
     if provenance:
@@ -79,17 +83,19 @@ def render_failed(info: LessonInfo, cells: list[Cell], error: str, details: str 
                              lambda c: [here] if c.number == cell else [])) + "\n"
 
 
-def try_panel(cell: Cell, cells: list[Cell], setting: str = "full") -> str:
+def try_panel(cell: Cell, cells: list[Cell], setting: str = "full", data: list[str] = ()) -> str:
     """The place of a try-it cell's editor and runner (docs/javascripts/tryit.js) under its output: the
-    cell's code, its setup (the code of the cells tagged ``setup`` above it) and the build's setting, in
-    data attributes, so that the browser runs what the build ran."""
+    cell's code, its setup (the code of the cells tagged ``setup`` above it), the build's setting and
+    the data files its setup reads (their names: each is a download link above, whose address the
+    browser takes), in data attributes, so that the browser runs what the build ran."""
     setup = "\n\n".join(c.source for c in cells if c.kind == "code" and "setup" in c.tags
                          and c.number < cell.number)
 
     def attr(text: str) -> str:  # one line of Markdown: a raw HTML block must not hold a blank line
         return html.escape(text, quote=True).replace("\n", "&#10;")
 
-    return (f'<div class="pw-try" data-setting="{setting}" data-setup="{attr(setup)}" '
+    files = f' data-files="{attr(" ".join(data))}"' if data else ""
+    return (f'<div class="pw-try" data-setting="{setting}" data-setup="{attr(setup)}"{files} '
             f'data-code="{attr(cell.source)}">'
             '<p class="pw-try-nojs"><strong>Try it:</strong> with JavaScript on, this cell can be edited and '
             'run here, in your browser; or download the lesson above and run it in Python.</p></div>')
@@ -220,6 +226,9 @@ def _shown(item: dict, assets: str, plain: bool = False, animation: str = "",
     if item["kind"] == "frames":  # the player's sidecar: named by its animation, never shown itself
         return ""
     src = f"{assets}/{item['file']}"
+    if item["kind"] == "data":  # a file to download (and for the try-it cells to read), on the site only
+        name = item["file"]
+        return "" if plain else f'{_escape(alt)}\n\n[Download {name}]({src}){{ .md-button download="{name}" }}'
     if plain:  # the animation plays on a code host; its poster, the same last frame, would show twice
         return "" if item["kind"] == "poster" else f"![{_escape_alt(alt)}]({src})"
     if item["kind"] == "poster":  # shown instead of the animation to readers who ask for reduced motion

@@ -84,7 +84,7 @@ def markdown(info: lessons.LessonInfo, record: Record, folder: Path) -> None:
     files = {MARKDOWN / f"{info.slug}.md": (banner + page).encode(),
              MARKDOWN / info.slug / ipynb: to_notebook(cells, f"Lesson {info.number:02d}: {info.title}").encode()}
     shown = [item["file"] for cell in record.cells for item in cell.shown
-             if item["kind"] not in ("poster", "table", "frames", "source")]
+             if item["kind"] not in ("poster", "table", "frames", "source", "data")]
     files.update({MARKDOWN / info.slug / name: (folder / name).read_bytes() for name in shown})
     changed = [path for path, data in files.items() if _write(path, data)]
     stale = [p for p in (MARKDOWN / info.slug).iterdir() if p not in files]

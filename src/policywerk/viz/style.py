@@ -1,4 +1,5 @@
-"""The house style every lesson shares: one palette, one font, one width."""
+"""The house style every lesson shares: one palette (Okabe & Ito's, in ``policywerk.sketch.palette``, which
+the SVG pictures share), one font, one width."""
 
 from contextlib import contextmanager
 
@@ -7,23 +8,26 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 
-# Okabe & Ito's palette: distinguishable under the common colour-vision deficiencies.
-INK = "#1f2328"
-MUTED = "#6e7781"
-GRID = "#d0d7de"
-PAPER = "#ffffff"
-BLUE = "#0072b2"
-ORANGE = "#e69f00"
-GREEN = "#009e73"
-VERMILION = "#d55e00"
-SKY = "#56b4e9"
-PURPLE = "#cc79a7"
-YELLOW = "#f0e442"
-SERIES = (BLUE, ORANGE, GREEN, VERMILION, PURPLE, SKY)
+from policywerk.sketch.palette import (  # noqa: F401 - the palette, re-exported for viz's modules
+    BLUE,
+    GREEN,
+    GRID,
+    INK,
+    MUTED,
+    NEUTRAL,
+    ORANGE,
+    PAPER,
+    PURPLE,
+    SERIES,
+    SKY,
+    VERMILION,
+    YELLOW,
+)
+
 HOUSE_COLOURS = (PAPER, INK, MUTED, GRID, *SERIES, YELLOW)  # kept exact in every animation's palette
 
 # Values: negative in vermilion, zero white, positive in blue (a diverging ramp readable in grey too).
-VALUE_CMAP = LinearSegmentedColormap.from_list("policywerk_value", [VERMILION, "#f7f7f7", BLUE], N=64)
+VALUE_CMAP = LinearSegmentedColormap.from_list("policywerk_value", [VERMILION, NEUTRAL, BLUE], N=64)
 
 DPI = 100
 WIDTH_PX = 1100  # about the content width of a Material page; frames are shown at their own size
