@@ -1,7 +1,7 @@
 """Benchmark the try-it cells in headless Chromium: the time from pressing Run to the first result of each
 lesson's try-it cell, cold (a fresh browser context: Python loads first) and warm (Run again on the same
-page), as medians; the bytes the first Run fetches; and what a lesson page carries for the runner before
-a reader asks for it.
+page), as medians; the bytes the first Run fetches; whether the cell printed exactly what the build
+printed; and what a lesson page carries for the runner before a reader asks for it.
 
     python scripts/bench_tryit.py [--setting full|quick] [--repeat N]
 
@@ -56,13 +56,13 @@ def main() -> None:
         print(f"a page before any Run: tryit.js {kb(js[0])} / {kb(js[1])} kB, tryit.css {kb(css[0])} / "
               f"{kb(css[1])} kB; the editor (CodeMirror) "
               f"{kb(sizes(site / 'assets' / 'codemirror' / 'codemirror.min.js')[1])} kB gzipped, on opening one")
-        print(f"\n{'lesson':<20}{'cold s':>8}{'warm s':>8}{'served MB':>11}{'pictures':>10}")
+        print(f"\n{'lesson':<20}{'cold s':>8}{'warm s':>8}{'served MB':>11}{'pictures':>10}  printed")
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=FLAGS)
             for page_dir in sorted((site / "lessons").iterdir()):
                 if not (page_dir / "index.html").is_file() or "pw-try" not in (page_dir / "index.html").read_text():
                     continue
-                cold, warm, served, pictures = [], [], [], 0
+                cold, warm, served, pictures, same = [], [], [], 0, True
                 for _ in range(args.repeat):
                     context = browser.new_context(viewport={"width": 1400, "height": 1000})
                     page = context.new_page()
@@ -74,11 +74,15 @@ def main() -> None:
                     cold.append(run_once(page, panel))
                     served.append(sum((site / path.lstrip("/").split("?")[0]).stat().st_size
                                       for path in Quiet.served))
+                    printed = panel.locator(".pw-try-output pre").first.inner_text().strip()
+                    built = panel.locator("xpath=preceding-sibling::div[contains(@class, 'highlight')][1]//pre")
+                    same = same and printed == built.inner_text().strip()
                     warm.append(run_once(page, panel))
                     pictures = panel.locator(".pw-try-output img").count()
                     context.close()
                 print(f"{page_dir.name:<20}{statistics.median(cold):>8.1f}{statistics.median(warm):>8.1f}"
-                      f"{statistics.median(served) / 1e6:>11.2f}{pictures:>10}")
+                      f"{statistics.median(served) / 1e6:>11.2f}{pictures:>10}  "
+                      + ("as built" if same else "differs from the build"))
             browser.close()
         server.shutdown()
     finally:

@@ -137,3 +137,10 @@ def test_the_svg_has_no_script_and_names_no_other_origin(run, tmp_path):
     text = (tmp_path / "plain.svg").read_text()
     assert "<script" not in text
     assert re.findall(r"https?://[^\s\"']+", text) == ["http://www.w3.org/2000/svg"]  # a namespace, not a request
+
+
+def test_a_log_scale_names_its_powers_of_ten_plainly_and_the_extreme_ones_as_powers():
+    from policywerk.sketch.axes import power_label
+
+    assert [power_label(v) for v in (0.001, 0.01, 1.0, 1000.0, 1e-6, 2e-5, 1e7)] == [
+        "0.001", "0.01", "1", "1,000", "10⁻⁶", "2×10⁻⁵", "10⁷"]

@@ -7,7 +7,8 @@ from policywerk.sketch.palette import GRID, INK, MUTED
 from policywerk.sketch.svg import element, num, text
 
 WIDTH, HEIGHT = 640, 340
-LEFT, RIGHT, BOTTOM = 64, 16, 46
+LEFT, RIGHT, BOTTOM = 72, 16, 46
+SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def ticks(low: float, high: float, most: int = 6) -> list[float]:
@@ -47,6 +48,15 @@ def label(value: float, step: float) -> str:
     return f"{value:,.{decimals}f}".replace("-", "−")
 
 
+def power_label(value: float) -> str:
+    """A log scale's tick: ``0.01``, ``1``, ``1,000``, or beyond those, ``10⁻⁶`` and ``2×10⁻⁵``."""
+    power = math.floor(math.log10(value) + 1e-9)
+    if -3 <= power <= 5:
+        return f"{value:,.{max(0, -power)}f}"
+    mantissa = round(value / 10.0 ** power, 6)
+    return (f"{mantissa:g}×" if mantissa != 1 else "") + "10" + str(power).translate(SUPERSCRIPT)
+
+
 @dataclass
 class Frame:
     """The plot's area in pixels and the data ranges it shows: ``x`` and ``y`` map data to pixels."""
@@ -82,7 +92,7 @@ class Frame:
         for t in self.y_ticks:
             y = self.y(t)
             body.append(element("line", x1=float(LEFT), x2=float(WIDTH - RIGHT), y1=y, y2=y, stroke=GRID))
-            words = f"{t:,g}".replace("-", "−") if self.log_y else label(t, y_step)
+            words = power_label(t) if self.log_y else label(t, y_step)
             body.append(text(LEFT - 6, y + 4, words, text_anchor="end", fill=MUTED, font_size=12))
         bottom = float(HEIGHT - BOTTOM)
         for t in x_ticks:
@@ -94,8 +104,8 @@ class Frame:
             body.append(text((LEFT + WIDTH - RIGHT) / 2, HEIGHT - 6, x_label, text_anchor="middle"))
         if y_label:
             middle = (self.top + HEIGHT - BOTTOM) / 2
-            body.append(text(14, middle, y_label, text_anchor="middle",
-                             transform=f"rotate(-90 14 {num(middle)})"))
+            body.append(text(12, middle, y_label, text_anchor="middle",
+                             transform=f"rotate(-90 12 {num(middle)})"))
         return body
 
 
