@@ -144,3 +144,21 @@ def test_a_log_scale_names_its_powers_of_ten_plainly_and_the_extreme_ones_as_pow
 
     assert [power_label(v) for v in (0.001, 0.01, 1.0, 1000.0, 1e-6, 2e-5, 1e7)] == [
         "0.001", "0.01", "1", "1,000", "10⁻⁶", "2×10⁻⁵", "10⁷"]
+
+
+def test_tick_labels_carry_the_decimals_their_step_needs():
+    from policywerk.sketch.axes import label
+
+    assert [label(t, 2.5) for t in ticks(0.0, 12.0)] == ["0", "2.5", "5.0", "7.5", "10.0", "12.5"]
+    assert [label(t, 25.0) for t in ticks(0.0, 120.0)] == ["0", "25", "50", "75", "100", "125"]
+    assert label(1.5e-4, 1e-4) == "1.5×10⁻⁴" and label(-2e7, 1e7) == "−2×10⁷"
+
+
+@pytest.mark.parametrize("values", [[10.0, 10.0], [1.0], [1.0, 0.0], [0.5]])
+def test_a_constant_or_single_value_still_gets_a_scale(run, values):
+    """A value iteration that converges in one sweep (γ = 0 without slip) leaves one positive change."""
+    for log_y in (True, False):
+        item = line_chart({"d": values}, log_y=log_y, name=f"one-{int(log_y)}", alt="x")
+        root = drawn(run, item)
+        ys = [float(t.get("y")) for t in root.iter(f"{SVG}text") if t.get("text-anchor") == "end"]
+        assert len(ys) >= 2 and all(math.isfinite(y) for y in ys)

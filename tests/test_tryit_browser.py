@@ -205,6 +205,8 @@ def test_stop_ends_an_endless_loop_at_once_and_the_next_run_works(browser, site_
     set_code(panel, "print(sum(range(10)))\n")
     status, output = run(panel)
     assert status.startswith("Finished") and output.strip() == "45"
+    printed = panel.get_by_label("Printed output")  # its own scrolling box, reachable by Tab
+    assert printed.get_attribute("tabindex") == "0" and printed.inner_text().strip() == "45"
     close_clean(context, page, site_url)
 
 

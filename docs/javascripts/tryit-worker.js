@@ -40,9 +40,10 @@ async function fetchData(pyodide, files) {
   pyodide.FS.mkdirTree(folder);
   for (const address of files.filter((f) => !fetched.has(f))) {
     postMessage({ kind: "status", text: "Fetching the lesson's data…" });
-    const response = await fetch(new URL(address, location.href));
+    const url = new URL(address);
+    const response = await fetch(url);
     if (!response.ok) throw new Error(`a file the lesson needs is missing (${response.status} ${address})`);
-    const name = new URL(address).pathname.split("/").pop();
+    const name = url.pathname.split("/").pop();
     pyodide.FS.writeFile(`${folder}/${name}`, new Uint8Array(await response.arrayBuffer()));
     fetched.add(address);
   }

@@ -106,7 +106,7 @@ class Panel {
     this.reset.title = "Put back the lesson's code";
     this.status = element("p", { className: "pw-try-status" });
     this.status.setAttribute("role", "status");
-    this.output = element("div", { className: "pw-try-output", tabIndex: 0, hidden: true });
+    this.output = element("div", { className: "pw-try-output", hidden: true });
     this.output.setAttribute("role", "region");
     this.output.setAttribute("aria-label", `Output of your run of ${label}`);
     this.run.addEventListener("click", () => this.start());
@@ -136,7 +136,12 @@ class Panel {
   write(text, kind) {
     this.output.hidden = false;
     let lines = this.output.lastElementChild;
-    if (lines?.tagName !== "PRE") this.output.append((lines = element("pre")));
+    if (lines?.tagName !== "PRE") {
+      // printed lines scroll in their own box, which the keyboard can reach
+      lines = element("pre", { tabIndex: 0 });
+      lines.setAttribute("aria-label", "Printed output");
+      this.output.append(lines);
+    }
     lines.append(kind === "stderr" ? element("span", { className: "pw-try-error" }, text + "\n") : text + "\n");
   }
 
@@ -167,7 +172,8 @@ class Panel {
     }
     // each data file is offered for download above the cell: its link has the file's address
     const files = (this.root.dataset.files || "").split(" ").filter(Boolean)
-      .map((name) => document.querySelector(`a[download="${CSS.escape(name)}"]`)?.href ?? name);
+      .map((name) => document.querySelector(`a[download="${CSS.escape(name)}"]`)?.href
+        ?? new URL(name, document.baseURI).href);
     worker.postMessage({ kind: "run", setup: this.setup, code: this.editor.code, files,
       quick: this.root.dataset.setting === "quick" });
   }

@@ -438,8 +438,8 @@ cliff_map(learned[0].q, name="l04-try-route", title=f"{target.__name__}, run 0: 
 # grid: in each cell the best action's value and its arrow, and, in orange, the route the greedy policy
 # takes from the start. The values along the edge are the ones to watch. Q-learning's assume that the
 # next move is the best one and barely see the cliff; SARSA's include the random step that now and then
-# follows, so next to the cliff they are lower, and the arrows there point away from it. The colours
-# are scaled to each grid's largest value, so compare the numbers, not the shades, between two runs.
+# follows, so next to the cliff they are lower, and the arrows there point away from it. Each grid's
+# colours are scaled to its own largest value in size, so compare the numbers, not the shades.
 #
 # ## Things to try
 #

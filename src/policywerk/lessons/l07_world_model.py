@@ -474,15 +474,15 @@ viz.frames_figure([("real", [obs for _, obs, _ in episode[1:OPEN_LOOP_STEPS + 1:
 # One episode shows the drift; how fast it comes is a matter of counting. For every held-out episode,
 # the same open-loop imagination from its first frame, and at each step the pixels it draws wrong,
 # averaged over the episodes step by step. This is the page's try-it cell: on the site, the button
-# under it runs it in your browser, with the model saved above. Set `horizon` to 19 to imagine to the
+# under it runs it in your browser, with the model saved above. Set `horizon` to 20 to imagine to the
 # end of an episode. Or set `slip` to 0, for episodes from the same seeds in which every move goes
 # through: what drift is left is the model's own, and the difference was the slips' doing. (The
-# browser's maths library may compute `exp` and `tanh` differently in the last bits; the model only
-# predicts here and learns nothing, so such differences do not grow, and in Chromium this cell printed
-# the same numbers as here.)
+# browser's maths library may compute `exp` and `tanh` differently in the last bits; here the model
+# only predicts, so no training step amplifies such differences, and in Chromium this cell printed the
+# same numbers as here.)
 
 # %% tags=["try"]
-horizon = OPEN_LOOP_STEPS  # steps imagined after the first frame: try 4, or 19 (an episode's last)
+horizon = OPEN_LOOP_STEPS  # steps imagined after the first frame: try 4, or 20 (an episode's last)
 slip = env.slip  # how often a move fails in the episodes judged: try 0
 episodes = [random_episode(world(slip=slip), Rng(100 + k)) for k in range(len(held_out))]
 open_loop = [[] for _ in range(horizon)]

@@ -33,6 +33,8 @@ def log_ticks(low: float, high: float) -> list[float]:
     inside = [t for t in marks if low <= t <= high]
     below = max((t for t in marks if t <= low), default=marks[0])
     above = min((t for t in marks if t >= high), default=marks[-1])
+    if below == above:  # all the data on one tick: the next one up, so that the scale has a length
+        above = min(t for t in marks if t > below)
     return sorted({below, *inside, above})
 
 
@@ -41,20 +43,26 @@ def label(value: float, step: float) -> str:
     if value == 0:
         return "0"
     if abs(value) < 1e-3 or abs(value) >= 1e7:
-        return f"{value:.0e}".replace("e-0", "e-").replace("e+0", "e").replace("-", "−")
+        return scientific(value).replace("-", "−")
     decimals = max(0, -math.floor(math.log10(step) + 1e-9))
-    if round(step * 10 ** decimals) % 1 or f"{step:g}".endswith("25"):
+    scaled = step * 10 ** decimals
+    if abs(scaled - round(scaled)) > 1e-9 * scaled:  # a step of 2.5 times a power of ten
         decimals += 1
     return f"{value:,.{decimals}f}".replace("-", "−")
+
+
+def scientific(value: float) -> str:
+    """``10⁻⁶``, ``2.5×10⁻⁵``, ``−1.5×10⁷``: a number too small or too large to write out."""
+    power = math.floor(math.log10(abs(value)) + 1e-9)
+    mantissa = round(value / 10.0 ** power, 6)
+    head = "" if mantissa == 1 else "−" if mantissa == -1 else f"{mantissa:g}×"
+    return head + "10" + str(power).translate(SUPERSCRIPT)
 
 
 def power_label(value: float) -> str:
     """A log scale's tick: ``0.01``, ``1``, ``1,000``, or beyond those, ``10⁻⁶`` and ``2×10⁻⁵``."""
     power = math.floor(math.log10(value) + 1e-9)
-    if -3 <= power <= 5:
-        return f"{value:,.{max(0, -power)}f}"
-    mantissa = round(value / 10.0 ** power, 6)
-    return (f"{mantissa:g}×" if mantissa != 1 else "") + "10" + str(power).translate(SUPERSCRIPT)
+    return f"{value:,.{max(0, -power)}f}" if -3 <= power <= 5 else scientific(value)
 
 
 @dataclass
@@ -76,8 +84,9 @@ class Frame:
         return self.y_ticks[-1]
 
     def x(self, value: float) -> float:
-        span = self.x_high - self.x_low or 1.0
-        return LEFT + (value - self.x_low) / span * (WIDTH - LEFT - RIGHT)
+        if self.x_high == self.x_low:  # one point: in the middle
+            return (LEFT + WIDTH - RIGHT) / 2
+        return LEFT + (value - self.x_low) / (self.x_high - self.x_low) * (WIDTH - LEFT - RIGHT)
 
     def y(self, value: float) -> float:
         low, high, v = self.y_low, self.y_high, value

@@ -4,6 +4,7 @@ value written in it and the greedy action's arrow, and, if given, the route the 
 from collections.abc import Collection, Mapping, Sequence
 
 from policywerk.session import Shown
+from policywerk.sketch.axes import WIDTH
 from policywerk.sketch.palette import BLUE, GRID, INK, NEUTRAL, ORANGE, PAPER, VERMILION
 from policywerk.sketch.svg import document, element, polyline, save, text
 from policywerk.worlds.cliff import ARROWS as CLIFF_ARROWS
@@ -24,7 +25,7 @@ def grid_chart(rows: int, cols: int, values: Sequence[float], *, name: str, alt:
     if len(values) != rows * cols or (arrows is not None and len(arrows) != rows * cols):
         raise ValueError(f"{name}: a {rows} × {cols} grid needs {rows * cols} values and arrows")
     scale = max((abs(v) for s, v in enumerate(values) if s not in walls and s not in labels), default=0.0)
-    cell = min(CELL, (640 - 2 * MARGIN) // cols)
+    cell = min(CELL, (WIDTH - 2 * MARGIN) // cols)
     top = MARGIN + (24 if title else 0)
     body = [text(MARGIN, 18, title, font_weight="bold", font_size=14)] if title else []
     for s, value in enumerate(values):
