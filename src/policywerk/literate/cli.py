@@ -54,7 +54,8 @@ class UsageError(Exception):
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="policywerk", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{list,run,build,serve}")
+    sub = parser.add_subparsers(dest="command", required=True,
+                                metavar="{list,run,build,serve,exercises,check}")
     listing = sub.add_parser("list", help="the lessons, whether they are written, and their cached runs")
     run = sub.add_parser("run", help="run one lesson in this terminal")
     run.add_argument("lesson", help="a lesson: l01, 01, 1, l01_bellman or l01-bellman")
@@ -67,6 +68,10 @@ def main(argv: list[str] | None = None) -> int:
     serving = sub.add_parser("serve", help="serve the site at once, and build the stale lessons behind it")
     serving.add_argument("--addr", default="127.0.0.1:8000", help="where to serve it (HOST:PORT; default "
                                                                   "127.0.0.1:8000)")
+    sub.add_parser("exercises", help="the lessons' exercises, each a function to write")
+    checking = sub.add_parser("check", help="check your answer to an exercise (exit 0 right, 1 wrong, 2 bad input)")
+    checking.add_argument("exercise", help="an exercise, as `policywerk exercises` lists it: l04.expected_sarsa")
+    checking.add_argument("file", type=Path, help="a Python file that defines the exercise's function")
     for p in (making, serving):
         p.add_argument("--jobs", default="0", help="lessons to run at once (default 0: one per core)")
     for p in (listing, run, making, serving):
@@ -74,10 +79,12 @@ def main(argv: list[str] | None = None) -> int:
     for p in (listing, making, serving):
         p.add_argument("--root", type=Path, default=DEFAULT_ROOT, help="where the runs are cached")
     args = parser.parse_args(argv)
-    setting = "quick" if args.quick else "full"
+    setting = "quick" if getattr(args, "quick", False) else "full"
     for number in (signal.SIGTERM, signal.SIGHUP):  # `kill` and a closed terminal stop it as Ctrl-C does
         signal.signal(number, _stop)
     try:
+        if args.command in ("exercises", "check"):
+            return _exercises(args)
         if args.command == "list":
             return list_lessons(setting, args.root)
         if args.command == "run":
@@ -101,6 +108,16 @@ def main(argv: list[str] | None = None) -> int:
                  "serve": ", the server and the lessons' builds with it; nothing half-written was kept"}
         print(f"policywerk: stopped{after.get(args.command, '')}", file=sys.stderr)
         return 128 + (stop.signum if isinstance(stop, Stopped) else signal.SIGINT)
+
+
+def _exercises(args) -> int:
+    from policywerk.exercises import terminal
+
+    try:
+        return terminal.listing() if args.command == "exercises" else terminal.check_file(args.exercise, args.file)
+    except terminal.CannotCheck as error:
+        print(f"policywerk: {error}", file=sys.stderr)
+        return 2
 
 
 def _stop(signum, frame):

@@ -1,0 +1,104 @@
+"""What an exercise is, and the checker that tells a reader whether their function is right.
+
+An exercise names one function of the library, which is the reference answer. The checker calls the
+reader's function and the library's on the same cases, first the known answers the lesson itself shows,
+then seeded random cases, and compares the results: exactly where the arithmetic is exact, within a stated
+tolerance otherwise. It also checks what a correct answer must never do, such as change its inputs. The
+first case that fails is reported with its input, what was expected, what came back, and the hint that
+applies; a right answer is shown the library's own code.
+"""
+
+import copy
+import inspect
+import math
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Case:
+    """One call to check: its arguments, where they come from, and the hint to give if it fails."""
+
+    args: tuple
+    about: str  # "the lesson's grid, the start cell" or "random case 4"
+    hint: int = 0  # the number of the hint that helps with a failure here (1-based; 0: none)
+
+
+@dataclass(frozen=True)
+class Exercise:
+    key: str  # "l04.expected_sarsa": the lesson and the function's name
+    title: str
+    level: str  # "warm-up", "core" or "hard"
+    statement: str  # Markdown: what to write, as the lesson page shows it
+    stub: str  # the function's signature and docstring, to start from
+    hints: tuple[str, ...]
+    reference: Callable  # the library's function: the right answer
+    cases: Callable[[], Iterable[Case]]  # known answers first, then seeded random ones
+    tolerance: float = 0.0  # 0: the results must be equal; else the largest difference allowed
+    pure: bool = True  # the function must leave its arguments as they were
+
+    @property
+    def name(self) -> str:
+        return self.key.split(".", 1)[1]
+
+
+@dataclass
+class Verdict:
+    ok: bool
+    message: str
+    cases: int = 0  # how many cases were checked
+    failed: Case | None = field(default=None, repr=False)
+
+
+def check(exercise: Exercise, function: Callable) -> Verdict:
+    """Run ``function`` against the library's on every case of ``exercise``; stop at the first failure."""
+    count = 0
+    for case in exercise.cases():
+        count += 1
+        expected = exercise.reference(*copy.deepcopy(case.args))
+        given = copy.deepcopy(case.args)
+        try:
+            returned = function(*given)
+        except NotImplementedError:
+            return Verdict(False, f"{exercise.name} is not written yet: replace the `raise "
+                                  "NotImplementedError` with your code.", count, case)
+        except Exception as error:  # noqa: BLE001 - the reader's error, shown to the reader
+            trace = "".join(traceback.format_exception_only(type(error), error)).strip()
+            return _failed(exercise, case, count, f"it raised {trace}")
+        if not same(expected, returned, exercise.tolerance):
+            return _failed(exercise, case, count, f"expected {show(expected)}, it returned {show(returned)}")
+        if exercise.pure and given != case.args:
+            return _failed(exercise, case, count, "it changed its arguments, which it should only read")
+    source = inspect.getsource(exercise.reference)
+    where = f"{exercise.reference.__module__}.{exercise.reference.__qualname__}"
+    return Verdict(True, f"Right: {exercise.name} agrees with the library on all {count} cases. The "
+                         f"library's own ({where}):\n\n{source}", count)
+
+
+def _failed(exercise: Exercise, case: Case, count: int, what: str) -> Verdict:
+    hint = f"\nHint {case.hint}: {exercise.hints[case.hint - 1]}" if case.hint else ""
+    message = (f"Not yet: case {count} ({case.about}) fails.\n  input: "
+               f"{', '.join(show(a) for a in case.args)}\n  {what}.{hint}")
+    return Verdict(False, message, count, case)
+
+
+def same(expected: object, returned: object, tolerance: float) -> bool:
+    """Equal, or for numbers (and lists of them) within ``tolerance``; a bool is not a number here."""
+    if isinstance(expected, (list, tuple)):
+        return (isinstance(returned, (list, tuple)) and len(returned) == len(expected)
+                and all(same(e, r, tolerance) for e, r in zip(expected, returned)))
+    numbers = (int, float)
+    if isinstance(expected, numbers) and not isinstance(expected, bool):
+        if not isinstance(returned, numbers) or isinstance(returned, bool):
+            return False
+        if math.isnan(expected):
+            return math.isnan(returned)
+        return abs(expected - returned) <= tolerance if tolerance else expected == returned
+    return expected == returned
+
+
+def show(value: object, limit: int = 300) -> str:
+    """A value as the reader should see it, cut short if it is long."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + " …"

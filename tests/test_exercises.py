@@ -1,0 +1,154 @@
+"""The exercises' checker: each exercise passes with the library's function and fails with its stub and
+with plausible wrong answers, each failure naming the case and the hint that applies; the notebook's
+``check`` and the terminal's ``policywerk check`` say the same."""
+
+import pytest
+
+from policywerk.exercises import EXERCISES, check, find
+from policywerk.exercises.spec import check as verdict_of
+from policywerk.literate.cli import main
+from policywerk.rl.bellman import q_value
+
+
+def q_value_discounting_the_reward(mdp, values, state, action, gamma):
+    return sum(t.probability * gamma * (t.reward + values[t.next_state]) for t in mdp.transitions(state, action))
+
+
+def q_value_ignoring_slip(mdp, values, state, action, gamma):
+    t = max(mdp.transitions(state, action), key=lambda t: t.probability)
+    return t.reward + gamma * values[t.next_state]
+
+
+def greedy_with_ties_to_the_last(mdp, values, gamma):
+    policy = [0] * mdp.n_states
+    for s in mdp.states:
+        if not mdp.is_terminal(s):
+            backups = [q_value(mdp, values, s, a, gamma) for a in range(mdp.n_actions)]
+            policy[s] = max(a for a, q in enumerate(backups) if q == max(backups))
+    return policy
+
+
+def greedy_by_the_intended_cells_value(mdp, values, gamma):
+    """Heads for the best-valued neighbour, as if no move slipped and no step paid a reward."""
+    policy = [0] * mdp.n_states
+    for s in mdp.states:
+        if not mdp.is_terminal(s):
+            ahead = [values[mdp.move(s, a)] for a in range(mdp.n_actions)]
+            policy[s] = ahead.index(max(ahead))
+    return policy
+
+
+def sarsa_target(q, r, s_next, a_next, gamma, epsilon):
+    return r + gamma * q[s_next][a_next]
+
+
+def expected_sarsa_leaving_the_greedy_action_out_of_exploring(q, r, s_next, a_next, gamma, epsilon):
+    row = q[s_next]
+    return r + gamma * ((1 - epsilon) * max(row) + epsilon * (sum(row) - max(row)) / (len(row) - 1))
+
+
+def expected_sarsa_sorting_in_place(q, r, s_next, a_next, gamma, epsilon):
+    row = q[s_next]
+    row.sort()
+    return r + gamma * ((1 - epsilon) * row[-1] + epsilon * sum(row) / len(row))
+
+
+# Each exercise with wrong answers a reader might write, and the start of the case each must fail on.
+WRONG = {
+    "l01.q_value": [(q_value_discounting_the_reward, "case 5 (no slip, all values 0"),
+                    (q_value_ignoring_slip, "case 1 (the lesson's grid")],
+    "l01.greedy_policy": [(greedy_with_ties_to_the_last, "case 2 (all values 0"),
+                          (greedy_by_the_intended_cells_value, "case 1 (the lesson's grid")],
+    "l04.expected_sarsa": [(sarsa_target, "case 1 (one greedy action"),
+                           (expected_sarsa_leaving_the_greedy_action_out_of_exploring, "case 1 (one greedy action"),
+                           (expected_sarsa_sorting_in_place, "case 1 (one greedy action")],
+}
+
+
+def test_every_exercise_has_wrong_answers_here():
+    assert sorted(WRONG) == sorted(EXERCISES)
+
+
+@pytest.mark.parametrize("key", sorted(EXERCISES))
+def test_the_librarys_own_function_is_right(key):
+    exercise = find(key)
+    verdict = verdict_of(exercise, exercise.reference)
+    assert verdict.ok and verdict.cases >= 20, verdict.message
+    assert f"def {exercise.name}(" in verdict.message  # the library's code, shown to a right answer
+
+
+@pytest.mark.parametrize("key", sorted(EXERCISES))
+def test_the_stub_to_start_from_is_not_yet_right(key):
+    exercise = find(key)
+    namespace = {}
+    exec(exercise.stub, namespace)
+    verdict = verdict_of(exercise, namespace[exercise.name])
+    assert not verdict.ok and "not written yet" in verdict.message
+    assert exercise.hints and exercise.statement and exercise.level in ("warm-up", "core", "hard")
+
+
+@pytest.mark.parametrize(("key", "wrong", "case"), [(k, w, c) for k, pairs in WRONG.items() for w, c in pairs],
+                         ids=lambda x: getattr(x, "__name__", str(x))[:40])
+def test_a_plausible_wrong_answer_is_told_the_first_case_it_fails(key, wrong, case):
+    verdict = verdict_of(find(key), wrong)
+    assert not verdict.ok
+    assert verdict.message.startswith(f"Not yet: {case}"), verdict.message
+    assert "input:" in verdict.message and "Hint" in verdict.message
+
+
+def test_changing_the_arguments_is_a_failure_of_its_own():
+    verdict = verdict_of(find("l04.expected_sarsa"), expected_sarsa_sorting_in_place)
+    assert "changed its arguments" in verdict.message
+
+
+def test_an_error_in_the_answer_is_reported_as_a_failed_case():
+    def broken(q, r, s_next, a_next, gamma, epsilon):
+        return r + gamma * max(q[s_next + 100])
+
+    verdict = verdict_of(find("l04.expected_sarsa"), broken)
+    assert not verdict.ok and "it raised IndexError: list index out of range" in verdict.message
+
+
+def test_in_a_notebook_check_prints_the_verdict_and_says_whether_it_is_right(capsys):
+    assert check("l04.expected_sarsa", find("l04.expected_sarsa").reference) is True
+    assert capsys.readouterr().out.startswith("Right: expected_sarsa agrees with the library")
+    assert check("l04.expected_sarsa", sarsa_target) is False
+    assert capsys.readouterr().out.startswith("Not yet: case 1")
+    with pytest.raises(KeyError, match="no exercise 'l04.sarsa'; there are: l01.q_value"):
+        check("l04.sarsa", sarsa_target)
+
+
+ANSWER = """def expected_sarsa(q, r, s_next, a_next, gamma, epsilon):
+    row = q[s_next]
+    return r + gamma * ((1 - epsilon) * max(row) + epsilon * sum(row) / len(row))
+"""
+
+
+@pytest.mark.parametrize(("text", "code", "said"), [
+    (ANSWER, 0, "Right: expected_sarsa agrees"),
+    (ANSWER.replace("max(row)", "min(row)"), 1, "Not yet: case 1"),
+    ("def expected_sarsa(:\n", 2, "answer.py has a syntax error on line 1"),
+    ("raise SystemError('no')\n", 2, "answer.py raised SystemError: no while it was loaded"),
+    ("def sarsa(q, r, s, a, g, e):\n    return r\n", 2, "answer.py defines no function expected_sarsa"),
+])
+def test_the_terminal_checks_a_file_and_exits_0_1_or_2(tmp_path, monkeypatch, capsys, text, code, said):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "answer.py").write_text(text)
+    assert main(["check", "l04.expected_sarsa", "answer.py"]) == code
+    out, err = capsys.readouterr()
+    assert said in (out if code < 2 else err)
+    if code == 2:
+        assert err.count("\n") == 1 and not out  # one clear line
+
+
+def test_the_terminal_refuses_an_unknown_exercise_or_a_missing_file(tmp_path, capsys):
+    assert main(["check", "l09.nothing", str(tmp_path / "a.py")]) == 2
+    assert "no exercise 'l09.nothing'" in capsys.readouterr().err
+    assert main(["check", "l04.expected_sarsa", str(tmp_path / "a.py")]) == 2
+    assert f"no file {tmp_path / 'a.py'}" in capsys.readouterr().err
+
+
+def test_the_terminal_lists_every_exercise(capsys):
+    assert main(["exercises"]) == 0
+    out = capsys.readouterr().out
+    assert all(key in out for key in EXERCISES) and "policywerk check" in out
