@@ -53,6 +53,73 @@ def expected_sarsa_sorting_in_place(q, r, s_next, a_next, gamma, epsilon):
     return r + gamma * ((1 - epsilon) * row[-1] + epsilon * sum(row) / len(row))
 
 
+def td0_updating_after_the_walk(values, episode, alpha):
+    errors = [r + values[s_next] - values[s] for s, r, s_next in episode]
+    for (s, _, _), delta in zip(episode, errors):
+        values[s] += alpha * delta
+    return errors
+
+
+def td0_returning_nothing(values, episode, alpha):
+    for s, r, s_next in episode:
+        values[s] += alpha * (r + values[s_next] - values[s])
+
+
+def lambda_returns_forgetting_the_bootstrap_weight(values, episode, lam):
+    out, g = [], 0.0
+    for _, r, s_next in reversed(episode):
+        g = r + values[s_next] + lam * g
+        out.append(g)
+    return out[::-1]
+
+
+def huber_with_delta_one(prediction, target, delta):
+    e = prediction - target
+    return (0.5 * e * e, e) if abs(e) <= 1 else (abs(e) - 0.5, 1.0 if e > 0 else -1.0)
+
+
+def huber_unclipped_gradient(prediction, target, delta):
+    e = prediction - target
+    return (0.5 * e * e if abs(e) <= delta else delta * (abs(e) - 0.5 * delta)), e
+
+
+def gae_ignoring_ends(rewards, values, next_values, ends, gamma, lam):
+    out, running = [0.0] * len(rewards), 0.0
+    for t in reversed(range(len(rewards))):
+        running = rewards[t] + gamma * next_values[t] - values[t] + gamma * lam * running
+        out[t] = running
+    return out
+
+
+def gae_bootstrapping_from_the_next_entry(rewards, values, next_values, ends, gamma, lam):
+    out, running = [0.0] * len(rewards), 0.0
+    for t in reversed(range(len(rewards))):
+        following = values[t + 1] if t + 1 < len(values) else next_values[t]
+        delta = rewards[t] + gamma * following - values[t]
+        running = delta if ends[t] else delta + gamma * lam * running
+        out[t] = running
+    return out
+
+
+def kl_the_wrong_way_round(mu_q, log_std_q, mu_p, log_std_p):
+    from policywerk.nn.distributions import gaussian_kl
+    return gaussian_kl(mu_p, log_std_p, mu_q, log_std_q)[0]
+
+
+def kl_with_std_for_variance(mu_q, log_std_q, mu_p, log_std_p):
+    import math
+    return sum(lp - lq + (math.exp(lq) + (mq - mp) ** 2) / (2 * math.exp(lp)) - 0.5
+               for mq, lq, mp, lp in zip(mu_q, log_std_q, mu_p, log_std_p))
+
+
+def imagined_returns_starting_from_zero(rewards, values, gamma, lam):
+    out, following = [0.0] * len(rewards), 0.0
+    for k in reversed(range(len(rewards))):
+        following = rewards[k] + gamma * ((1 - lam) * values[k + 1] + lam * following)
+        out[k] = following
+    return out
+
+
 # Each exercise with wrong answers a reader might write, and the start of the case each must fail on.
 WRONG = {
     "l01.q_value": [(q_value_discounting_the_reward, "case 5 (no slip, all values 0"),
@@ -62,6 +129,15 @@ WRONG = {
     "l04.expected_sarsa": [(sarsa_target, "case 1 (one greedy action"),
                            (expected_sarsa_leaving_the_greedy_action_out_of_exploring, "case 1 (one greedy action"),
                            (expected_sarsa_sorting_in_place, "case 1 (one greedy action")],
+    "l03.td0": [(td0_updating_after_the_walk, "case 3 (random walk 1"),
+                (td0_returning_nothing, "case 1 (the lesson's start")],
+    "l03.lambda_returns": [(lambda_returns_forgetting_the_bootstrap_weight, "case 1 (λ = 1")],
+    "l05.huber": [(huber_with_delta_one, "case 5 (δ = 2"), (huber_unclipped_gradient, "case 2 (a large error")],
+    "l06.gae": [(gae_ignoring_ends, "case 2 (two stretches"),
+                (gae_bootstrapping_from_the_next_entry, "case 3 (an episode that terminates after one step")],
+    "l07.gaussian_kl": [(kl_the_wrong_way_round, "case 3 (q = N(0, 1)"),
+                        (kl_with_std_for_variance, "case 3 (q = N(0, 1)")],
+    "l07.lambda_returns": [(imagined_returns_starting_from_zero, "case 2 (no reward")],
 }
 
 

@@ -36,8 +36,8 @@ class Exercise:
     reference: Callable  # the library's function: the right answer
     cases: Callable[[], Iterable[Case]]  # known answers first, then seeded random ones
     tolerance: float = 0.0  # 0: the results must be equal; else the largest difference allowed
-    pure: bool = True  # the function must leave its arguments as they were
-
+    pure: bool = True  # the function must leave its arguments as they were; else change them as the library's does
+    shown: Callable | None = None  # the library's code to show a right answer, if not ``reference``
     @property
     def name(self) -> str:
         return self.key.split(".", 1)[1]
@@ -56,7 +56,8 @@ def check(exercise: Exercise, function: Callable) -> Verdict:
     count = 0
     for case in exercise.cases():
         count += 1
-        expected = exercise.reference(*copy.deepcopy(case.args))
+        after = copy.deepcopy(case.args)
+        expected = exercise.reference(*after)  # ``after``: the arguments as the library leaves them
         given = copy.deepcopy(case.args)
         try:
             returned = function(*given)
@@ -70,8 +71,13 @@ def check(exercise: Exercise, function: Callable) -> Verdict:
             return _failed(exercise, case, count, f"expected {show(expected)}, it returned {show(returned)}")
         if exercise.pure and given != case.args:
             return _failed(exercise, case, count, "it changed its arguments, which it should only read")
-    source = inspect.getsource(exercise.reference)
-    where = f"{exercise.reference.__module__}.{exercise.reference.__qualname__}"
+        for k, (mine, theirs) in enumerate(zip(given, after)):
+            if not exercise.pure and not same(theirs, mine, exercise.tolerance):
+                return _failed(exercise, case, count, f"it left argument {k + 1} as {show(mine)}; expected "
+                                                      f"{show(theirs)}")
+    shown = exercise.shown or exercise.reference
+    source = inspect.getsource(shown)
+    where = f"{shown.__module__}.{shown.__qualname__}"
     return Verdict(True, f"Right: {exercise.name} agrees with the library on all {count} cases. The "
                          f"library's own ({where}):\n\n{source}", count)
 
