@@ -120,6 +120,16 @@ def imagined_returns_starting_from_zero(rewards, values, gamma, lam):
     return out
 
 
+def reinforcement_bootstrapping_after_a_failure(v, r, box, next_box, gamma):
+    return r + gamma * v[box if next_box is None else next_box] - v[box]
+
+
+def clip_gradient_clipping_both_sides(ratio, advantage, clip):
+    if clip is not None and not 1 - clip <= ratio <= 1 + clip:
+        return 0.0
+    return advantage
+
+
 # Each exercise with wrong answers a reader might write, and the start of the case each must fail on.
 WRONG = {
     "l01.q_value": [(q_value_discounting_the_reward, "case 5 (no slip, all values 0"),
@@ -138,6 +148,8 @@ WRONG = {
     "l07.gaussian_kl": [(kl_the_wrong_way_round, "case 3 (q = N(0, 1)"),
                         (kl_with_std_for_variance, "case 3 (q = N(0, 1)")],
     "l07.lambda_returns": [(imagined_returns_starting_from_zero, "case 2 (no reward")],
+    "l02.internal_reinforcement": [(reinforcement_bootstrapping_after_a_failure, "case 2 (the pole fell")],
+    "l06.clipped_objective_grad": [(clip_gradient_clipping_both_sides, "case 3 (past 1 + ε but")],
 }
 
 
@@ -170,6 +182,14 @@ def test_a_plausible_wrong_answer_is_told_the_first_case_it_fails(key, wrong, ca
     assert not verdict.ok
     assert verdict.message.startswith(f"Not yet: {case}"), verdict.message
     assert "input:" in verdict.message and "Hint" in verdict.message
+
+
+@pytest.mark.parametrize("key", sorted(EXERCISES))
+def test_statements_and_hints_are_plain_text_without_control_characters(key):
+    """A lost backslash turns \\varepsilon into a vertical tab and \\nabla into a line break."""
+    exercise = find(key)
+    for text in (exercise.statement, *exercise.hints):
+        assert not any(ord(c) < 32 for c in text), (key, text)
 
 
 def test_changing_the_arguments_is_a_failure_of_its_own():

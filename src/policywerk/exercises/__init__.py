@@ -10,11 +10,11 @@ checks a file that defines the function.
 
 from collections.abc import Callable
 
-from policywerk.exercises import l01, l03, l04, l05, l06, l07
+from policywerk.exercises import l01, l02, l03, l04, l05, l06, l07
 from policywerk.exercises.spec import Exercise, Verdict
 from policywerk.exercises.spec import check as check_against
 
-EXERCISES: dict[str, Exercise] = {e.key: e for module in (l01, l03, l04, l05, l06, l07)
+EXERCISES: dict[str, Exercise] = {e.key: e for module in (l01, l02, l03, l04, l05, l06, l07)
                                  for e in module.EXERCISES}
 
 

@@ -1,6 +1,7 @@
-"""Lesson 06's exercise: generalised advantage estimates over a batch of steps."""
+"""Lesson 06's exercises: generalised advantage estimates over a batch of steps, and the gradient of
+the clipped surrogate."""
 
-from policywerk.agents.ppo import gae
+from policywerk.agents.ppo import clipped_objective_grad, gae
 from policywerk.exercises.spec import Case, Exercise
 from policywerk.math.random import Rng
 
@@ -50,4 +51,38 @@ GAE = Exercise(
     tolerance=1e-9,
 )
 
-EXERCISES = (GAE,)
+def _clip_cases():
+    yield Case((1.1, 2.0, 0.2), "inside the window: the gradient is the advantage", hint=1)
+    yield Case((1.3, 2.0, 0.2), "past 1 + ε with a positive advantage: clipped, 0", hint=2)
+    yield Case((1.3, -2.0, 0.2), "past 1 + ε but with a negative advantage: moving back is never "
+               "clipped", hint=3)
+    yield Case((0.7, -2.0, 0.2), "below 1 − ε with a negative advantage: clipped, 0", hint=2)
+    yield Case((0.7, 2.0, 0.2), "below 1 − ε with a positive advantage: not clipped", hint=3)
+    yield Case((5.0, 2.0, None), "no clip (the ablation): always the advantage", hint=1)
+    rng = Rng(11)
+    for k in range(30):
+        yield Case((round(rng.uniform(0.5, 1.5), 3), round(rng.uniform(-3, 3), 3), rng.choice([0.1, 0.2, 0.3])),
+                   f"random case {k + 1}", hint=3)
+
+
+CLIP_GRADIENT = Exercise(
+    key="l06.clipped_objective_grad",
+    title="The gradient of the clipped surrogate",
+    level="core",
+    statement=(
+        "Write `clipped_objective_grad(ratio, advantage, clip)`: the derivative with respect to the "
+        "ratio $r$ of PPO's objective for one sample, $\\min(r A,\\ \\mathrm{clip}(r, 1 - \\varepsilon, "
+        "1 + \\varepsilon) A)$, with `clip` the $\\varepsilon$ (None: no clipping, the plain $r A$)."),
+    stub=('def clipped_objective_grad(ratio, advantage, clip):\n'
+          '    """d/d ratio of min(r A, clip(r, 1 - eps, 1 + eps) A)."""\n'
+          '    raise NotImplementedError\n'),
+    hints=("Where the unclipped term r A is the smaller one, the derivative is A.",
+           "The clipped term is flat in r, so where it is the smaller one the derivative is 0: r has "
+           "already moved past the window in the direction the advantage favours.",
+           "Only one side of the window clips for a given sign of A: with A > 0 only r > 1 + ε, with "
+           "A < 0 only r < 1 − ε. Moving back towards the old policy is never clipped."),
+    reference=clipped_objective_grad,
+    cases=_clip_cases,
+)
+
+EXERCISES = (GAE, CLIP_GRADIENT)
