@@ -35,6 +35,7 @@ from policywerk import lessons  # noqa: E402
 from policywerk.literate import serve  # noqa: E402
 from policywerk.literate.archive import browser_archive  # noqa: E402
 from policywerk.literate.cells import Cell, parse_file  # noqa: E402
+from policywerk.literate.exercise_page import notebook_cells  # noqa: E402
 from policywerk.literate.notebook import to_notebook  # noqa: E402
 from policywerk.literate.page import downloads, render, render_failed, render_pending  # noqa: E402
 from policywerk.literate.publish import digest, seeds_of  # noqa: E402
@@ -112,7 +113,8 @@ for info in lessons.available():
     with mkdocs_gen_files.open(f"lessons/{info.slug}/{py}", "wb") as f:
         f.write(info.path.read_bytes())
     with mkdocs_gen_files.open(f"lessons/{info.slug}/{ipynb}", "w") as f:
-        f.write(to_notebook(cells, title=f"Lesson {info.number:02d}: {info.title}"))
+        f.write(to_notebook(cells + notebook_cells(info.module, len(cells) + 1),
+                            title=f"Lesson {info.number:02d}: {info.title}"))
 
 # The library as the try-it cells run it in the browser, beside the runtime (scripts/vendor_pyodide.sh).
 with mkdocs_gen_files.open("assets/pyodide/policywerk.zip", "wb") as f:

@@ -248,3 +248,44 @@ def test_the_terminal_lists_every_exercise(capsys):
     assert main(["exercises"]) == 0
     out = capsys.readouterr().out
     assert all(key in out for key in EXERCISES) and "policywerk check" in out
+
+
+@pytest.mark.parametrize("module", ["l01_bellman", "l02_actor_critic", "l03_td_learning", "l04_q_learning",
+                                    "l05_dqn", "l06_ppo", "l07_world_model"])
+def test_every_lesson_page_ends_with_its_exercises_and_the_notebook_checks_them(module):
+    import json
+
+    from policywerk.exercises import of_lesson
+    from policywerk.lessons import find
+    from policywerk.literate.cells import parse_file
+    from policywerk.literate.exercise_page import anchor, notebook_cells, section
+    from policywerk.literate.notebook import to_notebook
+
+    exercises = of_lesson(module)
+    assert exercises, f"{module} has no exercise"
+    site, plain = section(module), section(module, plain=True)
+    for exercise in exercises:
+        assert f"{{ #{anchor(exercise)} }}" in site and f'data-key="{exercise.key}"' in site
+        assert site.count('??? tip "Hint') >= len(exercises) and '??? success "The library\'s answer"' in site
+        assert f"policywerk check {exercise.key} answer.py" in plain and "<details><summary>Hint 1" in plain
+        assert "pw-exercise" not in plain
+    cells = parse_file(find(module).path)
+    extra = notebook_cells(module, len(cells) + 1)
+    notebook = json.loads(to_notebook(cells + extra))
+    sources = ["".join(c["source"]) for c in notebook["cells"]]
+    for exercise in exercises:
+        stub = sources.index(exercise.stub.rstrip("\n"))
+        assert sources[stub + 1].endswith(f'check("{exercise.key}", {exercise.name})')
+    assert len({c["id"] for c in notebook["cells"]}) == len(notebook["cells"])  # ids stay unique
+
+
+def test_the_editors_text_is_checked_as_the_terminal_checks_a_file(capsys):
+    from policywerk.exercises import check_source
+
+    assert check_source("l04.expected_sarsa", ANSWER) is True
+    assert capsys.readouterr().out.startswith("Right:")
+    assert check_source("l04.expected_sarsa", "def expected_sarsa(:\n") is False
+    err = capsys.readouterr().err
+    assert 'File "<your code>", line 1' in err and "SyntaxError" in err
+    assert check_source("l04.expected_sarsa", "def sarsa():\n    pass\n") is False
+    assert "defines no function expected_sarsa" in capsys.readouterr().err

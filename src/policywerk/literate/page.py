@@ -16,6 +16,7 @@ import html
 import os
 
 from policywerk.lessons import LessonInfo, concept
+from policywerk.literate import exercise_page
 from policywerk.literate.cells import Cell, code_cells
 from policywerk.literate.runner import Record
 
@@ -48,6 +49,9 @@ def render(info: LessonInfo, cells: list[Cell], record: Record, assets: str, pla
         return [*shown, try_panel(cell, cells, record.setting, data)]
 
     parts = _page(info, cells, assets, plain, concepts, checkout, [], beneath)
+    exercises = exercise_page.section(info.module, plain, checkout or SOURCE_URL)
+    if exercises:
+        parts.append(exercises)
     if provenance:
         parts += ["---", provenance]
     return "\n\n".join(parts) + "\n"

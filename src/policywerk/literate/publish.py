@@ -14,6 +14,7 @@ from pathlib import Path
 from policywerk import lessons
 from policywerk.literate.cells import parse_file
 from policywerk.literate.deps import PACKAGE_ROOT
+from policywerk.literate.exercise_page import notebook_cells
 from policywerk.literate.notebook import to_notebook
 from policywerk.literate.page import downloads, render
 from policywerk.literate.runner import Record, fresh_record, output_dir, write_whole
@@ -82,7 +83,8 @@ def markdown(info: lessons.LessonInfo, record: Record, folder: Path) -> None:
               "`policywerk build`: edit the lesson, not this file. -->\n\n")
     _, ipynb = downloads(info)
     files = {MARKDOWN / f"{info.slug}.md": (banner + page).encode(),
-             MARKDOWN / info.slug / ipynb: to_notebook(cells, f"Lesson {info.number:02d}: {info.title}").encode()}
+             MARKDOWN / info.slug / ipynb: to_notebook(cells + notebook_cells(info.module, len(cells) + 1),
+                                                        f"Lesson {info.number:02d}: {info.title}").encode()}
     shown = [item["file"] for cell in record.cells for item in cell.shown
              if item["kind"] not in ("poster", "table", "frames", "source", "data")]
     files.update({MARKDOWN / info.slug / name: (folder / name).read_bytes() for name in shown})

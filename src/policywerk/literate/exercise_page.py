@@ -1,0 +1,87 @@
+"""A lesson's exercises on its page and in its notebook (the exercises themselves, and the checker, are
+``policywerk.exercises``).
+
+On the site each exercise has its statement, the function to start from, hints that open one at a time,
+an editor with a Check button (docs/javascripts/exercises.js, in the browser's Python) and the library's
+answer, folded. The plain Markdown page has the same without the editor; the notebook has the statement,
+a cell to write the function in and a cell that checks it."""
+
+import html
+import inspect
+
+from policywerk.exercises import Exercise, of_lesson
+from policywerk.literate.cells import Cell
+
+INTRO = ("Each exercise is a function of the library: write it, and the checker compares yours with the "
+         "library's own on the cases this lesson shows and on random ones, and tells you the first case "
+         "where they differ. On this page, write it in the editor and press Check (it runs in your browser). "
+         "From a checkout, save it in a file and run `policywerk check <exercise> answer.py`; in the "
+         "notebook, run the cell under it.")
+
+
+def anchor(exercise: Exercise) -> str:
+    return "exercise-" + exercise.key.replace(".", "-").replace("_", "-")
+
+
+def section(module: str, plain: bool = False, source_url: str = "") -> str:
+    """The page's "Exercises" section, or "" for a lesson without any."""
+    exercises = of_lesson(module)
+    if not exercises:
+        return ""
+    parts = ["## Exercises", INTRO]
+    if not plain:
+        parts.append('<div class="pw-progress" data-scope="lesson" data-keys="'
+                     + html.escape(" ".join(e.key for e in exercises), quote=True) + '"></div>')
+    for number, exercise in enumerate(exercises, 1):
+        parts += _exercise(number, exercise, plain, source_url)
+    return "\n\n".join(parts)
+
+
+def _exercise(number: int, exercise: Exercise, plain: bool, source_url: str) -> list[str]:
+    title = f"### Exercise {number}: {exercise.title}"
+    parts = [title if plain else f"{title} {{ #{anchor(exercise)} }}",
+             f"*{exercise.level.capitalize()}.* {exercise.statement}",
+             f"```python\n{exercise.stub}```"]
+    command = f"policywerk check {exercise.key} answer.py"
+    hints = [_fold("tip", f"Hint {k}", text, plain) for k, text in enumerate(exercise.hints, 1)]
+    if plain:
+        return [*parts, f"Check it: `{command}`.", *hints, _answer(exercise, plain, source_url)]
+    panel = (f'<div class="pw-exercise" data-key="{exercise.key}" data-name="{exercise.name}" '
+             f'data-code="{html.escape(exercise.stub, quote=True).replace(chr(10), "&#10;")}">'
+             f'<p class="pw-try-nojs">With JavaScript on, write it here and press Check; or run '
+             f'<code>{command}</code> from a checkout.</p></div>')
+    return [*parts, panel, *hints, _answer(exercise, plain, source_url)]
+
+
+def _answer(exercise: Exercise, plain: bool, source_url: str) -> str:
+    shown = exercise.shown or exercise.reference
+    code = inspect.getsource(shown)
+    path = inspect.getsourcefile(shown) or ""
+    rel = path[path.index("src/policywerk/"):] if "src/policywerk/" in path else ""
+    line = inspect.getsourcelines(shown)[1]
+    link = f" ([{rel}]({source_url}/{rel}#L{line}))" if rel and source_url else ""
+    return _fold("success", "The library's answer", f"The library's own{link}:\n\n```python\n{code}```", plain)
+
+
+def _fold(kind: str, title: str, body: str, plain: bool) -> str:
+    """A block that stays closed until the reader opens it."""
+    if plain:
+        return f"<details><summary>{title}</summary>\n\n{body}\n\n</details>"
+    return f'??? {kind} "{title}"\n\n' + "\n".join(f"    {line}" if line else "" for line in body.split("\n"))
+
+
+def notebook_cells(module: str, first: int) -> list[Cell]:
+    """The exercises as notebook cells, numbered from ``first``: for each, its statement and hints, the
+    function to write, and the check."""
+    exercises = of_lesson(module)
+    cells: list[Cell] = []
+    if exercises:
+        cells.append(Cell(first, "markdown", "## Exercises\n\n" + INTRO, 0))
+    for number, exercise in enumerate(exercises, 1):
+        hints = "\n\n".join(_fold("tip", f"Hint {k}", text, True) for k, text in enumerate(exercise.hints, 1))
+        text = f"### Exercise {number}: {exercise.title}\n\n*{exercise.level.capitalize()}.* " \
+               f"{exercise.statement}\n\n{hints}"
+        check = f'from policywerk.exercises import check\n\ncheck("{exercise.key}", {exercise.name})'
+        for kind, source in (("markdown", text), ("code", exercise.stub.rstrip("\n")), ("code", check)):
+            cells.append(Cell(first + len(cells), kind, source, 0))
+    return cells
