@@ -32,6 +32,7 @@ for name in [n for n in sys.modules if n == "policywerk" or n.startswith("policy
 sys.path.insert(0, str(ROOT / "src"))
 
 from policywerk import lessons  # noqa: E402
+from policywerk.exercises import EXERCISES  # noqa: E402
 from policywerk.literate import serve  # noqa: E402
 from policywerk.literate.archive import browser_archive  # noqa: E402
 from policywerk.literate.cells import Cell, parse_file  # noqa: E402
@@ -154,8 +155,13 @@ with mkdocs_gen_files.open("index.md", "r") as f:
     home = f.read()
 if "<!-- lessons -->" not in home:
     raise SystemExit("docs/index.md has lost its <!-- lessons --> marker, where the lessons go")
+# Each lesson ends with exercises that check themselves; the home page shows how many the reader solved.
+solvable = " ".join(EXERCISES)
+progress = (f"\n\nEvery lesson ends with exercises: write one function of the library, and the page checks it. "
+            f'<div class="pw-progress" data-scope="all" data-keys="{solvable}"></div>')
 with mkdocs_gen_files.open("index.md", "w") as f:
-    f.write(home.replace("<!-- lessons -->", "\n".join(cards) + "\n\nThe same, as a table:\n\n" + "\n".join(rows)))
+    f.write(home.replace("<!-- lessons -->", "\n".join(cards) + "\n\nThe same, as a table:\n\n" + "\n".join(rows)
+                         + progress))
 
 # The navigation, in the catalog's order: the home page, the lessons, the concepts.
 nav = ["* [Home](index.md)", "* Lessons"]

@@ -11,6 +11,8 @@
 // page; Stop terminates it (any run, an endless loop included, ends at once) and the next Run starts a
 // fresh one. Without the editor library a plain textarea does the same job.
 
+import { markSolved } from "./progress.js";
+
 const EDITOR = new URL("../assets/codemirror/codemirror.min.js", import.meta.url);
 const WORKER = new URL("tryit-worker.js", import.meta.url);
 
@@ -84,23 +86,35 @@ async function makeEditor(holder, code, onRun, label) {
   }
 }
 
+// The two kinds of panel: a try-it cell (run the reader's version of the lesson's cell) and an exercise
+// (check the reader's function with policywerk.exercises, in the same worker).
+const KINDS = {
+  try: { name: (n) => `try-it cell ${n}`, opener: "Edit and run this cell", action: "Run",
+    compose: (panel, code) => code },
+  exercise: { name: (n, root) => `exercise ${root.dataset.key}`, opener: "Write your answer here",
+    action: "Check",
+    compose: (panel, code) => "from policywerk.exercises import check_source\n"
+      + `check_source(${JSON.stringify(panel.root.dataset.key)}, ${JSON.stringify(code)})\n` },
+};
+
 class Panel {
-  constructor(root, number) {
+  constructor(root, number, kind = "try") {
     this.root = root;
+    this.kind = KINDS[kind];
     this.setup = root.dataset.setup || "";
     this.original = root.dataset.code || "";
     this.editor = null;
-    const label = `try-it cell ${number}`;
+    const label = this.kind.name(number, root);
     this.label = label;
     this.open = element("button", { type: "button", className: "md-button pw-try-open",
-      textContent: "Edit and run this cell" });
+      textContent: this.kind.opener });
     this.open.setAttribute("aria-expanded", "false");
     this.open.addEventListener("click", () => this.show());
     this.body = element("div", { className: "pw-try-body", hidden: true });
     this.holder = element("div", { className: "pw-try-editor" });
     this.run = element("button", { type: "button", className: "md-button md-button--primary",
-      textContent: "Run" });
-    this.run.title = "Run (Ctrl+Enter, or ⌘+Enter)";
+      textContent: this.kind.action });
+    this.run.title = `${this.kind.action} (Ctrl+Enter, or ⌘+Enter)`;
     this.stop = element("button", { type: "button", className: "md-button", textContent: "Stop", disabled: true });
     this.reset = element("button", { type: "button", className: "md-button", textContent: "Reset" });
     this.reset.title = "Put back the lesson's code";
@@ -113,7 +127,7 @@ class Panel {
     this.stop.addEventListener("click", () => stopWorker());
     this.reset.addEventListener("click", () => {
       if (this.editor) this.editor.code = this.original;
-      this.status.textContent = "The lesson's code is back.";
+      this.status.textContent = "The code you started from is back.";
     });
     const tools = element("div", { className: "pw-try-tools" }, this.run, this.stop, this.reset);
     tools.setAttribute("role", "toolbar");
@@ -126,7 +140,7 @@ class Panel {
     const opening = this.body.hidden;
     this.body.hidden = !opening;
     this.open.setAttribute("aria-expanded", String(opening));
-    this.open.textContent = opening ? "Close the editor" : "Edit and run this cell";
+    this.open.textContent = opening ? "Close the editor" : this.kind.opener;
     if (opening && !this.editor) {
       this.editor = await makeEditor(this.holder, this.original, () => this.start(), `Code of ${this.label}`);
       this.editor.focus();
@@ -174,7 +188,7 @@ class Panel {
     const files = (this.root.dataset.files || "").split(" ").filter(Boolean)
       .map((name) => document.querySelector(`a[download="${CSS.escape(name)}"]`)?.href
         ?? new URL(name, document.baseURI).href);
-    worker.postMessage({ kind: "run", setup: this.setup, code: this.editor.code, files,
+    worker.postMessage({ kind: "run", setup: this.setup, code: this.kind.compose(this, this.editor.code), files,
       quick: this.root.dataset.setting === "quick" });
   }
 
@@ -184,9 +198,18 @@ class Panel {
     else if (data.kind === "picture") this.draw(data.svg, data.alt);
     else if (data.kind === "done") {
       const took = `${data.seconds.toFixed(1)} s`;
-      this.finish(data.ok ? `Finished in ${took}.` : `Stopped by an error after ${took}: see the traceback below.`,
+      if (this.root.dataset.key) this.verdict(data.ok);
+      else this.finish(data.ok ? `Finished in ${took}.` : `Stopped by an error after ${took}: see the traceback below.`,
         data.ok);
     } else if (data.kind === "failed") this.finish(data.text, false);
+  }
+
+  // An exercise's check: the checker's first line says whether the answer is right.
+  verdict(ran) {
+    const right = ran && this.output.textContent.startsWith("Right:");
+    if (right) markSolved(this.root.dataset.key);
+    this.finish(right ? "Right: solved. The library's own answer is below yours."
+      : ran ? "Not yet: see the case it fails below." : "Your code did not run: see the traceback below.", right);
   }
 
   finish(message, ok) {
@@ -204,5 +227,9 @@ document$.subscribe(() => {
   for (const root of document.querySelectorAll(".pw-try:not([data-ready])")) {
     root.dataset.ready = "";
     new Panel(root, ++number);
+  }
+  for (const root of document.querySelectorAll(".pw-exercise:not([data-ready])")) {
+    root.dataset.ready = "";
+    new Panel(root, 0, "exercise");
   }
 });
