@@ -130,6 +130,14 @@ def clip_gradient_clipping_both_sides(ratio, advantage, clip):
     return advantage
 
 
+def dqn_target_without_the_end_of_the_game(reward, next_q, terminal, gamma):
+    return reward + gamma * max(next_q)
+
+
+def dqn_target_from_the_largest_size(reward, next_q, terminal, gamma):
+    return reward if terminal else reward + gamma * max(next_q, key=abs)
+
+
 # Each exercise with wrong answers a reader might write, and the start of the case each must fail on.
 WRONG = {
     "l01.q_value": [(q_value_discounting_the_reward, "case 5 (no slip, all values 0"),
@@ -148,6 +156,8 @@ WRONG = {
     "l07.gaussian_kl": [(kl_the_wrong_way_round, "case 3 (q = N(0, 1)"),
                         (kl_with_std_for_variance, "case 3 (q = N(0, 1)")],
     "l07.lambda_returns": [(imagined_returns_starting_from_zero, "case 2 (no reward")],
+    "l05.dqn_target": [(dqn_target_without_the_end_of_the_game, "case 2 (the ball lost"),
+                       (dqn_target_from_the_largest_size, "case 3 (all next values negative")],
     "l02.internal_reinforcement": [(reinforcement_bootstrapping_after_a_failure, "case 2 (the pole fell")],
     "l06.clipped_objective_grad": [(clip_gradient_clipping_both_sides, "case 3 (past 1 + ε but")],
 }
@@ -162,7 +172,8 @@ def test_the_librarys_own_function_is_right(key):
     exercise = find(key)
     verdict = verdict_of(exercise, exercise.reference)
     assert verdict.ok and verdict.cases >= 20, verdict.message
-    assert f"def {exercise.name}(" in verdict.message  # the library's code, shown to a right answer
+    shown = exercise.shown or exercise.reference
+    assert f"def {shown.__name__}(" in verdict.message  # the library's code, shown to a right answer
 
 
 @pytest.mark.parametrize("key", sorted(EXERCISES))

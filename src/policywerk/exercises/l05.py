@@ -1,5 +1,7 @@
-"""Lesson 05's exercise: the Huber loss and its gradient, DQN's clipped error."""
+"""Lesson 05's exercises: the Huber loss and its gradient, DQN's clipped error; and DQN's target, which
+bootstraps from the target network unless the step ended the game."""
 
+from policywerk.agents.dqn import update
 from policywerk.exercises.spec import Case, Exercise
 from policywerk.math.random import Rng
 from policywerk.nn.losses import huber
@@ -38,4 +40,45 @@ HUBER = Exercise(
     tolerance=1e-12,
 )
 
-EXERCISES = (HUBER,)
+def dqn_target(reward, next_q, terminal, gamma):
+    """The target of ``policywerk.agents.dqn.update``, for one transition: ``next_q`` are the target
+    network's Q-values of the next screen."""
+    bootstrap = 0.0 if terminal else gamma * max(next_q)
+    return reward + bootstrap
+
+
+def _target_cases():
+    yield Case((1.0, [0.5, 2.0, 1.0], False, 0.99), "a brick hit, game on: 1 + 0.99 × 2", hint=1)
+    yield Case((0.0, [0.5, 2.0, 1.0], True, 0.99), "the ball lost: the game is over, the target is the "
+               "reward, 0", hint=2)
+    yield Case((0.0, [-1.0, -3.0, -2.0], False, 0.99), "all next values negative: the best is −1", hint=3)
+    rng = Rng(12)
+    for k in range(30):
+        yield Case((float(rng.randrange(2)), [round(rng.uniform(-2, 4), 3) for _ in range(3)],
+                    rng.random() < 0.3, 0.99), f"random case {k + 1}", hint=1)
+
+
+TARGET = Exercise(
+    key="l05.dqn_target",
+    title="DQN's target, with the end of a game",
+    level="warm-up",
+    statement=(
+        "Write `dqn_target(reward, next_q, terminal, gamma)`: the value a transition's Q-value is pulled "
+        "towards, $y = r + \\gamma \\max_{a'} \\hat Q(s', a')$, where `next_q` holds the target network's "
+        "Q-values $\\hat Q(s', \\cdot)$ of the next screen. When the step ended the game (`terminal`), "
+        "nothing follows it and $y = r$."),
+    stub=('def dqn_target(reward, next_q, terminal, gamma):\n'
+          '    """r + gamma * max(next_q), or r alone when the step ended the game."""\n'
+          '    raise NotImplementedError\n'),
+    hints=("Bootstrap from the best next action: max(next_q), not next_q of the action that was taken.",
+           "A terminal step has no next state worth anything: multiply the bootstrap by (1 − done), or "
+           "leave it out.",
+           "Take the maximum of the values themselves; the best of several negative values is the one "
+           "closest to 0."),
+    reference=dqn_target,
+    shown=update,
+    cases=_target_cases,
+    tolerance=1e-12,
+)
+
+EXERCISES = (HUBER, TARGET)
