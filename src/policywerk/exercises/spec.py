@@ -38,6 +38,10 @@ class Exercise:
     tolerance: float = 0.0  # 0: the results must be equal; else the largest difference allowed
     pure: bool = True  # the function must leave its arguments as they were; else change them as the library's does
     shown: Callable | None = None  # the library's code to show a right answer, if not ``reference``
+    # For a function whose result is random: given the reader's function, the first case whose counts
+    # are off, as (its number, the case, what the counts were), or None if all are right; in place of
+    # comparing with ``reference``, whose choices the reader's need not repeat one for one.
+    counts: Callable[[Callable], tuple[int, Case, str] | None] | None = None
     @property
     def name(self) -> str:
         return self.key.split(".", 1)[1]
@@ -53,6 +57,8 @@ class Verdict:
 
 def check(exercise: Exercise, function: Callable) -> Verdict:
     """Run ``function`` against the library's on every case of ``exercise``; stop at the first failure."""
+    if exercise.counts is not None:
+        return _check_counts(exercise, function)
     count = 0
     for case in exercise.cases():
         count += 1
@@ -75,11 +81,29 @@ def check(exercise: Exercise, function: Callable) -> Verdict:
             if not exercise.pure and not same(theirs, mine, exercise.tolerance):
                 return _failed(exercise, case, count, f"it left argument {k + 1} as {show(mine)}; expected "
                                                       f"{show(theirs)}")
+    return _right(exercise, f"agrees with the library on all {count} cases", count)
+
+
+def _check_counts(exercise: Exercise, function: Callable) -> Verdict:
+    try:
+        failure = exercise.counts(function)
+    except NotImplementedError:
+        return Verdict(False, f"{exercise.name} is not written yet: replace the `raise "
+                              "NotImplementedError` with your code.")
+    except Exception as error:  # noqa: BLE001 - the reader's error, shown to the reader
+        trace = "".join(traceback.format_exception_only(type(error), error)).strip()
+        return Verdict(False, f"Not yet: it raised {trace}.")
+    if failure is not None:
+        number, case, what = failure
+        return _failed(exercise, case, number, what)
+    return _right(exercise, "chooses as often as it should in every case", 0)
+
+
+def _right(exercise: Exercise, how: str, count: int) -> Verdict:
     shown = exercise.shown or exercise.reference
     source = inspect.getsource(shown)
     where = f"{shown.__module__}.{shown.__qualname__}"
-    return Verdict(True, f"Right: {exercise.name} agrees with the library on all {count} cases. The "
-                         f"library's own ({where}):\n\n{source}", count)
+    return Verdict(True, f"Right: {exercise.name} {how}. The library's own ({where}):\n\n{source}", count)
 
 
 def _failed(exercise: Exercise, case: Case, count: int, what: str) -> Verdict:
