@@ -11,6 +11,7 @@ import inspect
 
 from policywerk.exercises import Exercise, of_lesson
 from policywerk.literate.cells import Cell
+from policywerk.sketch.axes import scientific
 
 INTRO = ("Each exercise is a function of the library: write it, and the checker compares yours with the "
          "library's own on the cases this lesson shows and on random ones, and tells you the first case "
@@ -40,7 +41,7 @@ def section(module: str, plain: bool = False, source_url: str = "") -> str:
 def _exercise(number: int, exercise: Exercise, plain: bool, source_url: str) -> list[str]:
     title = f"### Exercise {number}: {exercise.title}"
     parts = [title if plain else f"{title} {{ #{anchor(exercise)} }}",
-             f"*{exercise.level.capitalize()}.* {exercise.statement}",
+             f"*{exercise.level.capitalize()}.* {exercise.statement} {how_checked(exercise)}",
              f"```python\n{exercise.stub}```"]
     command = f"policywerk check {exercise.key} answer.py"
     hints = [_fold("tip", f"Hint {k}", text, plain) for k, text in enumerate(exercise.hints, 1)]
@@ -51,6 +52,16 @@ def _exercise(number: int, exercise: Exercise, plain: bool, source_url: str) -> 
              f'<p class="pw-try-nojs">With JavaScript on, write it here and press Check; or run '
              f'<code>{command}</code> from a checkout.</p></div>')
     return [*parts, panel, *hints, _answer(exercise, plain, source_url)]
+
+
+def how_checked(exercise: Exercise) -> str:
+    """What the checker compares, in a sentence: how many cases, and how closely."""
+    if exercise.counts is not None:
+        return "*The checker calls yours many times with a seeded generator and counts its choices.*"
+    cases = sum(1 for _ in exercise.cases())
+    within = ("exactly" if not exercise.tolerance else
+              f"to within {scientific(exercise.tolerance)} (sums added in another order may differ in the last digits)")
+    return f"*The checker compares yours with the library's on {cases} cases, {within}.*"
 
 
 def _answer(exercise: Exercise, plain: bool, source_url: str) -> str:
@@ -80,7 +91,7 @@ def notebook_cells(module: str, first: int) -> list[Cell]:
     for number, exercise in enumerate(exercises, 1):
         hints = "\n\n".join(_fold("tip", f"Hint {k}", text, True) for k, text in enumerate(exercise.hints, 1))
         text = f"### Exercise {number}: {exercise.title}\n\n*{exercise.level.capitalize()}.* " \
-               f"{exercise.statement}\n\n{hints}"
+               f"{exercise.statement} {how_checked(exercise)}\n\n{hints}"
         check = f'from policywerk.exercises import check\n\ncheck("{exercise.key}", {exercise.name})'
         for kind, source in (("markdown", text), ("code", exercise.stub.rstrip("\n")), ("code", check)):
             cells.append(Cell(first + len(cells), kind, source, 0))
