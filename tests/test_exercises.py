@@ -20,11 +20,21 @@ def q_value_ignoring_slip(mdp, values, state, action, gamma):
 
 
 def greedy_with_ties_to_the_last(mdp, values, gamma):
+    """Right: ties may go to any of the tied actions."""
     policy = [0] * mdp.n_states
     for s in mdp.states:
         if not mdp.is_terminal(s):
             backups = [q_value(mdp, values, s, a, gamma) for a in range(mdp.n_actions)]
-            policy[s] = max(a for a, q in enumerate(backups) if q == max(backups))
+            policy[s] = max(a for a, q in enumerate(backups) if q >= max(backups) - 1e-12)
+    return policy
+
+
+def greedy_acting_in_the_walls(mdp, values, gamma):
+    policy = [1] * mdp.n_states
+    for s in mdp.states:
+        if not mdp.is_terminal(s):
+            backups = [q_value(mdp, values, s, a, gamma) for a in range(mdp.n_actions)]
+            policy[s] = backups.index(max(backups))
     return policy
 
 
@@ -169,7 +179,7 @@ def actor_crediting_only_the_current_box(w, e, box, y, r_hat, alpha, delta):
 WRONG = {
     "l01.q_value": [(q_value_discounting_the_reward, "case 5 (no slip, all values 0"),
                     (q_value_ignoring_slip, "case 1 (the lesson's grid")],
-    "l01.greedy_policy": [(greedy_with_ties_to_the_last, "case 2 (all values 0"),
+    "l01.greedy_policy": [(greedy_acting_in_the_walls, "case 1 (the lesson's grid"),
                           (greedy_by_the_intended_cells_value, "case 1 (the lesson's grid")],
     "l04.expected_sarsa": [(sarsa_target, "case 1 (one greedy action"),
                            (expected_sarsa_leaving_the_greedy_action_out_of_exploring, "case 1 (one greedy action"),
@@ -232,6 +242,20 @@ def test_statements_and_hints_are_plain_text_without_control_characters(key):
     exercise = find(key)
     for text in (exercise.statement, *exercise.hints):
         assert not any(ord(c) < 32 for c in text), (key, text)
+
+
+def test_a_tie_may_go_to_any_of_the_tied_actions():
+    """Rounding can split an exact tie in the last bit, so the library's choice is not the only right one."""
+    assert verdict_of(find("l01.greedy_policy"), greedy_with_ties_to_the_last).ok
+
+
+def test_a_function_that_exits_is_not_right(tmp_path, capsys):
+    (tmp_path / "a.py").write_text("import sys\ndef huber(p, t, d):\n    sys.exit(0)\n")
+    assert main(["check", "l05.huber", str(tmp_path / "a.py")]) == 1
+    assert "it raised SystemExit: 0" in capsys.readouterr().out
+    (tmp_path / "b.py").write_text("import sys\nsys.exit(0)\n")
+    assert main(["check", "l05.huber", str(tmp_path / "b.py")]) == 2
+    assert "raised SystemExit" in capsys.readouterr().err
 
 
 def test_changing_the_arguments_is_a_failure_of_its_own():
@@ -322,12 +346,13 @@ def test_every_lesson_page_ends_with_its_exercises_and_the_notebook_checks_them(
 
 
 def test_the_editors_text_is_checked_as_the_terminal_checks_a_file(capsys):
+    import policywerk.exercises as exercises
     from policywerk.exercises import check_source
 
-    assert check_source("l04.expected_sarsa", ANSWER) is True
+    assert check_source("l04.expected_sarsa", ANSWER) is True and exercises.LAST == "right"
     assert capsys.readouterr().out.startswith("Right:")
     assert check_source("l04.expected_sarsa", "def expected_sarsa(:\n") is False
     err = capsys.readouterr().err
-    assert 'File "<your code>", line 1' in err and "SyntaxError" in err
+    assert 'File "<your code>", line 1' in err and "SyntaxError" in err and exercises.LAST == "error"
     assert check_source("l04.expected_sarsa", "def sarsa():\n    pass\n") is False
     assert "defines no function expected_sarsa" in capsys.readouterr().err

@@ -4,12 +4,13 @@
 // policywerk.zip (the library without viz/ and literate/). The runtime loads on the first run and stays
 // for the next ones; each run gets a fresh namespace (src/policywerk/tryit.py).
 //
-// Messages in:  {kind: "run", setup, code, quick, files} (quick: the page was built in the tests'
+// Messages in:  {kind: "run", setup, code, quick, files, exercise} (quick: the page was built in the tests'
 //               setting; files: the addresses of data files the setup reads, such as a trained model,
 //               fetched once into policywerk-out/ where the build had them)
 // Messages out: {kind: "status", text} while loading, {kind: "stdout" | "stderr", text} a line at a
 //               time, {kind: "picture", svg, alt} for each picture the code draws (policywerk.sketch),
-//               then {kind: "done", ok, seconds} or {kind: "failed", text} if the runtime broke.
+//               then {kind: "done", ok, seconds, verdict} (verdict: an exercise's, see exercises/__init__.py)
+//               or {kind: "failed", text} if the runtime broke.
 
 const ASSETS = new URL("../assets/pyodide/", import.meta.url);
 let runtime = null; // a promise of {pyodide, tryit}, once the runtime has been asked for
@@ -67,7 +68,10 @@ onmessage = async ({ data }) => {
     postMessage({ kind: "status", text: "Running…" });
     const started = performance.now();
     const ok = python.tryit.run(data.setup, data.code, Boolean(data.quick), picture);
-    postMessage({ kind: "done", ok, seconds: (performance.now() - started) / 1000 });
+    // an exercise's check: the verdict check_source recorded ("right", "wrong" or "error")
+    const verdict = data.exercise
+      ? python.pyodide.runPython("__import__('policywerk.exercises').exercises.LAST") : undefined;
+    postMessage({ kind: "done", ok, verdict, seconds: (performance.now() - started) / 1000 });
   } catch (error) {
     postMessage({ kind: "failed", text: `The run could not start: ${error?.message ?? error}.` });
   }

@@ -117,7 +117,7 @@ class Panel {
     this.run.title = `${this.kind.action} (Ctrl+Enter, or ⌘+Enter)`;
     this.stop = element("button", { type: "button", className: "md-button", textContent: "Stop", disabled: true });
     this.reset = element("button", { type: "button", className: "md-button", textContent: "Reset" });
-    this.reset.title = "Put back the lesson's code";
+    this.reset.title = "Put back the code you started from";
     this.status = element("p", { className: "pw-try-status" });
     this.status.setAttribute("role", "status");
     this.output = element("div", { className: "pw-try-output", hidden: true });
@@ -131,7 +131,10 @@ class Panel {
     });
     const tools = element("div", { className: "pw-try-tools" }, this.run, this.stop, this.reset);
     tools.setAttribute("role", "toolbar");
-    tools.setAttribute("aria-label", `Run ${label}`);
+    tools.setAttribute("aria-label", `${this.kind.action} ${label}`);
+    const heading = root.dataset.key
+      && document.getElementById(`exercise-${root.dataset.key.replace(/[._]/g, "-")}`);
+    if (heading) this.open.setAttribute("aria-describedby", heading.id); // which exercise, for a screen reader
     this.body.append(this.holder, tools, this.status, this.output);
     root.replaceChildren(this.open, this.body);
   }
@@ -189,6 +192,7 @@ class Panel {
       .map((name) => document.querySelector(`a[download="${CSS.escape(name)}"]`)?.href
         ?? new URL(name, document.baseURI).href);
     worker.postMessage({ kind: "run", setup: this.setup, code: this.kind.compose(this, this.editor.code), files,
+      exercise: Boolean(this.root.dataset.key),
       quick: this.root.dataset.setting === "quick" });
   }
 
@@ -198,18 +202,19 @@ class Panel {
     else if (data.kind === "picture") this.draw(data.svg, data.alt);
     else if (data.kind === "done") {
       const took = `${data.seconds.toFixed(1)} s`;
-      if (this.root.dataset.key) this.verdict(data.ok);
+      if (this.root.dataset.key) this.verdict(data.verdict);
       else this.finish(data.ok ? `Finished in ${took}.` : `Stopped by an error after ${took}: see the traceback below.`,
         data.ok);
     } else if (data.kind === "failed") this.finish(data.text, false);
   }
 
-  // An exercise's check: the checker's first line says whether the answer is right.
-  verdict(ran) {
-    const right = ran && this.output.textContent.startsWith("Right:");
-    if (right) markSolved(this.root.dataset.key);
+  // An exercise's check: the checker's own verdict, not what the reader's code may have printed.
+  verdict(said) {
+    const right = said === "right";
     this.finish(right ? "Right: solved. The library's own answer is below yours."
-      : ran ? "Not yet: see the case it fails below." : "Your code did not run: see the traceback below.", right);
+      : said === "wrong" ? "Not yet: see the case it fails below."
+        : "Your code did not run: see the message below.", right);
+    if (right) markSolved(this.root.dataset.key);
   }
 
   finish(message, ok) {

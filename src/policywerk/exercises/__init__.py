@@ -16,6 +16,8 @@ from policywerk.exercises.spec import Exercise, Verdict
 from policywerk.exercises.spec import check as check_against
 from policywerk.tryit import READER, reader_traceback
 
+LAST = ""  # the last check_source's verdict: "right", "wrong" or "error" (the site's Check reads it)
+
 EXERCISES: dict[str, Exercise] = {e.key: e for module in (l01, l02, l03, l04, l05, l06, l07)
                                  for e in module.EXERCISES}
 
@@ -43,11 +45,13 @@ def of_lesson(module: str) -> list[Exercise]:
 def check_source(key: str, source: str) -> bool:
     """Check the function that ``source`` defines (the text of the site's exercise editor) and print
     the verdict; an error in the code prints its traceback, from the reader's code on."""
+    global LAST
     exercise = find(key)
     namespace = {"__name__": "answer"}
+    LAST = "error"
     try:
         exec(compile(source, READER, "exec"), namespace)
-    except Exception as error:  # noqa: BLE001 - the reader's code, whatever it raises
+    except (Exception, SystemExit) as error:  # noqa: BLE001 - the reader's code, whatever it raises
         print(reader_traceback(error), end="", file=sys.stderr)
         return False
     function = namespace.get(exercise.name)
@@ -55,4 +59,6 @@ def check_source(key: str, source: str) -> bool:
         print(f"Your code defines no function {exercise.name}: keep the name the exercise starts with.",
               file=sys.stderr)
         return False
-    return check(key, function)
+    right = check(key, function)
+    LAST = "right" if right else "wrong"
+    return right

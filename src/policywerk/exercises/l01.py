@@ -3,7 +3,7 @@
 from policywerk.agents.value_iteration import value_iteration
 from policywerk.exercises.spec import Case, Exercise
 from policywerk.math.random import Rng
-from policywerk.rl.bellman import greedy_policy, q_value
+from policywerk.rl.bellman import greedy_policy, q_value, q_values
 from policywerk.worlds.gridworld import GridWorld
 
 GAMMA, THETA = 0.9, 1e-6  # the lesson's
@@ -65,14 +65,31 @@ BACKUP = Exercise(
 def _greedy_cases():
     world = GridWorld(slip=0.2)
     yield Case((world, _lesson_values(world), GAMMA), "the lesson's grid and V*: its optimal policy", hint=1)
-    yield Case((world, [0.0] * 25, GAMMA), "all values 0: most actions tie, and ties go to the "
-               "lowest-numbered action", hint=2)
+    yield Case((world, [0.0] * 25, GAMMA), "all values 0: most actions tie, and only the moves that can "
+               "reach the goal or the pit stand out", hint=2)
     yield Case((GridWorld(slip=0.0), [0.0] * 25, 0.5), "no slip, all values 0", hint=2)
     rng = Rng(2)
     for k in range(20):
         world = GridWorld(slip=round(rng.uniform(0.0, 0.5), 2))
         yield Case((world, _random_values(world, rng), round(rng.uniform(0, 1), 2)), f"random case {k + 1}",
                    hint=3)
+
+
+def _a_greedy_policy(args, expected, returned) -> bool:
+    """Right if every state's action has the highest backup (to within 10⁻⁹: rounding can split a
+    tie), and terminal states and walls have action 0."""
+    mdp, values, gamma = args
+    if not isinstance(returned, list) or len(returned) != mdp.n_states:
+        return False
+    for s in range(mdp.n_states):
+        if s not in mdp.states or mdp.is_terminal(s):
+            if returned[s] != 0:
+                return False
+            continue
+        backups = q_values(mdp, values, s, gamma)
+        if returned[s] not in range(mdp.n_actions) or backups[returned[s]] < max(backups) - 1e-9:
+            return False
+    return True
 
 
 GREEDY = Exercise(
@@ -82,7 +99,8 @@ GREEDY = Exercise(
     statement=(
         "Write `greedy_policy(mdp, values, gamma)`: for every state that is not terminal, the action "
         "with the highest backed-up value $q(s, a)$, as a list with one entry per state (`mdp.n_states` "
-        "of them). Ties go to the lowest-numbered action; terminal states and walls get action 0. "
+        "of them). Where actions tie, any of them will do (the library takes the lowest-numbered); "
+        "terminal states and walls get action 0. "
         "`mdp.states` lists the states that are not walls, and `q_value` from "
         "`policywerk.rl.bellman` is the backup of the exercise before."),
     stub=('def greedy_policy(mdp, values, gamma):\n'
@@ -91,11 +109,12 @@ GREEDY = Exercise(
           '    raise NotImplementedError\n'),
     hints=("Start from `[0] * mdp.n_states` and fill in each non-terminal state of `mdp.states` with the "
            "best of `q_value(mdp, values, s, a, gamma)` over `range(mdp.n_actions)`.",
-           "To give ties to the lowest-numbered action, keep the first best: replace it only when a later "
-           "action is strictly better (`>`, not `>=`).",
+           "Compare the actions by their backups, reward and discount included, not by the value of the "
+           "cell each one aims at: on a slippery floor an action can land elsewhere.",
            "Skip the terminal states (`mdp.is_terminal(s)`): nothing follows them, so their entry stays 0."),
     reference=greedy_policy,
     cases=_greedy_cases,
+    accepts=_a_greedy_policy,
 )
 
 EXERCISES = (BACKUP, GREEDY)

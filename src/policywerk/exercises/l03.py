@@ -19,8 +19,8 @@ def _td0_cases():
     right = [Step(3, 0.0, 4), Step(4, 0.0, 5), Step(5, 1.0, 6)]
     yield Case((start, right, 0.1), "the lesson's start, 0.5 everywhere, and a walk C, D, E, out on the "
                "right: only E's estimate moves, to 0.55", hint=1)
-    yield Case(([0.0, *walk.true_values(), 0.0], right, 0.1), "the true values, 1/6 to 5/6: every TD error is 0 "
-               "and nothing moves", hint=2)
+    yield Case(([0.0, *walk.true_values(), 0.0], right, 0.1), "the true values, 1/6 to 5/6: on this walk "
+               "each TD error is 1/6 (they are 0 only on average)", hint=2)
     for k, values, episode in _walks(3, 30):
         yield Case((values, episode, round(0.05 + 0.05 * (k % 6), 2)), f"random walk {k + 1}", hint=3)
 

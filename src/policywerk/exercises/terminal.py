@@ -33,7 +33,7 @@ def check_file(key: str, path: Path) -> int:
         namespace = runpy.run_path(str(path), run_name="answer")
     except SyntaxError as error:
         raise CannotCheck(f"{path} has a syntax error on line {error.lineno}: {error.msg}") from None
-    except Exception as error:  # noqa: BLE001 - the reader's file, whatever it raises
+    except (Exception, SystemExit) as error:  # noqa: BLE001 - the reader's file, whatever it raises
         raise CannotCheck(f"{path} raised {type(error).__name__}: {error} while it was loaded") from None
     function = namespace.get(exercise.name)
     if not callable(function):
