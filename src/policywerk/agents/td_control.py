@@ -12,8 +12,10 @@ and each method below is that one line. The update itself is shared:
 Q(s, a) <- Q(s, a) + alpha [target - Q(s, a)].
 
 The routine chooses the next action before the update, as SARSA must. Sutton & Barto's Q-learning
-chooses it after; the two orders differ only when the next state is the current one (a bump into the
-edge of the grid), and sharing one routine is worth that.
+chooses it after; the two orders differ only when the next state is the current one, and there
+the choice reads values the update has not yet changed: on a bump into the edge of the grid, and on
+every fall from the cliff next to the start, which puts the agent back where it was (36, into the
+cliff, back to 36). Sharing one routine is worth that.
 """
 
 from collections.abc import Callable
