@@ -71,8 +71,7 @@ def check(exercise: Exercise, function: Callable) -> Verdict:
         try:
             returned = function(*given)
         except NotImplementedError:
-            return Verdict(False, f"{exercise.name} is not written yet: replace the `raise "
-                                  "NotImplementedError` with your code.", count, case)
+            return Verdict(False, _not_written(exercise), count, case)
         except (Exception, SystemExit) as error:  # noqa: BLE001 - the reader's error, shown to the reader
             trace = "".join(traceback.format_exception_only(type(error), error)).strip()
             return _failed(exercise, case, count, f"it raised {trace}")
@@ -93,8 +92,7 @@ def _check_counts(exercise: Exercise, function: Callable) -> Verdict:
     try:
         failure = exercise.counts(function)
     except NotImplementedError:
-        return Verdict(False, f"{exercise.name} is not written yet: replace the `raise "
-                              "NotImplementedError` with your code.")
+        return Verdict(False, _not_written(exercise))
     except (Exception, SystemExit) as error:  # noqa: BLE001 - the reader's error, shown to the reader
         trace = "".join(traceback.format_exception_only(type(error), error)).strip()
         return Verdict(False, f"Not yet: it raised {trace}.")
@@ -102,6 +100,10 @@ def _check_counts(exercise: Exercise, function: Callable) -> Verdict:
         number, case, what = failure
         return _failed(exercise, case, number, what)
     return _right(exercise, "chooses as often as it should in every case", 0)
+
+
+def _not_written(exercise: Exercise) -> str:
+    return f"{exercise.name} is not written yet: replace the `raise NotImplementedError` with your code."
 
 
 def _right(exercise: Exercise, how: str, count: int) -> Verdict:

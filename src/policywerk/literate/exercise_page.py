@@ -6,10 +6,10 @@ an editor with a Check button (docs/javascripts/exercises.js, in the browser's P
 answer, folded. The plain Markdown page has the same without the editor; the notebook has the statement,
 a cell to write the function in and a cell that checks it."""
 
-import html
 import inspect
 
 from policywerk.exercises import Exercise, of_lesson
+from policywerk.literate.blocks import admonition, attribute, fence
 from policywerk.literate.cells import Cell
 from policywerk.sketch.axes import scientific
 
@@ -32,7 +32,7 @@ def section(module: str, plain: bool = False, source_url: str = "") -> str:
     parts = ["## Exercises", INTRO]
     if not plain:
         parts.append('<div class="pw-progress" data-scope="lesson" data-keys="'
-                     + html.escape(" ".join(e.key for e in exercises), quote=True) + '"></div>')
+                     + attribute(" ".join(e.key for e in exercises)) + '"></div>')
     for number, exercise in enumerate(exercises, 1):
         parts += _exercise(number, exercise, plain, source_url)
     return "\n\n".join(parts)
@@ -42,13 +42,13 @@ def _exercise(number: int, exercise: Exercise, plain: bool, source_url: str) -> 
     title = f"### Exercise {number}: {exercise.title}"
     parts = [title if plain else f"{title} {{ #{anchor(exercise)} }}",
              f"*{exercise.level.capitalize()}.* {exercise.statement} {how_checked(exercise)}",
-             f"```python\n{exercise.stub}```"]
+             fence("python", exercise.stub.rstrip("\n"))]
     command = f"policywerk check {exercise.key} answer.py"
     hints = [_fold("tip", f"Hint {k}", text, plain) for k, text in enumerate(exercise.hints, 1)]
     if plain:
         return [*parts, f"Check it: `{command}`.", *hints, _answer(exercise, plain, source_url)]
     panel = (f'<div class="pw-exercise" data-key="{exercise.key}" data-name="{exercise.name}" '
-             f'data-code="{html.escape(exercise.stub, quote=True).replace(chr(10), "&#10;")}">'
+             f'data-code="{attribute(exercise.stub)}">'
              f'<p class="pw-try-nojs">With JavaScript on, write it here and press Check; or run '
              f'<code>{command}</code> from a checkout.</p></div>')
     return [*parts, panel, *hints, _answer(exercise, plain, source_url)]
@@ -71,14 +71,15 @@ def _answer(exercise: Exercise, plain: bool, source_url: str) -> str:
     rel = path[path.index("src/policywerk/"):] if "src/policywerk/" in path else ""
     line = inspect.getsourcelines(shown)[1]
     link = f" ([{rel}]({source_url}/{rel}#L{line}))" if rel and source_url else ""
-    return _fold("success", "The library's answer", f"The library's own{link}:\n\n```python\n{code}```", plain)
+    return _fold("success", "The library's answer", f"The library's own{link}:\n\n{fence('python', code.rstrip())}",
+                 plain)
 
 
 def _fold(kind: str, title: str, body: str, plain: bool) -> str:
     """A block that stays closed until the reader opens it."""
     if plain:
         return f"<details><summary>{title}</summary>\n\n{body}\n\n</details>"
-    return f'??? {kind} "{title}"\n\n' + "\n".join(f"    {line}" if line else "" for line in body.split("\n"))
+    return admonition(kind, title, body, fold=True)
 
 
 def notebook_cells(module: str, first: int) -> list[Cell]:

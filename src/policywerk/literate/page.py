@@ -12,11 +12,11 @@ Under a cell tagged ``try`` the site's page gets a try-it panel (``try_panel``),
 cell and runs it in the browser; the plain page shows it as an ordinary cell.
 """
 
-import html
 import os
 
 from policywerk.lessons import LessonInfo, concept
 from policywerk.literate import exercise_page
+from policywerk.literate.blocks import admonition, attribute, fence, indent
 from policywerk.literate.cells import Cell, code_cells
 from policywerk.literate.runner import Record
 
@@ -63,10 +63,10 @@ def render_pending(info: LessonInfo, cells: list[Cell], assets: str, seconds: fl
     as on its finished page, and in place of each cell's output a note that it is being built, with the
     run's ``seconds`` if known. It shows no file of the run, so nothing on it can be missing."""
     took = f", which takes about {duration(seconds)} here" if seconds else ""
-    top = _admonition("note", "Being built", f"This lesson's run is being made in the background{took}. Its "
+    top = admonition("note", "Being built", f"This lesson's run is being made in the background{took}. Its "
                       "prose and code are all here; what each code cell prints and draws appears in place of "
                       "its note when the run lands, and the page reloads by itself.")
-    note = _admonition("note", "Being built", "This cell's output appears here when the lesson's run lands"
+    note = admonition("note", "Being built", "This cell's output appears here when the lesson's run lands"
                        + (f"; the whole run takes about {duration(seconds)}." if seconds else "."))
     return "\n\n".join(_page(info, cells, assets, False, concepts, "", [top], lambda cell: [note])) + "\n"
 
@@ -80,9 +80,9 @@ def render_failed(info: LessonInfo, cells: list[Cell], error: str, details: str 
     body = (f"{said}\n\nNo output is shown until the lesson builds. `policywerk serve` builds it again when "
             "its code, or the library code it uses, changes; the other lessons go on.")
     if details:
-        body += "\n\n" + _admonition("failure", "Traceback", _fence("text", details.strip("\n")), fold=True)
-    top = _admonition("failure", "This lesson failed to build", body)
-    here = _admonition("failure", "This cell failed", said)
+        body += "\n\n" + admonition("failure", "Traceback", fence("text", details.strip("\n")), fold=True)
+    top = admonition("failure", "This lesson failed to build", body)
+    here = admonition("failure", "This cell failed", said)
     return "\n\n".join(_page(info, cells, assets, False, concepts, "", [top],
                              lambda c: [here] if c.number == cell else [])) + "\n"
 
@@ -94,13 +94,9 @@ def try_panel(cell: Cell, cells: list[Cell], setting: str = "full", data: list[s
     browser takes), in data attributes, so that the browser runs what the build ran."""
     setup = "\n\n".join(c.source for c in cells if c.kind == "code" and "setup" in c.tags
                          and c.number < cell.number)
-
-    def attr(text: str) -> str:  # one line of Markdown: a raw HTML block must not hold a blank line
-        return html.escape(text, quote=True).replace("\n", "&#10;")
-
-    files = f' data-files="{attr(" ".join(data))}"' if data else ""
-    return (f'<div class="pw-try" data-setting="{setting}" data-setup="{attr(setup)}"{files} '
-            f'data-code="{attr(cell.source)}">'
+    files = f' data-files="{attribute(" ".join(data))}"' if data else ""
+    return (f'<div class="pw-try" data-setting="{setting}" data-setup="{attribute(setup)}"{files} '
+            f'data-code="{attribute(cell.source)}">'
             '<p class="pw-try-nojs"><strong>Try it:</strong> with JavaScript on, this cell can be edited and '
             'run here, in your browser; or download the lesson above and run it in Python.</p></div>')
 
@@ -129,7 +125,7 @@ def _page(info: LessonInfo, cells: list[Cell], assets: str, plain: bool, concept
         if cell.kind == "markdown":
             parts.append(cell.source)
         else:
-            parts.append(_fence("python", cell.source))
+            parts.append(fence("python", cell.source))
             parts += beneath(cell)
     return parts or top
 
@@ -143,7 +139,7 @@ def _outputs(out, assets: str, plain: bool, checkout: str) -> list[str]:
     for item in [*out.shown, None]:
         at = len(out.stdout) if item is None or item["at"] < 0 else item["at"]
         if out.stdout[printed:at].strip():
-            parts.append(_fence("text", out.stdout[printed:at].strip("\n"), 'title="Output"'))
+            parts.append(fence("text", out.stdout[printed:at].strip("\n"), 'title="Output"'))
         printed = max(printed, at)
         if item is not None:
             animation = item["file"] if item["kind"] == "animation" else animation
@@ -176,7 +172,7 @@ def header(info: LessonInfo, assets: str, plain: bool = False, concepts: str | N
             lines.append(f"**Concepts:** {used}")
         lines.append(f"**Get it:** [{py}]({source}) · [{ipynb}]({assets}/{ipynb}) (a Jupyter notebook of the "
                      "same cells). **Run it** from a checkout, after `make install`:")
-        lines.append(_fence("sh", run))
+        lines.append(fence("sh", run))
         return "\n\n".join(lines)
     lines = [paper] + ([f'!!! abstract "What this lesson simplifies"\n\n    {simplifies}'] if simplifies else [])
     if used and concepts:
@@ -186,15 +182,12 @@ def header(info: LessonInfo, assets: str, plain: bool = False, concepts: str | N
     lines.append('??? tip "Run it yourself"\n\n'
                  "    From a checkout of the repository, after `make install` (or `policywerk` alone in any "
                  "environment with `pip install -e .`):\n\n"
-                 + _indent(_fence("sh", run))
+                 + indent(fence("sh", run))
                  + f"\n\n    It prints what this page shows and writes the pictures to `policywerk-out/`. The "
                  f"notebook, `{ipynb}`, holds the same cells; it needs the package installed the same way.")
     return "\n\n".join(lines)
 
 
-def _admonition(kind: str, title: str, body: str, fold: bool = False) -> str:
-    """A Material admonition (``!!!``), or a folded one (``???``) that opens on a click."""
-    return f'{"???" if fold else "!!!"} {kind} "{title}"\n\n' + _indent(body)
 
 
 def _code_span(text: str) -> str:
@@ -206,15 +199,8 @@ def _code_span(text: str) -> str:
     return f"{ticks} {text} {ticks}"
 
 
-def _indent(text: str) -> str:
-    return "\n".join("    " + line if line else "" for line in text.split("\n"))
 
 
-def _fence(language: str, body: str, attrs: str = "") -> str:
-    ticks = "```"
-    while ticks in body:
-        ticks += "`"
-    return f"{ticks}{language}{' ' + attrs if attrs else ''}\n{body}\n{ticks}"
 
 
 def _shown(item: dict, assets: str, plain: bool = False, animation: str = "",
@@ -253,7 +239,7 @@ def _source(item: dict, caption: str, url: str, plain: bool) -> str:
     then the code, highlighted."""
     first, last = item["first_line"], item["last_line"]
     name = item["path"].removeprefix("src/policywerk/")
-    link, code = f"{url}#L{first}-L{last}", _fence("python", item["markdown"])
+    link, code = f"{url}#L{first}-L{last}", fence("python", item["markdown"])
     if plain:
         return f"*{caption}* ([`{name}`, lines {first}–{last}]({link}))\n\n{code}"
     return (f'<p class="pw-caption">{_escape(caption)} (<a href="{link}"><code>{name}</code>, '
