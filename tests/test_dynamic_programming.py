@@ -5,11 +5,16 @@ from collections import deque
 import numpy as np
 import pytest
 
-from policywerk.agents.policy_iteration import as_probabilities, evaluate_policy, policy_iteration
+from policywerk.agents.policy_iteration import (
+    as_probabilities,
+    evaluate_policy,
+    evaluation_sweep,
+    policy_iteration,
+)
 from policywerk.agents.value_iteration import value_iteration
 from policywerk.math.vectors import max_abs_diff
 from policywerk.rl.bellman import bellman_optimality_residual, greedy_policy, q_values
-from policywerk.worlds.gridworld import GridWorld
+from policywerk.worlds.gridworld import GridWorld, Jump
 
 UP, RIGHT, DOWN, LEFT = 0, 1, 2, 3
 
@@ -63,6 +68,36 @@ def test_sutton_barto_example_4_1_random_policy_values():
     assert [round(v) for v in values] == expected
     policy = greedy_policy(world, values, 1.0)  # Figure 4.1, right column
     assert (policy[1], policy[4], policy[11], policy[14]) == (LEFT, UP, DOWN, RIGHT)
+
+
+def test_sutton_barto_figure_4_1_sweep_by_sweep():
+    world = GridWorld(layout=("G...", "....", "....", "...G"), goal_reward=-1.0, step_reward=-1.0)
+    values, kept = [0.0] * 16, []
+    for _ in range(3):
+        values = evaluation_sweep(world, [[0.25] * 4] * 16, values, 1.0)
+        kept.append(values)
+    assert kept[0] == [0.0] + [-1.0] * 14 + [0.0]
+    assert kept[1][:4] == [0.0, -1.75, -2.0, -2.0]  # the book prints -1.75 as -1.7
+    assert kept[2][:4] == [0.0, -2.4375, -2.9375, -3.0]  # exact in binary: 0.0 -2.4 -2.9 -3.0
+
+
+def test_sutton_barto_example_3_5_figures_3_2_and_3_5():
+    jumps = (Jump(1, 21, 10.0), Jump(3, 13, 5.0))
+    world = GridWorld(layout=(".....",) * 5, bump_reward=-1.0, jumps=jumps)
+    figure_3_2 = [3.3, 8.8, 4.4, 5.3, 1.5, 1.5, 3.0, 2.3, 1.9, 0.5, 0.1, 0.7, 0.7, 0.4, -0.4,
+                  -1.0, -0.4, -0.4, -0.6, -1.2, -1.9, -1.3, -1.2, -1.4, -2.0]
+    figure_3_5 = [22.0, 24.4, 22.0, 19.4, 17.5, 19.8, 22.0, 19.8, 17.8, 16.0, 17.8, 19.8, 17.8, 16.0,
+                  14.4, 16.0, 17.8, 16.0, 14.4, 13.0, 14.4, 16.0, 14.4, 13.0, 11.7]
+    random_values, _ = evaluate_policy(world, [[0.25] * 4] * 25, 0.9, 1e-10)
+    assert max_abs_diff(random_values, figure_3_2) < 0.05
+    # an independent oracle: the linear system (I - 0.9 P_pi) v = r_pi, solved by numpy
+    P, R = model_arrays(world)
+    exact = np.linalg.solve(np.eye(25) - 0.9 * P.mean(axis=0), R.mean(axis=0))
+    assert max_abs_diff(random_values, exact.tolist()) < 1e-8
+    optimal = value_iteration(world, 0.9, 1e-10)[-1].values
+    assert max_abs_diff(optimal, figure_3_5) < 0.05
+    assert max_abs_diff(optimal, numpy_value_iteration(world, 0.9).tolist()) < 1e-8
+    assert optimal[1] == pytest.approx(10 / (1 - 0.9 ** 5), abs=1e-8)
 
 
 # --- (b) tiny MDPs by hand --------------------------------------------------------------------------

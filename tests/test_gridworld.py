@@ -4,8 +4,8 @@ from collections import Counter
 
 import pytest
 
-from policywerk.rl.mdp import ModelEnv
-from policywerk.worlds.gridworld import GridWorld
+from policywerk.rl.mdp import ModelEnv, Transition
+from policywerk.worlds.gridworld import GridWorld, Jump
 
 UP, RIGHT, DOWN, LEFT = 0, 1, 2, 3
 # Default layout:  row0 ".....", row1 ".##..", row2 "...PG", row3 ".....", row4 "S...."
@@ -200,3 +200,33 @@ def test_world_cannot_be_changed_after_validation():
     w = GridWorld(slip=0.2)
     with pytest.raises(dataclasses.FrozenInstanceError):
         w.slip = 2.0
+
+
+# --- bumps that cost, and jumps (Sutton & Barto, Example 3.5) -----------------------------------------
+def test_a_bump_pays_the_bump_reward_and_other_moves_do_not():
+    w = GridWorld(layout=("...", "..."), bump_reward=-1.0)
+    assert [(t.next_state, t.reward) for t in w.transitions(0, UP)] == [(0, -1.0)]
+    assert [(t.next_state, t.reward) for t in w.transitions(0, RIGHT)] == [(1, 0.0)]
+    slippery = GridWorld(layout=("...", "..."), slip=0.2, bump_reward=-1.0)
+    # moving right from the top-left corner: a slip up bumps (-1), a slip down moves on (0)
+    assert {t.next_state: (t.probability, t.reward) for t in slippery.transitions(0, RIGHT)} == {
+        1: (0.8, 0.0), 0: (0.1, -1.0), 3: (0.1, 0.0)}
+    assert [t.reward for t in GridWorld().transitions(11, UP)] == [0.0]  # no bump reward: as before
+
+
+def test_a_jump_takes_every_action_to_its_target_whatever_the_slip():
+    w = GridWorld(layout=(".....",) * 5, slip=0.4, jumps=(Jump(1, 21, 10.0),))
+    for action in range(4):
+        assert w.transitions(1, action) == [Transition(1.0, 21, 10.0)]
+    assert len(w.transitions(2, DOWN)) == 3  # other cells slip as usual
+
+
+@pytest.mark.parametrize("jumps, message", [
+    ((Jump(1, 25, 1.0),), "floor cell to a floor cell"),
+    ((Jump(6, 0, 1.0),), "floor cell to a floor cell"),  # 6 is the wall
+    ((Jump(14, 0, 1.0),), "floor cell to a floor cell"),  # 14 is the goal
+    ((Jump(0, 1, 1.0), Jump(0, 2, 1.0)), "one jump at most"),
+])
+def test_bad_jumps_raise(jumps, message):
+    with pytest.raises(ValueError, match=message):
+        GridWorld(jumps=jumps)

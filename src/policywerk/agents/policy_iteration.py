@@ -23,6 +23,17 @@ class Improvement:
     changed: int  # how many states the improvement step then changed
 
 
+def evaluation_sweep(mdp: MDP, probs: list[list[float]], values: list[float],
+                     gamma: float) -> list[float]:
+    r"""One sweep of policy evaluation: every state's new value is the policy's average backup,
+    $V_{k+1}(s) = \sum_a \pi(a \mid s)\, q_k(s, a)$, read from the old values only."""
+    new = list(values)
+    for s in mdp.states:
+        if not mdp.is_terminal(s):
+            new[s] = sum(p * q_value(mdp, values, s, a, gamma) for a, p in enumerate(probs[s]) if p)
+    return new
+
+
 def evaluate_policy(mdp: MDP, probs: list[list[float]], gamma: float, theta: float = 1e-6,
                     values: list[float] | None = None,
                     max_sweeps: int = 100_000) -> tuple[list[float], int]:
@@ -34,11 +45,7 @@ def evaluate_policy(mdp: MDP, probs: list[list[float]], gamma: float, theta: flo
     """
     values = [0.0] * mdp.n_states if values is None else list(values)
     for sweep in range(1, max_sweeps + 1):
-        new = list(values)
-        for s in mdp.states:
-            if not mdp.is_terminal(s):
-                new[s] = sum(p * q_value(mdp, values, s, a, gamma)
-                             for a, p in enumerate(probs[s]) if p)
+        new = evaluation_sweep(mdp, probs, values, gamma)
         delta = max_abs_diff(new, values)
         values = new
         if delta < theta:

@@ -13,14 +13,14 @@
 # %% tags=["setup"]
 import math
 
-from policywerk.agents.policy_iteration import policy_iteration
+from policywerk.agents.policy_iteration import evaluate_policy, evaluation_sweep, policy_iteration
 from policywerk.agents.value_iteration import value_iteration
 from policywerk.rl.bellman import bellman_optimality_residual, q_value
 from policywerk.session import budget
 from policywerk.show import show_hyperparameters, show_source, show_table
 from policywerk.sketch import gridworld_map, line_chart
 from policywerk.viz.bellman import convergence_figure, policy_grid_figure, value_iteration_animation
-from policywerk.worlds.gridworld import ARROWS, GridWorld
+from policywerk.worlds.gridworld import ARROWS, GridWorld, Jump
 
 GAMMA = 0.9
 SLIP = 0.2
@@ -284,6 +284,113 @@ sweeps_needed = [finals[g, SLIP].number for g in gammas]
 assert sweeps_needed == sorted(sweeps_needed), "a larger discount should need more sweeps"
 within = all(last.number <= bound[g] + 1 for (g, p), last in finals.items())
 assert within, "slower than the bound"
+
+# %% [markdown]
+# ## The textbook's numbers
+#
+# Sutton & Barto's *Reinforcement Learning: An Introduction* (2nd edition, 2018) prints the values of
+# three small gridworlds to one decimal. The same two functions as above, `value_iteration` and policy
+# evaluation, reproduce them, once the grid can say two things ours has not needed so far: what a bump
+# into the edge pays, and that a cell can throw the agent elsewhere. Every number on this page is exact
+# arithmetic on a known model, with no seed and nothing averaged, so it carries no uncertainty beyond
+# the stopping tolerance; the checks below hold each value to within half of the book's last printed
+# digit.
+#
+# **Example 4.1** is a 4 x 4 square whose two opposite corners end the episode. Every step costs 1,
+# including a bump into the edge, and there is no discount. The policy picks each of the four moves
+# with probability 1/4, and *iterative policy evaluation* computes its values: the sweep of value
+# iteration with the max replaced by the policy's average,
+# $V_{k+1}(s) = \sum_a \pi(a \mid s)\, q_k(s, a)$. Figure 4.1 of the book shows $V_k$ after 1, 2, 3 and
+# 10 sweeps and in the limit. `evaluation_sweep` is one such sweep; `evaluate_policy` repeats it until
+# nothing moves by more than its tolerance. The ends are written `G` here, as goals that pay the same
+# $-1$ as any step.
+
+# %%
+BOOK_4_1 = {  # Figure 4.1, left column: V_k of the random policy, row by row
+    1: "0 -1 -1 -1  -1 -1 -1 -1  -1 -1 -1 -1  -1 -1 -1 0",
+    2: "0 -1.7 -2 -2  -1.7 -2 -2 -2  -2 -2 -2 -1.7  -2 -2 -1.7 0",
+    3: "0 -2.4 -2.9 -3  -2.4 -2.9 -3 -2.9  -2.9 -3 -2.9 -2.4  -3 -2.9 -2.4 0",
+    10: "0 -6.1 -8.4 -9  -6.1 -7.7 -8.4 -8.4  -8.4 -8.4 -7.7 -6.1  -9 -8.4 -6.1 0",
+    "∞": "0 -14 -20 -22  -14 -18 -20 -20  -20 -20 -18 -14  -22 -20 -14 0",
+}
+
+
+def as_printed(world, values, digits=1):
+    """The values row by row, as the book prints them."""
+    return "\n".join("  ".join(f"{values[row * world.cols + col]:5.{digits}f}"
+                               for col in range(world.cols)) for row in range(world.rows))
+
+
+def book_gap(values, book):
+    """The largest distance from the book's printed numbers."""
+    return max(abs(v - float(b)) for v, b in zip(values, book.split()))
+
+
+# %% [markdown]
+# The book's grids are typed in above as it prints them, row after row, the rows set apart by two
+# spaces. `as_printed` lays out our values the same way, and `book_gap` is the check: the largest
+# distance between one of our values and the book's number for the same cell. A value printed to one
+# decimal stands for anything within 0.05 of it, so a gap of at most 0.05 means that the book, given
+# our number, would have printed what it did. The loop below runs the sweeps one at a time and keeps
+# each, so that the first ten can be compared with the book's; the limit comes from `evaluate_policy`,
+# which sweeps until no value moves by more than $10^{-9}$.
+
+# %%
+square = GridWorld(layout=("G...", "....", "....", "...G"), goal_reward=-1.0, step_reward=-1.0)
+at_random = [[0.25] * 4 for _ in range(square.n_states)]
+values, ours = [0.0] * square.n_states, {}
+for k in range(1, 11):
+    values = evaluation_sweep(square, at_random, values, gamma=1.0)
+    ours[k] = values
+ours["∞"], sweeps_4_1 = evaluate_policy(square, at_random, gamma=1.0, theta=1e-9)
+for k in BOOK_4_1:
+    print(f"V_k, k = {k}:" if k != "∞" else f"the limit ({sweeps_4_1} sweeps):")
+    print(as_printed(square, ours[k], digits=0 if k == "∞" else 1))
+    assert book_gap(ours[k], BOOK_4_1[k]) <= 0.05 + 1e-9, f"Figure 4.1, k = {k}, disagrees"
+
+# %% [markdown]
+# All five grids agree with the book, and the limit, $-14, -20, -22$ along the top row, is exact to
+# nine decimals. After two sweeps, the cells next to an end are worth exactly $-1.75$ (one move in four
+# ends the episode at once), which the book prints as $-1.7$ and Python, rounding a half to even,
+# as $-1.8$: the same number.
+#
+# **Example 3.5** has no end at all. On a 5 x 5 grid, a move off the edge leaves the agent where it was
+# and pays $-1$; every other move pays 0, except in two special cells: from A (top row, second column)
+# every action takes the agent to A' (bottom row, second column) and pays $+10$, and from B (top row,
+# fourth column) every action leads to B' (middle row, fourth column) and pays $+5$. A `Jump` says this
+# to the grid, and `bump_reward` the cost of the edge. With $\gamma = 0.9$, Figure 3.2 shows the values
+# of the random policy, and Figure 3.5 the optimal values $V^*$.
+
+# %%
+BOOK_3_2 = ("3.3 8.8 4.4 5.3 1.5  1.5 3.0 2.3 1.9 0.5  0.1 0.7 0.7 0.4 -0.4  "
+            "-1.0 -0.4 -0.4 -0.6 -1.2  -1.9 -1.3 -1.2 -1.4 -2.0")
+BOOK_3_5 = ("22.0 24.4 22.0 19.4 17.5  19.8 22.0 19.8 17.8 16.0  17.8 19.8 17.8 16.0 14.4  "
+            "16.0 17.8 16.0 14.4 13.0  14.4 16.0 14.4 13.0 11.7")
+
+
+def cell(row, col):
+    return row * 5 + col
+
+
+A, A_, B, B_ = cell(0, 1), cell(4, 1), cell(0, 3), cell(2, 3)
+springs = GridWorld(layout=(".....",) * 5, bump_reward=-1.0,
+                    jumps=(Jump(A, A_, 10.0), Jump(B, B_, 5.0)))
+random_values, _ = evaluate_policy(springs, [[0.25] * 4] * 25, gamma=0.9, theta=1e-9)
+optimal = value_iteration(springs, 0.9, 1e-9)[-1]
+print("Figure 3.2, the random policy:\n" + as_printed(springs, random_values))
+print("\nFigure 3.5, the optimal values:\n" + as_printed(springs, optimal.values))
+print(f"\nV*(A) = {optimal.values[A]:.4f}; 10 / (1 - 0.9^5) = {10 / (1 - 0.9 ** 5):.4f}")
+assert book_gap(random_values, BOOK_3_2) <= 0.05 + 1e-9, "Figure 3.2 disagrees"
+assert book_gap(optimal.values, BOOK_3_5) <= 0.05 + 1e-9, "Figure 3.5 disagrees"
+
+# %% [markdown]
+# Both figures agree to their last digit. Under the random policy A is the best cell to stand in, yet
+# worth less than its $+10$, because the jump lands the agent in A', close to an edge that costs $-1$
+# at random; B is worth more than its $+5$, because B' sits in the open. The optimal values explain
+# themselves: from A, take the $+10$, walk the four cells from A' back up to A, and jump again, so
+# $V^*(A) = 10 + \gamma^5 V^*(A)$, which the last line checks. B's loop is shorter, three moves for
+# $+5$, but worth less: $5 / (1 - \gamma^3) \approx 18.5$ against the $19.4$ of B, whose best way on
+# from B' leads to A's loop instead.
 
 # %% [markdown]
 # ## What this lesson leaves out

@@ -6,10 +6,16 @@
 States are numbered ``row * cols + col`` with row 0 at the top; wall cells keep their number but are
 not in ``states``. Actions are 0 up, 1 right, 2 down, 3 left. With probability ``slip`` the move
 goes sideways instead (half to each side of the intended one), so the model is genuinely stochastic.
-The reward is for the cell you enter: ``goal_reward``, ``pit_reward`` or ``step_reward``.
+The reward is for the cell you enter: ``goal_reward``, ``pit_reward`` or ``step_reward``; a move that
+bumps into the edge or a wall pays ``bump_reward`` instead, if one is given.
+
+A ``Jump`` turns a cell into a springboard: every action taken there moves the agent to another cell
+with a reward of its own, whatever the slip (Sutton & Barto's Example 3.5, whose cells A and B send
+the agent to A' and B' with +10 and +5).
 """
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from policywerk.rl.mdp import Discrete, ModelEnv, Transition
 
@@ -26,6 +32,14 @@ BELLMAN_LAYOUT = (
 )
 
 
+class Jump(NamedTuple):
+    """Every action in cell ``source`` lands in ``target`` and pays ``reward``."""
+
+    source: int
+    target: int
+    reward: float
+
+
 @dataclass(frozen=True)
 class GridWorld:
     layout: tuple[str, ...] = BELLMAN_LAYOUT
@@ -33,6 +47,8 @@ class GridWorld:
     goal_reward: float = 1.0
     pit_reward: float = -1.0
     step_reward: float = 0.0
+    bump_reward: float | None = None  # None: a bump pays what staying in the cell pays
+    jumps: tuple[Jump, ...] = ()
     _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -53,6 +69,12 @@ class GridWorld:
         if not starts:
             raise ValueError("layout has no cell to start from (no S and no free floor)")
         object.__setattr__(self, "start", starts[0])
+        for jump in self.jumps:
+            ends = (jump.source, jump.target)
+            if not all(self.observation_space.contains(c) and self.kind(c) in ".S" for c in ends):
+                raise ValueError(f"a jump must go from a floor cell to a floor cell, got {jump}")
+        if len({jump.source for jump in self.jumps}) != len(self.jumps):
+            raise ValueError("a cell can be the source of one jump at most")
 
     # --- reading the layout -----------------------------------------------------------------------
     def kind(self, state: int) -> str:
@@ -101,6 +123,9 @@ class GridWorld:
             raise ValueError(f"state {state} is a wall, not a state")
         if self.is_terminal(state):
             return []
+        for jump in self.jumps:
+            if jump.source == state:
+                return [Transition(1.0, jump.target, jump.reward)]
         sideways = ((action + 1) % 4, (action + 3) % 4)
         probs: dict[int, float] = {}
         half = self.slip / 2
@@ -108,7 +133,13 @@ class GridWorld:
             if p > 0.0:
                 s2 = self.move(state, a)
                 probs[s2] = probs.get(s2, 0.0) + p
-        return [Transition(p, s2, self.reward(s2)) for s2, p in probs.items()]
+        return [Transition(p, s2, self._reward(state, s2)) for s2, p in probs.items()]
+
+    def _reward(self, state: int, next_state: int) -> float:
+        """A move that stays put bumped into the edge or a wall (no floor cell leads to itself)."""
+        if next_state == state and self.bump_reward is not None:
+            return self.bump_reward
+        return self.reward(next_state)
 
     def env(self, max_steps: int | None = 100) -> ModelEnv:
         """The same world as an environment to sample: ``reset`` / ``step``."""
