@@ -15,9 +15,10 @@ def run(quick_build):
 def test_the_story_is_printed_from_the_run(run):
     _, _, record = run
     printed = "".join(cell.stdout for cell in record.cells)
-    assert "seeds balanced for 1,000 steps within 50 trials" in printed
-    assert "actor alone: 0 of 3 seeds balanced" in printed
+    assert "seeds that balanced with the critic: 18 of 30 (42% to 75%, 95% interval)" in printed
+    assert "seeds that balanced without it:     1 of 30 (1% to 17%, 95% interval)" in printed
     assert "critic's mean prediction where the pole is over and swinging outwards" in printed
+    assert "actors that push right under a pole falling right: 17 of 18" in printed
 
 
 def test_page_has_math_code_outputs_and_media(run):
@@ -27,4 +28,6 @@ def test_page_has_math_code_outputs_and_media(run):
     assert ('(l02-actor-critic/l02-balancing.gif){ #pw-l02-balancing .pw-animation '
             'data-pw-frames="l02-balancing.json"') in page
     assert "(l02-actor-critic/l02-learning-curves.png){ .pw-figure" in page
-    assert "| seed | trials to 10,000 steps |" in page
+    assert "| learner | seeds that balanced 1,000 steps | median longest trial |" in page
+    assert "| trial that balanced | seeds |" in page
+    assert "## How this page differs from the paper, and from pole.c" in page

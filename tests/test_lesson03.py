@@ -16,7 +16,10 @@ def test_printed_results_back_the_story(run):
     printed = "".join(cell.stdout for cell in record.cells)
     assert "V(A) = 0.1667" in printed and "V(E) = 0.8333" in printed
     assert "largest difference between the two views" in printed
-    assert "never falls by more than 0.001: True" in printed
+    assert "never falls by more than 0.001 from one λ to the next: True" in printed
+    assert "the best Monte Carlo minus the best TD(0), run by run: 0.051 ± 0.003 (SE, 100 runs)" in printed
+    assert "batch MC minus batch TD(0), run by run, over walks 2 to 100:" in printed
+    assert "every training set visits every state: True" in printed
 
 
 def test_page_has_the_reproductions(run):
@@ -27,3 +30,5 @@ def test_page_has_the_reproductions(run):
                  "l03-experiment-2-alpha.png", "l03-experiment-2-lambda.png"):
         assert f"(l03-td-learning/{name})" in page
     assert "Example 6.2" in page and "Example 6.3" in page
+    assert "| method | after 0 | after 1 | after 10 | after 25 | after 50 | after 100 ± SE |" in page
+    assert "## How this page differs from the paper and the book" in page

@@ -17,8 +17,10 @@ def run(quick_build):
 def test_the_scores_are_printed_from_the_run(run):
     _, _, record = run
     printed = "".join(cell.stdout for cell in record.cells)
-    assert "random policy over 100 games: mean score" in printed
-    assert "greedy DQN over random, per seed:" in printed and "environment steps and" in printed
+    assert "random keys, mean score: 1.60 ± 0.10 (SE, 100 games)" in printed
+    assert "seed 0: greedy DQN 4.95 ± 0.91 (SE, 20 games), 3.1x random keys" in printed
+    assert "environment steps and" in printed
+    assert "DQN minus the ablation, seed by seed: 3.40 (a single seed: no standard error)" in printed
 
 
 def test_the_update_shown_is_the_code_that_runs(run):
@@ -36,4 +38,5 @@ def test_page_has_the_game_the_curves_and_the_comparison(run):
     for name in ("l05-breakout.gif", "l05-learning.png"):
         assert f"(l05-dqn/{name})" in page
     assert "| the papers (2015) | here |" in page
+    assert "| ε falls from 1 to 0.1 over | 1,000,000 | 2.0% | 3,000 | 30.0% |" in page
     assert "def update(net" in page

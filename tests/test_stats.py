@@ -15,6 +15,8 @@ def test_the_standard_error_of_a_known_sample():
     assert e.error == pytest.approx(math.sqrt(5 / 3) / 2)  # sample sd √(5/3), over √4
     assert e.text() == "2.50 ± 0.65 (SE, 4 runs)"
     assert estimate([7.0]).error == 0.0
+    assert estimate([7.0]).text(1, "seeds") == "7.0 (a single seed: no standard error)"
+    assert estimate([-0.01, 0.0]).text(1, "seeds") == "0.0 ± 0.0 (SE, 2 seeds)"  # not "-0.0"
     with pytest.raises(ValueError, match="at least one"):
         estimate([])
 

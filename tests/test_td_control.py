@@ -303,3 +303,36 @@ def test_bad_input_raises(episodes, alpha, epsilon, gamma):
     """Non-positive or non-int episodes, alpha outside (0, 1], epsilon or gamma outside [0, 1] raise ValueError."""
     with pytest.raises(ValueError):
         td_control(CliffWalking(), sarsa, episodes, alpha, epsilon, gamma, Rng(0))
+
+
+class Ring:
+    """Five states in a ring, never a step back to the state just left: action 0 moves on by one,
+    action 1 by two; state 4 ends the episode with a reward of 1, every other step costs 0.1."""
+
+    observation_space, action_space = Discrete(5), Discrete(2)
+
+    def reset(self):
+        self.state = 0
+        return 0, {}
+
+    def step(self, action):
+        self.state = (self.state + 1 + action) % 5
+        done = self.state == 4
+        return self.state, 1.0 if done else -0.1, done, False, {}
+
+
+def test_the_two_orders_agree_where_no_step_returns_to_its_state():
+    ours = td_control(Ring(), q_learning, 50, 0.5, 0.3, 0.9, Rng(3))
+    books = td_control(Ring(), q_learning, 50, 0.5, 0.3, 0.9, Rng(3), update_first=True)
+    assert ours.q == books.q and [e.reward for e in ours.episodes] == [e.reward for e in books.episodes]
+
+
+def test_the_two_orders_differ_on_the_cliff_where_a_fall_returns_to_the_start():
+    ours = td_control(CliffWalking(), q_learning, 20, 0.5, 0.1, 1.0, Rng(0))
+    books = td_control(CliffWalking(), q_learning, 20, 0.5, 0.1, 1.0, Rng(0), update_first=True)
+    assert ours.q != books.q
+
+
+def test_sarsa_cannot_update_before_it_chooses():
+    with pytest.raises(ValueError, match="SARSA's target reads the next action"):
+        td_control(CliffWalking(), sarsa, 1, 0.5, 0.1, 1.0, Rng(0), update_first=True)

@@ -83,9 +83,10 @@ CATALOG = (
                         "Elements That Can Solve Difficult Learning Control Problems. IEEE Transactions on "
                         "Systems, Man, and Cybernetics SMC-13(5), 834-846.",
                url="https://doi.org/10.1109/TSMC.1983.6313077",
-               simplifies="Little: the physics with friction, the 162 boxes, the parameters and the stopping rule "
-                          "(100 failures or a 100,000-step trial) are the paper's. Ten seeded learners are shown "
-                          "separately rather than averaged.",
+               simplifies="Little: the physics with friction, the 162 boxes, the action rule and the parameters "
+                          "are the paper's; a run lasts as in Sutton and Anderson's program pole.c (100 failures "
+                          "or a 100,000-step trial). 40 seeded learners, their rate of success with its interval; "
+                          "the differences from the paper and pole.c are tabled at the end of the page.",
                concepts=(*BASICS, "policies", "exploration", "bootstrapping", "credit-assignment",
                          "policy-gradients"),
                seconds=33),
@@ -106,7 +107,9 @@ CATALOG = (
                         "University of Cambridge.",
                url="http://www.cs.rhul.ac.uk/~chrisw/thesis.html",
                simplifies="The world and the settings are Sutton & Barto's cliff (Example 6.6), not the thesis's; "
-                          "the update rules are exactly Q-learning's and SARSA's.",
+                          "the update rules are exactly Q-learning's and SARSA's, though Q-learning chooses its "
+                          "next action before its update rather than after (measured on the page: no difference "
+                          "beyond the noise).",
                concepts=(*BASICS, "policies", "exploration", "bootstrapping"),
                seconds=9),
     LessonInfo(5, "l05_dqn", "Deep Q-networks", "Mnih et al., Human-level control through deep RL", "2013/2015",
@@ -137,7 +140,8 @@ CATALOG = (
                url="https://arxiv.org/abs/1912.01603",
                simplifies="10 x 10 binary frames and dense networks instead of 64 x 64 colour images and "
                           "convolutions, a shaped reward, and discrete actions trained as DreamerV3 trains them "
-                          "(the table at the end of the page).",
+                          "(the table at the end of the page). The page trains one agent; two more training "
+                          "seeds are measured separately, as the page says.",
                concepts=(*BASICS, "policies", "exploration", "bootstrapping", "credit-assignment",
                          "function-approximation", "backpropagation", "policy-gradients", "world-models"),
                seconds=53),

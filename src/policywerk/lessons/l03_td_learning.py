@@ -36,6 +36,7 @@ from policywerk.agents.td_prediction import (
 )
 from policywerk.math.linear import solve
 from policywerk.math.random import Rng
+from policywerk.math.stats import Z95, estimate, paired
 from policywerk.session import budget, seeds
 from policywerk.show import show_hyperparameters, show_source, show_table
 from policywerk.sketch import bar_chart, line_chart
@@ -52,12 +53,12 @@ from policywerk.worlds.random_walk import RandomWalk, Step
 # moves the runs of the two textbook experiments to other walks. The single example walks and Sutton's
 # training sets keep fixed seeds of their own, so that the text written about them stays true.
 #
-# The tests run this page in the quick setting, with 10 batch runs and 10 training sets. Every `assert`
+# The tests run this page in the quick setting, with 30 batch runs and 10 training sets. Every `assert`
 # below must hold there too, so the page checks only claims that do not need the full hundred to show.
 
 # %% tags=["setup"]
 RUNS = 100
-BATCH_RUNS = budget(full=100, quick=10)
+BATCH_RUNS = budget(full=100, quick=30)
 EPISODES = 100
 TD_ALPHAS = (0.05, 0.1, 0.15)
 MC_ALPHAS = (0.01, 0.02, 0.03, 0.04)
@@ -247,37 +248,51 @@ def learning_curve(update, alpha, seed):
 # %% [markdown]
 # Run $k$ of every method and step size draws its walks with seed `FIRST_SEED` + $k$, so all seven
 # curves are averaged over the same 100 sets of walks. The comparison between two curves is therefore
-# paired: where one lies below another, it is not because it was dealt easier walks. (All of them share
-# the luck of these particular 100 sets, which is why their curves tend to rise and fall together.)
+# paired: where one lies below another, it is not because it was dealt easier walks. All of them share
+# the luck of these particular 100 sets, though, which is why the curves tend to rise and fall
+# together: a window of seeds whose walks happen to be long leaves every curve a little high at once.
 #
-# `average_curve` runs `learning_curve` once per seed and averages the hundred error curves walk by walk:
-# `zip(*...)` turns a hundred curves of 101 points each into 101 columns of a hundred errors, and each
-# column's mean is one point of the averaged curve.
+# A mean over 100 runs is itself uncertain. Its **standard error**, the runs' standard deviation divided
+# by $\sqrt{100}$, says how far it would typically move with another hundred seeds; mean $\pm$ 1.96
+# standard errors is a 95% interval. `estimate`, from `math/stats.py`, computes both with the standard
+# library's `statistics`. A `Curve` keeps every run's error curve, so that each point of the average
+# can say how sure it is: `errors` is the average walk by walk (`zip(*...)` turns a hundred curves of
+# 101 points each into 101 columns of a hundred errors), and `after(k)` is the error after $k$ walks
+# as a mean with its standard error.
 
 # %%
 @dataclass
 class Curve:
     method: str  # "TD(0)" or "MC"
     alpha: float
-    errors: list[float]  # the RMS error after 0, 1, ..., EPISODES walks, averaged over RUNS runs
+    runs: list[list[float]]  # each run's RMS error after 0, 1, ..., EPISODES walks
 
     @property
     def label(self):
         return f"{self.method} α={self.alpha:g}"
 
+    @property
+    def errors(self):
+        return [statistics.mean(column) for column in zip(*self.runs)]
+
+    def after(self, k):
+        return estimate(run[k] for run in self.runs)
+
 
 def average_curve(method, update, alpha):
     runs = [learning_curve(update, alpha, seed) for seed in range(FIRST_SEED, FIRST_SEED + RUNS)]
-    after_each_walk = zip(*(run.errors for run in runs))
-    return Curve(method, alpha, [statistics.mean(column) for column in after_each_walk])
+    return Curve(method, alpha, [run.errors for run in runs])
 
 
 td_curves = [average_curve("TD(0)", td0, alpha) for alpha in TD_ALPHAS]
 mc_curves = [average_curve("MC", constant_alpha_mc, alpha) for alpha in MC_ALPHAS]
-marks = [0, 1, 10, 25, 50, 100]
-show_table(["method", *(f"after {k}" for k in marks)],
-           [[c.label, *(f"{c.errors[k]:.3f}" for k in marks)] for c in td_curves + mc_curves],
-           caption=f"RMS error over the five states, averaged over {RUNS} runs.")
+marks = [0, 1, 10, 25, 50]
+show_table(["method", *(f"after {k}" for k in marks), f"after {EPISODES} ± SE"],
+           [[c.label, *(f"{c.errors[k]:.3f}" for k in marks),
+             f"{c.after(EPISODES).mean:.3f} ± {c.after(EPISODES).error:.3f}"]
+            for c in td_curves + mc_curves],
+           caption=f"RMS error over the five states, the mean of {RUNS} runs (the last column with "
+                   "its standard error); every row ran on the same 100 seeds.")
 
 # %% [markdown]
 # Every row starts from the same error, 0.236, that of the flat guess of 0.5 against values from 1/6 to
@@ -291,64 +306,106 @@ show_table(["method", *(f"after {k}" for k in marks)],
 # floors; the smallest Monte Carlo steps are still on their way down after 100 walks.
 #
 # The claims this section makes are checked, not just printed: TD(0) at its best step size beats Monte
-# Carlo at its best, every TD(0) curve ends below every Monte Carlo curve, and among the TD curves a
-# larger step is lower early and higher late.
+# Carlo at its best, every TD(0) curve settles below every Monte Carlo curve, and among the TD curves a
+# larger step is lower early and higher late. Each is checked with a margin: a gap counts only if it is
+# more than three standard errors wide, so that it would survive another choice of seeds.
+#
+# Since two curves ran on the same seeds, a gap between them is measured run by run: `gap` below hands
+# the hundred differences to `paired`, whose mean is the gap and whose standard error is that of the
+# differences. It is smaller than either curve's own, because the luck of the walks, shared by both
+# runs of a seed, cancels in the difference. A single point of a run is noisy, so the claim about
+# where a curve settles compares each run's mean over its last 50 walks, `settled`.
+
+# %%
+def gap(higher, lower, measure):
+    """How much ``higher``'s error exceeds ``lower``'s, run by run on the shared seeds."""
+    return paired(map(measure, higher.runs), map(measure, lower.runs))
+
+
+def at_end(run):
+    return run[EPISODES]
+
+
+def settled(run):
+    return statistics.mean(run[EPISODES // 2 + 1:])
+
+
+# %% [markdown]
+# First the two best curves, each with its standard error, and the gap between them; then every TD curve
+# against every Monte Carlo curve, printing the pair whose gap is narrowest in standard errors; and last
+# the three TD step sizes, each against the next larger one, after 10 walks and where they settle.
 
 # %%
 best_td = min(td_curves, key=lambda c: c.errors[EPISODES])
 best_mc = min(mc_curves, key=lambda c: c.errors[EPISODES])
-td_end, mc_end = best_td.errors[EPISODES], best_mc.errors[EPISODES]
-print(f"after {EPISODES} episodes, the lowest errors: {best_td.label} at {td_end:.3f}, "
-      f"{best_mc.label} at {mc_end:.3f}")
-assert td_end < mc_end, "TD(0) at its best step size should beat Monte Carlo at its best"
-highest_td = max(c.errors[EPISODES] for c in td_curves)
-lowest_mc = min(c.errors[EPISODES] for c in mc_curves)
-assert highest_td < lowest_mc, "every TD(0) should end below every MC"
-early = sorted(td_curves, key=lambda c: c.errors[10])  # who is lowest after 10 walks ...
-late = sorted(td_curves, key=lambda c: c.errors[EPISODES])  # ... and after all of them
-assert early == td_curves[::-1] and late == td_curves, "a larger step: faster fall, higher end"
+td_end, mc_end = best_td.after(EPISODES), best_mc.after(EPISODES)
+for best in (best_td, best_mc):
+    print(f"after {EPISODES} walks, {best.label:<10} {best.after(EPISODES).text(3)}")
+best_gap = gap(best_mc, best_td, at_end)
+print(f"the best Monte Carlo minus the best TD(0), run by run: {best_gap.text(3)}")
+assert best_gap.mean > 3 * best_gap.error, "TD(0) at its best should beat Monte Carlo at its best"
+pairs = [(mc, td) for td in td_curves for mc in mc_curves]
+gaps = {(mc.label, td.label): (gap(mc, td, settled), gap(mc, td, at_end)) for mc, td in pairs}
+mc_label, td_label = min(gaps, key=lambda pair: gaps[pair][0].mean / gaps[pair][0].error)
+last_50, last_one = gaps[mc_label, td_label]
+print(f"the closest pair, {mc_label} minus {td_label}: {last_50.text(3)} over the last 50 walks,")
+print(f"  {last_one.text(3)} after the last walk alone")
+assert all(g.mean > 3 * g.error for g, _ in gaps.values()), "each TD(0) should settle below each MC"
+for small, large in zip(td_curves, td_curves[1:]):
+    early, late = gap(small, large, lambda run: run[10]), gap(large, small, settled)
+    assert early.mean > 3 * early.error, "a larger step should fall faster ..."
+    assert late.mean > 3 * late.error, "... and settle higher"
 
 # %% [markdown]
+# The closest pair is the largest TD step against the best Monte Carlo step. Its gap after the last walk
+# alone is only a few standard errors wide, and with other seeds it can be narrower still; over the
+# last 50 walks, the gap is firm. The other pairs are far apart.
+#
 # The same seven curves, drawn: TD(0) solid, Monte Carlo dashed, one colour per step size (the legend
-# names them).
+# names them). The shading around each curve is its 95% interval, walk by walk, mean $\pm$ 1.96
+# standard errors over the 100 runs.
 
 # %%
 styles = cool_and_warm([c.label for c in td_curves], [c.label for c in mc_curves])
+bands = {c.label: [Z95 * estimate(column).error for column in zip(*c.runs)]
+         for c in td_curves + mc_curves}
 curves_figure({c.label: c.errors for c in td_curves + mc_curves},
               f"Random walk: RMS error, averaged over {RUNS} runs", "walks (episodes)",
-              name="l03-td-vs-mc", ylim=(0, 0.25), styles=styles,
+              name="l03-td-vs-mc", ylim=(0, 0.25), styles=styles, bands=bands,
               alt=(f"RMS error against episodes for TD(0) (solid) and Monte Carlo (dashed) at "
-                   f"several step sizes. The TD curves fall fastest and lowest, to about "
-                   f"{td_end:.2f} after {EPISODES} walks; the best Monte Carlo curve ends near "
-                   f"{mc_end:.2f}."))
+                   f"several step sizes, each in a narrow shaded 95% band. The TD curves fall "
+                   f"fastest and lowest, to about {td_end.mean:.2f} after {EPISODES} walks; the "
+                   f"best Monte Carlo curve ends near {mc_end.mean:.2f}."))
 
 # %% [markdown]
-# After 100 walks every TD(0) curve is below every Monte Carlo curve. Among the TD curves, a larger
+# Over the last 50 walks every TD(0) curve lies below every Monte Carlo curve. Among the TD curves, a larger
 # $\alpha$ falls fastest and then settles higher, because a large step keeps chasing the noise of the
 # latest walks; a smaller step is slower but ends lower. The two larger steps even dip and then rise
 # again a little, a subtle effect that Sutton & Barto's Exercise 6.5 asks about. Monte Carlo shows the
 # same trade-off further up, except that its smallest step is still falling after 100 walks.
 #
 # The comparison above gives each method its own step sizes, the textbook's. The cell below gives both
-# the same one: change `alpha` and run it again (on the site, in your browser, with the button under
-# it) to see at which step sizes TD(0)'s lead holds, early and late. It averages 20 runs, not 100, so
-# its errors are a little rougher than the table's. It draws both error curves, and, as bars beside the
-# true values, the five estimates the first of those runs ends with. A bar's distance from its black mark
-# is that state's error in this one run, and the run's RMS error is the root of the mean of their
-# squares; the curves average that over the 20 runs. A larger step size makes the bars follow the latest
-# walks more closely, so that a single run's bars stray further from their marks, in one direction or
-# the other, at the end. Both learners of a run see the same walks, so where their bars differ, the
-# update rules made the difference.
+# the same one: change `alpha` and run it again (on the site, in your browser, with the button under it)
+# to see at which step sizes TD(0)'s lead holds, early and late. It averages 20 runs, not 100, so its
+# errors are a little rougher than the table's, and each comes with its standard error over the 20 runs:
+# a lead smaller than two or three of those may not survive other seeds. It draws both error curves,
+# and, as bars beside the true values, the five estimates the first of those runs ends with. A bar's
+# distance from its black mark is that state's error in this one run, and the run's RMS error is the
+# root of the mean of their squares; the curves average that over the 20 runs. A larger step size makes
+# the bars follow the latest walks more closely, so that a single run's bars stray further from their
+# marks, in one direction or the other, at the end. Both learners of a run see the same walks, so where
+# their bars differ, the update rules made the difference.
 
 # %% tags=["try"]
 alpha = 0.1  # one step size for both methods: try 0.02, 0.05 or 0.3
-print(f"α = {alpha:g}: RMS error after 10, 25 and {EPISODES} walks, averaged over 20 runs")
+print(f"α = {alpha:g}: RMS error after 10, 25 and {EPISODES} walks, the mean of 20 runs ± SE")
 mean_errors, estimates = {}, {}
 for name, update in (("TD(0)", td0), ("MC", constant_alpha_mc)):
     runs = [learning_curve(update, alpha, seed) for seed in range(FIRST_SEED, FIRST_SEED + 20)]
     mean_errors[name] = [statistics.mean(column) for column in zip(*(r.errors for r in runs))]
     estimates[name] = [runs[0].estimates[-1][s] for s in walk.states]  # the first run's, at the end
-    print(f"{name:>6}", "  ".join(f"{mean_errors[name][k]:.3f}" for k in (10, 25, EPISODES)))
+    after = [estimate(r.errors[k] for r in runs) for k in (10, 25, EPISODES)]
+    print(f"{name:>6}", "  ".join(f"{e.mean:.3f} ± {e.error:.3f}" for e in after))
 line_chart(mean_errors, xs=range(EPISODES + 1), name="l03-try-errors", x_label="walks",
            y_label="RMS error", title=f"Mean error of 20 runs, α = {alpha:g}",
            alt="The RMS error of TD(0) and Monte Carlo after each walk, averaged over 20 runs.")
@@ -559,8 +616,8 @@ show_source(td_lambda_fixed_point, "Where repeated presentation of a set of walk
 # %% [markdown]
 # Now the experiment itself. Each run draws walks one at a time (run $k$ with the seed
 # 10,000 + `FIRST_SEED` + $k$); after each new walk, both batch limits are computed on all the walks seen
-# so far and scored against the true values. Each run's error is divided by the number of runs as it is
-# added, so that the sums end as averages.
+# so far and scored against the true values. `batch_run` is one run, and hands back both error curves;
+# the table averages them over the runs, with the standard error of the last column.
 #
 # Nothing is carried over from one walk to the next except the list `seen`: both limits are computed
 # from scratch on all the walks so far, each time from the same starting estimates. That is a hundred
@@ -568,28 +625,50 @@ show_source(td_lambda_fixed_point, "Where repeated presentation of a set of walk
 # again and again until nothing changes" would reach, without the waiting.
 
 # %%
-batch = {"batch TD(0)": [0.0] * (EPISODES + 1), "batch MC": [0.0] * (EPISODES + 1)}
-for seed in range(FIRST_SEED, FIRST_SEED + BATCH_RUNS):
+def batch_run(seed):
+    """Both batch limits, scored before any walk and after each new one, on walks from ``seed``."""
     rng, seen = Rng(10_000 + seed), []
-    td_curve, mc_curve = batch["batch TD(0)"], batch["batch MC"]
-    td_curve[0] += rms(start_values()) / BATCH_RUNS  # before any walk
-    mc_curve[0] += rms(start_values()) / BATCH_RUNS
-    for k in range(1, EPISODES + 1):
+    td_errors, mc_errors = [rms(start_values())], [rms(start_values())]
+    for _ in range(EPISODES):
         seen.append(walk.episode(rng))
-        td_curve[k] += rms(batch_td0(seen, start_values())) / BATCH_RUNS
-        mc_curve[k] += rms(batch_mc(seen, start_values())) / BATCH_RUNS
+        td_errors.append(rms(batch_td0(seen, start_values())))
+        mc_errors.append(rms(batch_mc(seen, start_values())))
+    return td_errors, mc_errors
 
-show_table(["method", *(f"after {k}" for k in marks[1:])],
-           [[label, *(f"{curve[k]:.3f}" for k in marks[1:])] for label, curve in batch.items()],
-           caption=f"Batch updating: RMS error on growing sets of walks, averaged over "
-                   f"{BATCH_RUNS} runs.")
-final_td, final_mc = batch["batch TD(0)"][EPISODES], batch["batch MC"][EPISODES]
-curves_figure(batch, f"Batch updating, averaged over {BATCH_RUNS} runs", "walks seen",
+
+# %% [markdown]
+# The table and the figure average the runs walk by walk. The check compares the two methods run by
+# run, as above, with a margin of three standard errors, on each run's mean error from its second walk
+# to its last: the claim is that batch TD stays below from the second walk on, and a whole stretch of
+# a run is less noisy than its last point. Both methods of a run see the same walks, so the comparison
+# is paired again.
+
+# %%
+runs = [batch_run(seed) for seed in range(FIRST_SEED, FIRST_SEED + BATCH_RUNS)]
+batch = {"batch TD(0)": [td for td, _ in runs], "batch MC": [mc for _, mc in runs]}
+mean = {label: [statistics.mean(column) for column in zip(*curves)]
+        for label, curves in batch.items()}
+final = {label: estimate(run[EPISODES] for run in curves) for label, curves in batch.items()}
+show_table(["method", *(f"after {k}" for k in marks[1:]), f"after {EPISODES} ± SE"],
+           [[label, *(f"{mean[label][k]:.3f}" for k in marks[1:]),
+             f"{final[label].mean:.3f} ± {final[label].error:.3f}"] for label in batch],
+           caption=f"Batch updating: RMS error on growing sets of walks, the mean of "
+                   f"{BATCH_RUNS} runs (the last column with its standard error).")
+curves_figure(mean, f"Batch updating, averaged over {BATCH_RUNS} runs", "walks seen",
               name="l03-batch", ylim=(0, 0.45),
+              bands={label: [Z95 * estimate(column).error for column in zip(*curves)]
+                     for label, curves in batch.items()},
               alt=(f"RMS error of batch TD(0) and batch Monte Carlo against the number of walks "
-                   f"seen: equal after one walk, then batch TD below batch Monte Carlo, ending at "
-                   f"{final_td:.3f} against {final_mc:.3f}."))
-assert final_td < final_mc, "batch TD should beat batch MC"
+                   f"seen, each in a shaded 95% band: equal after one walk, then batch TD below "
+                   f"batch Monte Carlo, ending at {final['batch TD(0)'].mean:.3f} against "
+                   f"{final['batch MC'].mean:.3f}."))
+def from_second(run):
+    return statistics.mean(run[2:])
+
+
+batch_gap = paired(map(from_second, batch["batch MC"]), map(from_second, batch["batch TD(0)"]))
+print(f"batch MC minus batch TD(0), run by run, over walks 2 to {EPISODES}: {batch_gap.text(3)}")
+assert batch_gap.mean > 3 * batch_gap.error, "batch TD should beat batch MC"
 
 # %% [markdown]
 # After a single walk both methods jump: every state that walk visited is estimated at 0 or 1, whichever
@@ -619,45 +698,83 @@ rng = Rng(1988)
 training_sets = [[walk.episode(rng) for _ in range(SEQUENCES)] for _ in range(SETS)]
 
 
-def converged_error(lam):
-    """Mean RMS error of TD(λ)'s converged estimates over the training sets."""
-    converged = [td_lambda_fixed_point(s, lam, start_values()) for s in training_sets]
-    return statistics.mean(rms(values) for values in converged)
+def converged_errors(lam):
+    """The RMS error of TD(λ)'s converged estimates, one per training set."""
+    return [rms(td_lambda_fixed_point(s, lam, start_values())) for s in training_sets]
 
 
-first = {lam: converged_error(lam) for lam in LAMBDAS}
+per_set = {lam: converged_errors(lam) for lam in LAMBDAS}
+first = {lam: estimate(errors) for lam, errors in per_set.items()}
 show_table(["λ", *(f"{lam:g}" for lam in LAMBDAS)],
-           [["RMS error", *(f"{first[lam]:.4f}" for lam in LAMBDAS)]],
-           caption=f"Experiment 1: error of the converged estimates against λ, averaged over "
-                   f"{SETS} training sets.")
+           [["RMS error", *(f"{first[lam].mean:.4f}" for lam in LAMBDAS)],
+            ["± SE", *(f"{first[lam].error:.4f}" for lam in LAMBDAS)]],
+           caption=f"Experiment 1: error of the converged estimates against λ, the mean over "
+                   f"{SETS} training sets with its standard error.")
 
 # %% [markdown]
 # Each entry of the table is a hundred linear systems solved, one per training set; no step size
 # appears anywhere, because where repeated presentation ends does not depend on it (as long as it is
-# small enough to get there). The figure draws the same seven numbers, and the checks below it hold the
-# page to what the paper found: the error never falls by more than a rounding-sized 0.001 from one
-# $\lambda$ to the next, and $\lambda = 1$ is clearly the worst.
+# small enough to get there). The standard errors are large next to the differences between
+# neighbouring columns, but every column is measured on the same sets, so a difference is best judged
+# set by set, as a paired difference. The figure draws the seven means with their 95% intervals, and
+# the checks below it hold the page to what the paper found: the error never falls by more than a
+# rounding-sized 0.001 from one $\lambda$ to the next, and $\lambda = 1$ is worse than $\lambda = 0$ by
+# more than three standard errors of the paired difference.
 
 # %%
-curves_figure({"converged": list(first.values())}, "Experiment 1 (Sutton 1988, figure 3)",
-              "λ", xs=list(LAMBDAS), name="l03-experiment-1", ylim=(0, 0.2),
-              styles={"converged": {"marker": "o"}},
-              alt=(f"Error of the converged estimates against λ: flat from λ = 0 to about 0.3 at "
-                   f"{first[0.0]:.3f}, then rising to {first[1.0]:.3f} at λ = 1, the Monte Carlo "
-                   f"end."))
-errors = list(first.values())
-rises = all(b >= a - 1e-3 for a, b in zip(errors, errors[1:]))
-print(f"error at λ = 0: {first[0.0]:.4f}; at λ = 1: {first[1.0]:.4f}; "
-      f"never falls by more than 0.001: {rises}")
-assert rises and first[1.0] == max(errors), "the error should grow with λ ..."
-assert first[1.0] > first[0.0] + 0.02, "... and clearly so from one end to the other"
+curves_figure({"converged": [first[lam].mean for lam in LAMBDAS]},
+              "Experiment 1 (Sutton 1988, figure 3)", "λ", xs=list(LAMBDAS),
+              name="l03-experiment-1", ylim=(0, 0.2), styles={"converged": {"marker": "o"}},
+              bands={"converged": [Z95 * first[lam].error for lam in LAMBDAS]},
+              alt=(f"Error of the converged estimates against λ, in a shaded 95% band: flat from "
+                   f"λ = 0 to about 0.3 at {first[0.0].mean:.3f}, then rising to "
+                   f"{first[1.0].mean:.3f} at λ = 1, the Monte Carlo end."))
+means = [first[lam].mean for lam in LAMBDAS]
+rises = all(b >= a - 1e-3 for a, b in zip(means, means[1:]))
+print(f"error at λ = 0: {first[0.0].text(4, 'sets')}")
+print(f"         λ = 1: {first[1.0].text(4, 'sets')}")
+ends = paired(per_set[1.0], per_set[0.0])
+print(f"λ = 1 minus λ = 0, set by set: {ends.text(4, 'sets')}")
+print(f"never falls by more than 0.001 from one λ to the next: {rises}")
+assert rises and first[1.0].mean == max(means), "the error should grow with λ ..."
+assert ends.mean > 3 * ends.error, "... and clearly so from one end to the other"
 
 # %% [markdown]
 # The error grows with $\lambda$: flat at first, then steeply toward $\lambda = 1$, where TD($\lambda$)
 # becomes the Widrow-Hoff (Monte Carlo) rule. With enough repetition, $\lambda = 0$ and the small
 # $\lambda$ (equal within the noise of 100 sets) extract the most from a fixed set of data, for the
-# certainty-equivalence reason above. The absolute errors are lower than those in the
-# paper's figure; the ordering, the paper's result, is the same.
+# certainty-equivalence reason above.
+#
+# The absolute errors are lower than those in the paper's figure 3, at every $\lambda$; the ordering,
+# the paper's result, is the same. The paper describes its protocol in a few words: the increments
+# are summed over a training set and applied after each presentation, the set is presented again and
+# again until the weights no longer change, with a small $\alpha$, and the error is averaged over the
+# 100 sets. Read literally, that protocol ends at the fixed point this page solves for, whatever the
+# $\alpha$ and whatever the start, as long as every state of the walk appears in every set (a state
+# a set never visits would keep its start value). What else could move the numbers, the page can
+# measure: whether every set visits every state, how much a different draw of 100 sets could move
+# the mean (its standard error, above), and what stopping the presentations early would do.
+
+# %%
+every_state = all(len({step.state for episode in training_set for step in episode}) == walk.n
+                  for training_set in training_sets)
+stopped = [batch_iterate(training_set, start_values(), alpha=0.01, lam=0.0, tol=1e-2)[0]
+           for training_set in training_sets]
+early = estimate(rms(values) for values in stopped)
+print(f"every training set visits every state: {every_state}")
+print(f"λ = 0, converged:                      {first[0.0].text(4, 'sets')}")
+print(f"λ = 0, stopped when no step moves 0.01: {early.text(4, 'sets')}")
+assert every_state and early.mean < first[0.0].mean
+
+# %% [markdown]
+# Every set visits every state, so neither the start nor $\alpha$ plays a part in the limit; another
+# draw of sets would move the mean by about one standard error; and stopping early
+# *lowers* the error, because the unfinished estimates stay nearer the start of 0.5, a cautious guess
+# here. So the paper's higher errors cannot come from the protocol as described. They must come from
+# something the paper does not spell out, such as how its walks were generated or its error
+# averaged, or from presentations that did not settle where the text says they did. The page cannot
+# tell which; what it can say is that the shape, the result the paper draws from the figure, is
+# the same under every one of these checks.
 #
 # ## Sutton's second experiment: one presentation, error against $\alpha$
 #
@@ -677,7 +794,7 @@ ALPHAS = [k / 20 for k in range(13)]  # 0, 0.05, ..., 0.6
 
 
 def one_presentation(lam, alpha):
-    """Mean RMS error over the training sets after presenting each set once."""
+    """The RMS error after presenting each training set once, one per set."""
     errors = []
     for training_set in training_sets:
         values = start_values()
@@ -685,19 +802,27 @@ def one_presentation(lam, alpha):
             increment = td_lambda_increments(values, episode, lam)
             values = [v + alpha * d for v, d in zip(values, increment)]
         errors.append(rms(values))
-    return statistics.mean(errors)
+    return errors
 
 
-second = {lam: [one_presentation(lam, a) for a in ALPHAS] for lam in [k / 10 for k in range(11)]}
+runs_2 = {lam: [one_presentation(lam, a) for a in ALPHAS] for lam in [k / 10 for k in range(11)]}
+second = {lam: [statistics.mean(errors) for errors in by_alpha] for lam, by_alpha in runs_2.items()}
 shown = {f"λ = {lam:g}": second[lam] for lam in (0.0, 0.3, 0.8, 1.0)}
 curves_figure(shown, "Experiment 2 (Sutton 1988, figure 4); the curves leave the plot above 0.7",
               "α", xs=ALPHAS, name="l03-experiment-2-alpha",
               ylim=(0, 0.7), styles={label: {"marker": "o", "ms": 4} for label in shown},
+              bands={f"λ = {lam:g}": [Z95 * estimate(errors).error for errors in runs_2[lam]]
+                     for lam in (0.0, 0.3, 0.8, 1.0)},
               alt=("Error after one presentation against the step size α for λ = 0, 0.3, 0.8 "
                    "and 1: each curve is U-shaped; λ = 1 rises first, from the smallest α on; "
                    "λ = 0 climbs steepest at large α; intermediate λ reaches the lowest error."))
 
 # %% [markdown]
+# The shading around each curve, here and in the next figure, is its 95% interval over the training
+# sets, point by point. The intervals of neighbouring curves overlap in places, but the curves share
+# their sets, so where one lies below another all along, the comparison is firmer than the shading
+# suggests; the paired differences below make it exact.
+#
 # Each curve is a U: too small a step and one pass over ten walks moves the estimates too little from 0.5;
 # too large and each walk drags them too far toward its own outcome. Where the bottom of the U lies, and
 # how deep it goes, depends on $\lambda$.
@@ -711,18 +836,41 @@ best_alpha = {lam: ALPHAS[errors.index(lowest[lam])] for lam, errors in second.i
 show_table(["λ", "best α", "error at best α"],
            [[f"{lam:g}", f"{best_alpha[lam]:g}", f"{lowest[lam]:.4f}"] for lam in second],
            caption="Experiment 2: the best step size for each λ and the error it reaches.")
+spread = [estimate(runs_2[lam][ALPHAS.index(best_alpha[lam])]).error for lam in lowest]
 curves_figure({"error at the best α": list(lowest.values())},
               "Experiment 2 (Sutton 1988, figure 5)", "λ", xs=list(lowest),
               name="l03-experiment-2-lambda", ylim=(0, 0.2),
               styles={"error at the best α": {"marker": "o"}},
+              bands={"error at the best α": [Z95 * error for error in spread]},
               alt="Error at the best step size against λ: lowest for an intermediate λ, "
                   "highest at λ = 1.")
 best_lambda = min(lowest, key=lowest.get)
 print(f"best λ: {best_lambda:g} (error {lowest[best_lambda]:.4f}); "
       f"λ = 0: {lowest[0.0]:.4f}; λ = 1: {lowest[1.0]:.4f}")
-assert 0.0 < best_lambda < 1.0, "an intermediate λ should do best with a single presentation"
 assert lowest[1.0] == max(lowest.values()), "λ = 1 (Monte Carlo) should do worst"
 assert best_alpha[1.0] < best_alpha[0.0], "the noisier the increments, the smaller the best step"
+
+# %% [markdown]
+# How sure is that best $\lambda$? Every $\lambda$ ran on the same training sets, so the way to compare
+# two of them is set by set, each at its own best step size: the paired difference from the best, in
+# standard errors. The loop prints it for every $\lambda$, and names those within two standard errors
+# of the best, which these sets cannot tell apart from it. (Choosing each $\lambda$'s best step on the
+# same sets that score it flatters every $\lambda$ a little, and all of them alike.)
+
+# %%
+def at_best(lam):
+    return runs_2[lam][ALPHAS.index(best_alpha[lam])]
+
+
+behind = {lam: paired(at_best(lam), at_best(best_lambda)) for lam in second if lam != best_lambda}
+for lam, behind_by in behind.items():
+    print(f"λ = {lam:<3g} is behind λ = {best_lambda:g} by {behind_by.text(4, 'sets')}")
+ties = [f"{lam:g}" for lam, by in behind.items() if by.mean < 2 * by.error]
+print(f"within two standard errors of the best: λ = {', '.join(ties) or 'none'}")
+MARGIN = budget(full=3.0, quick=0.0)  # ten sets in the quick setting cannot show the gap
+assert 0.0 < best_lambda < 1.0, "an intermediate λ should do best with a single presentation ..."
+assert behind[0.0].mean > MARGIN * behind[0.0].error, "... beating λ = 0 ..."
+assert behind[1.0].mean > 3 * behind[1.0].error, "... and, far more clearly, λ = 1"
 
 # %% [markdown]
 # Read the table's middle column too: the best step size shrinks as $\lambda$ grows. The closer a method
@@ -731,10 +879,26 @@ assert best_alpha[1.0] < best_alpha[0.0], "the noisier the increments, the small
 # which is why Sutton gives each $\lambda$ its own best $\alpha$ before comparing them.
 
 # %% [markdown]
+# The neighbours of the best $\lambda$ are only a few standard errors behind it, or fewer: which of them
+# comes out best is partly the luck of these sets. What the data do show, by more than three standard
+# errors, is that some intermediate $\lambda$ beats both ends, and $\lambda = 1$ by far.
+#
 # With a single pass over the data, an intermediate $\lambda$ does best: the traces carry the final
 # reward's news back faster than one state per walk, while the bootstrapping still averages away the
 # noise of individual walks. $\lambda = 1$, pure Monte Carlo, is worst at its best step size. (At the
 # largest step sizes $\lambda = 0$ diverges fastest of all: every method breaks when $\alpha$ is too big.)
+#
+# ## How this page differs from the paper and the book
+#
+# | | Sutton 1988, Sutton & Barto | this page |
+# |---|---|---|
+# | the walk | states B to F between ends A and G (the book: A to E) | the book's names, A to E |
+# | experiment 1 | sets presented until the weights settle, small $\alpha$ | the settled weights, solved for |
+# | its errors | figure 3 | lower at every $\lambda$, same ordering; measured causes ruled out |
+# | experiment 2 | one presentation, update after each walk, start 0.5 | the same; $\alpha$ 0 to 0.6 by 0.05 |
+# | the data | 100 sets of 10 walks | 100 sets of 10 walks of our own (seed 1988), shared |
+# | Examples 6.2, 6.3 | 100 runs, curves without error bars | 100 runs on shared seeds, SE and 95% bands |
+# | comparisons | read off the figures | paired differences, a margin of three SE |
 #
 # ## What to take away
 #

@@ -28,6 +28,7 @@ import policywerk.viz.dreamer as viz
 from policywerk.agents.dreamer import Config, behaviour_update, evaluate, random_episode, train
 from policywerk.agents.world_model import WorldModel
 from policywerk.math.random import Rng
+from policywerk.math.stats import Estimate, Rate, estimate, rate
 from policywerk.math.vectors import argmax
 from policywerk.nn.distributions import bernoulli_nll, gaussian_kl, softmax
 from policywerk.nn.gru import GRUCell
@@ -110,23 +111,26 @@ def go_to_target(env, rng):
 
 @dataclass
 class Score:
-    reached: float  # the share of episodes that reached the target (a reward of 1 at some step)
-    mean_return: float
+    reached: Rate  # the episodes that reached the target (a reward of 1 at some step), of all
+    mean_return: Estimate  # the mean return with its standard error
 
 
 def score(rewards):
     """How a policy did, from the rewards of each of its episodes."""
-    reached = sum(max(r) == 1.0 for r in rewards) / len(rewards)
-    return Score(reached, statistics.mean(sum(r) for r in rewards))
+    reached = rate(sum(max(r) == 1.0 for r in rewards), len(rewards))
+    return Score(reached, estimate(sum(r) for r in rewards))
 
 
 RANDOM = score(evaluate(lambda env, rng: rng.randrange(5), world(), EVAL_EPISODES, seed=7))
 SHORTEST = score(evaluate(go_to_target, world(), EVAL_EPISODES, seed=7))
 for name, result in (("random policy", RANDOM), ("shortest path", SHORTEST)):
-    print(f"{name:>13}: reaches the target in {result.reached:.0%} of {EVAL_EPISODES} episodes, "
-          f"mean return {result.mean_return:.2f}")
+    print(f"{name}: reaches the target in {result.reached.text()} episodes;")
+    print(f"  mean return {result.mean_return.text(2, 'episodes')}")
 
 # %% [markdown]
+# A share of episodes comes with its 95% interval (Wilson's, which stays within 0% and 100%), and a mean
+# return with its standard error (SE), the episodes' standard deviation over $\sqrt{200}$.
+#
 # A random policy still reaches the target now and then, and every step pays it something, if little
 # far from the target, since the reward halves with each move away instead of vanishing. The gap between
 # the two lines is what there is to learn, and the agent below must learn it from the frames alone.
@@ -533,7 +537,7 @@ viz.horizon_figure(OPEN_LOOP, RECON_WRONG, ONE_STEP_WRONG, MEAN_FRAME_WRONG, sli
 # %%
 real_returns = [record.real_return for record in run.records]
 viz.behaviour_figure(real_returns, [record.imagined_return for record in run.records],
-                     RANDOM.mean_return, SHORTEST.mean_return, name="l07-learning",
+                     RANDOM.mean_return.mean, SHORTEST.mean_return.mean, name="l07-learning",
                      alt=("The real return of each training episode rising over the rounds from "
                           "the random policy's level towards the shortest path's, and the mean "
                           "imagined return rising with it."))
@@ -548,14 +552,15 @@ viz.behaviour_figure(real_returns, [record.imagined_return for record in run.rec
 AGENT = score(evaluate(run.agent, world(), EVAL_EPISODES, seed=7))
 policies = (("trained in imagination (most likely action)", AGENT), ("random", RANDOM),
             ("shortest path, from the true state", SHORTEST))
-rows = [[name, f"{result.reached:.0%}", f"{result.mean_return:.2f}"] for name, result in policies]
-show_table(["policy", "reaches the target", "mean return"], rows,
+rows = [[name, result.reached.text(), f"{result.mean_return.mean:.2f} ± {result.mean_return.error:.2f}"]
+        for name, result in policies]
+show_table(["policy", "reaches the target", "mean return ± SE"], rows,
            caption=(f"{EVAL_EPISODES} real episodes each, the agent's from the same starts as the "
                     f"shortest path's; the agent sees only the frames and learned from "
                     f"{REAL_STEPS:,} real steps in all."))
-assert AGENT.reached >= MUST_REACH, "it should reach the target"
+assert AGENT.reached.low >= MUST_REACH, "it should reach the target, beyond doubt"
 if MUST_REACH:
-    assert AGENT.reached >= 3 * RANDOM.reached, "far more often than a random policy"
+    assert AGENT.reached.low > 3 * RANDOM.reached.high, "far more often than a random policy"
 
 # %% [markdown]
 # ## What it learned

@@ -31,9 +31,13 @@ class Estimate:
     def high(self) -> float:
         return self.mean + Z95 * self.error
 
-    def text(self, digits: int = 2) -> str:
-        """``-13.20 ± 0.41 (SE, 100 runs)``"""
-        return f"{self.mean:.{digits}f} ± {self.error:.{digits}f} (SE, {self.n} runs)"
+    def text(self, digits: int = 2, unit: str = "runs") -> str:
+        """``-13.20 ± 0.41 (SE, 100 runs)``: what was averaged is ``unit``; a mean that rounds to zero
+        is written without a sign."""
+        mean = self.mean if round(self.mean, digits) else 0.0
+        if self.n == 1:  # one value has no spread to measure: say so rather than print ± 0
+            return f"{mean:.{digits}f} (a single {unit.removesuffix('s')}: no standard error)"
+        return f"{mean:.{digits}f} ± {self.error:.{digits}f} (SE, {self.n} {unit})"
 
 
 def estimate(values) -> Estimate:

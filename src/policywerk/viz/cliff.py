@@ -187,8 +187,9 @@ def paths_figure(panels: list[tuple[str, list[list[float]], list[int]]], name: s
 
 @rendering
 def reward_figure(averages: dict[str, list[float]], single: dict[str, list[float]], runs: int, window: int,
-                  name: str, alt: str) -> None:
-    """The textbook's figure: the sum of rewards per episode averaged over runs, and one run beside it."""
+                  name: str, alt: str, bands: dict[str, list[float]] | None = None) -> None:
+    """The textbook's figure: the sum of rewards per episode averaged over runs, and one run beside it;
+    ``bands`` shades each average ± its half-width (a 95% interval, say)."""
     if len(averages) > len(METHOD_COLOURS):
         raise ValueError(f"the figure has colours for {len(METHOD_COLOURS)} methods, got {len(averages)}")
     colours = METHOD_COLOURS
@@ -198,7 +199,11 @@ def reward_figure(averages: dict[str, list[float]], single: dict[str, list[float
                                              ("One run, every episode", single))):
             ax = fig.add_axes((0.07 + 0.48 * k, 0.14, 0.42, 0.74))
             for (label, curve), colour in zip(curves.items(), colours):
-                ax.plot(range(1, len(curve) + 1), curve, color=colour, lw=1.6 if k == 0 else 0.9, label=label)
+                episodes = range(1, len(curve) + 1)
+                ax.plot(episodes, curve, color=colour, lw=1.6 if k == 0 else 0.9, label=label)
+                if k == 0 and bands and label in bands:
+                    ax.fill_between(episodes, [c - b for c, b in zip(curve, bands[label])],
+                                    [c + b for c, b in zip(curve, bands[label])], color=colour, alpha=0.2, lw=0)
             if k == 0:
                 ax.set_ylim(-100, 0)
             else:  # the first episodes cost over a thousand: linear down to -100, logarithmic below

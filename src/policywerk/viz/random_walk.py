@@ -167,14 +167,20 @@ def cool_and_warm(solid: list[str], dashed: list[str]) -> dict[str, dict]:
 
 def curves_figure(curves: dict[str, list[float]], title: str, xlabel: str, name: str, alt: str,
                   xs: list[float] | None = None, ylim: tuple[float, float] | None = None,
-                  styles: dict[str, dict] | None = None) -> None:
-    """Several error curves on one plot."""
+                  styles: dict[str, dict] | None = None,
+                  bands: dict[str, list[float]] | None = None) -> None:
+    """Several error curves on one plot; ``bands`` shades each named curve ± its half-width."""
     with house_style():
         fig = new_figure(380, 760)
         ax = fig.add_axes((0.09, 0.14, 0.62, 0.76))
         for k, (label, curve) in enumerate(curves.items()):
             style = {"color": SERIES[k % len(SERIES)], **(styles or {}).get(label, {})}
-            ax.plot(xs if xs is not None else range(len(curve)), curve, label=label, **style)
+            at = list(xs) if xs is not None else list(range(len(curve)))
+            ax.plot(at, curve, label=label, **style)
+            if bands and label in bands:
+                low = [c - b for c, b in zip(curve, bands[label])]
+                high = [c + b for c, b in zip(curve, bands[label])]
+                ax.fill_between(at, low, high, color=style["color"], alpha=0.18, lw=0)
         ax.set_xlabel(xlabel)
         ax.set_ylabel("RMS error")
         if ylim:
