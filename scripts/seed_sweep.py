@@ -23,7 +23,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-POLICYWERK = Path(sys.executable).with_name("policywerk")
 
 HEADLINES = {  # the beginnings of the printed lines that carry each lesson's headline figures
     "l01": ("the greedy policy is final",),
@@ -39,17 +38,18 @@ HEADLINES = {  # the beginnings of the printed lines that carry each lesson's he
 def run(lesson: str, seed: int, out: Path) -> dict:
     """One full-setting run of ``lesson`` from ``seed``: its exit, time and headline lines."""
     started = time.perf_counter()
-    done = subprocess.run([str(POLICYWERK), "run", lesson, "--seed", str(seed), "--out", str(out)],
-                          capture_output=True, text=True, cwd=ROOT,
-                          env={**os.environ, "POLICYWERK_PROGRESS": "off"})
+    command = [sys.executable, "-m", "policywerk.literate", "run", lesson, "--seed", str(seed),
+               "--out", str(out)]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
     seconds = time.perf_counter() - started
     out.mkdir(parents=True, exist_ok=True)
     (out / "printed.txt").write_text(done.stdout + done.stderr, encoding="utf-8")  # all of it, to read
     starts = tuple(start.strip() for start in HEADLINES[lesson[:3]])
     lines = [line.rstrip() for line in done.stdout.splitlines() if line.strip().startswith(starts)]
-    failure = [line for line in (done.stdout + done.stderr).splitlines() if "failed in cell" in line]
+    said = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
+    failure = [line for line in said if "failed in cell" in line] or said[-1:] or ["(nothing printed)"]
     return {"lesson": lesson, "seed": seed, "ok": done.returncode == 0, "seconds": seconds,
-            "lines": lines, "failure": failure[-1] if failure else done.stderr.strip()[-300:]}
+            "lines": lines, "failure": failure[-1]}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,11 +59,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=1, help="runs at once (one per core at most)")
     parser.add_argument("--out", type=Path, default=Path("/tmp/policywerk-seed-sweep"))
     args = parser.parse_args(argv)
+    args.out = args.out.resolve()  # the runs work from the checkout, whatever the caller's folder
+    if any(seed < 0 for seed in args.seeds):
+        parser.error(f"seeds must be non-negative, got {args.seeds}")
+    args.jobs = max(1, min(args.jobs, os.cpu_count() or 1))
     unknown = [lesson for lesson in args.lessons if lesson[:3] not in HEADLINES]
     if unknown:
         parser.error(f"unknown lessons {unknown}; known: {', '.join(HEADLINES)}")
     work = [(lesson, seed) for lesson in args.lessons for seed in args.seeds]
-    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         results = list(pool.map(lambda job: run(*job, args.out / f"{job[0]}-{job[1]}"), work))
     failed = 0
     for r in results:

@@ -15,7 +15,7 @@ def test_the_diff_on_the_page_is_one_line(run):
     _, _, record = run
     printed = "".join(cell.stdout for cell in record.cells)
     assert "-    return r + gamma * q[s_next][a_next]\n+    return r + gamma * max(q[s_next])" in printed
-    assert "Q-learning's greedy path is the 13-step edge in 30 of 30 (89% to 100%, 95% interval) runs" in printed
+    assert "runs whose Q-learning greedy path is the 13-step edge: 30 of 30 (89% to 100%, 95% interval)" in printed
     assert "SARSA minus Q-learning, run by run:  21.2 ± 1.4 (SE, 30 runs)" in printed
     assert "  minus this page's order, run by run:         -0.1 ± 0.4 (SE, 30 runs)" in printed
 

@@ -50,5 +50,7 @@ def test_page_has_the_animation_the_figures_the_tables_and_the_differences(run):
                  "l07-horizon.png", "l07-learning.png"):
         assert f"(l07-world-model/{name})" in page
     assert "| Dreamer (2020) | here |" in page
-    assert "| policy | reaches the target | mean return |" in page
+    assert "| policy | reaches the target | mean return ± SE |" in page
+    assert "random policy: the episodes that reach the target, " in page and "(SE, 20 episodes)" in page
+    assert "## One training run, and two more" in page
     assert "| frame drawn by | nats per frame | pixels wrong per frame |" in page

@@ -4,7 +4,9 @@ A lesson run with ``--seed N`` uses the seeds N, N + 1, ... in place of its own.
 many windows would cost minutes, so these tests compute each seed's result once, with the same library
 calls and settings as the lesson's quick setting, and then ask each window the questions the lesson's
 ``assert``s ask, with the same margins. The default window (the lesson's own seeds) is checked by the
-lesson's run in ``test_lessonNN.py``; the windows here start elsewhere.
+lesson's run in ``test_lessonNN.py``; the windows here share no seed with it. Not mirrored here:
+lesson 02's reading of the learned boxes (measured offline over seeds 0 to 99: the critic's half held for
+every learner that balanced, the actor's for all but two, which the lesson's rate tolerates).
 """
 
 import math
@@ -28,7 +30,7 @@ def windows(first_seeds, size):
 
 
 # --- lesson 02: 30 learners per window, 1,000 steps, 50 trials (the quick setting) -----------------
-POLE_SEEDS, POLE_WINDOWS = 30, (17, 45)
+POLE_SEEDS, POLE_WINDOWS = 30, (30, 60)
 
 
 @pytest.fixture(scope="module")
@@ -84,6 +86,10 @@ def test_lesson03_every_td_step_settles_below_every_mc_step_in_any_window(first)
         for mc_runs in mc.values():
             gap = paired(map(settled, mc_runs), map(settled, td_runs))
             assert gap.mean > 3 * gap.error, gap.text(3)
+    best_td = min(td.values(), key=lambda runs: statistics.mean(r[100] for r in runs))
+    best_mc = min(mc.values(), key=lambda runs: statistics.mean(r[100] for r in runs))
+    best_gap = paired((r[100] for r in best_mc), (r[100] for r in best_td))  # after the last walk
+    assert best_gap.mean > 3 * best_gap.error, best_gap.text(3)
     for small, large in ((0.05, 0.1), (0.1, 0.15)):
         early = paired((r[10] for r in td[small]), (r[10] for r in td[large]))
         late = paired(map(settled, td[large]), map(settled, td[small]))
@@ -125,7 +131,10 @@ def test_lesson04_the_online_ordering_and_the_routes_hold_in_any_window(first):
     safer = paired(map(online, s), map(online, q))
     steadier = paired(map(online, e), map(online, s))
     assert safer.mean > 3 * safer.error and steadier.mean > 3 * steadier.error
-    assert rate(sum(greedy_path(learned.q) == EDGE_ROUTE for learned in q), 30).low > 0.8
+    edge = [greedy_path(learned.q) == EDGE_ROUTE for learned in q]
+    assert rate(sum(edge), len(seeds)).low > 0.8
     in_book_order = cliff_runs(q_learning, seeds, update_first=True)
     order = paired(map(online, in_book_order), map(online, q))
     assert abs(order.mean) + 3 * order.error < 0.25 * safer.mean, order.text(1)
+    edge_too = [greedy_path(learned.q) == EDGE_ROUTE for learned in in_book_order]
+    assert rate(sum(edge_too), len(seeds)).low > 0.8

@@ -89,7 +89,7 @@ def td_control(env, target: Target, episodes: int,
             a_next = None if update_first else epsilon_greedy(q[s_next], epsilon, rng)  # for SARSA
             # A terminal state's values are never updated: they stay 0 and any target may read them.
             q[s][a] += alpha * (target(q, r, s_next, a_next, gamma, epsilon) - q[s][a])
-            if a_next is None:
+            if update_first:
                 a_next = epsilon_greedy(q[s_next], epsilon, rng)
             record.reward += r
             if keep:

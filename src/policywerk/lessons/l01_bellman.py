@@ -289,7 +289,7 @@ assert within, "slower than the bound"
 # ## The textbook's numbers
 #
 # Sutton & Barto's *Reinforcement Learning: An Introduction* (2nd edition, 2018) prints the values of
-# three small gridworlds to one decimal. The same two functions as above, `value_iteration` and policy
+# two small gridworlds, in three figures, to one decimal. The same two functions as above, `value_iteration` and policy
 # evaluation, reproduce them, once the grid can say two things ours has not needed so far: what a bump
 # into the edge pays, and that a cell can throw the agent elsewhere. Every number on this page is exact
 # arithmetic on a known model, with no seed and nothing averaged, so it carries no uncertainty beyond
@@ -349,10 +349,10 @@ for k in BOOK_4_1:
     assert book_gap(ours[k], BOOK_4_1[k]) <= 0.05 + 1e-9, f"Figure 4.1, k = {k}, disagrees"
 
 # %% [markdown]
-# All five grids agree with the book, and the limit, $-14, -20, -22$ along the top row, is exact to
-# nine decimals. After two sweeps, the cells next to an end are worth exactly $-1.75$ (one move in four
-# ends the episode at once), which the book prints as $-1.7$ and Python, rounding a half to even,
-# as $-1.8$: the same number.
+# All five grids agree with the book, and the limit, $-14, -20, -22$ along the top row, agrees with the
+# exact values to about eight decimals. After two sweeps, the cells next to an end are worth exactly
+# $-1.75$ (one move in four ends the episode at once), which the book prints as $-1.7$ and Python,
+# rounding a half to even, as $-1.8$: the same number.
 #
 # **Example 3.5** has no end at all. On a 5 x 5 grid, a move off the edge leaves the agent where it was
 # and pays $-1$; every other move pays 0, except in two special cells: from A (top row, second column)
@@ -368,14 +368,15 @@ BOOK_3_5 = ("22.0 24.4 22.0 19.4 17.5  19.8 22.0 19.8 17.8 16.0  17.8 19.8 17.8 
             "16.0 17.8 16.0 14.4 13.0  14.4 16.0 14.4 13.0 11.7")
 
 
-def cell(row, col):
-    return row * 5 + col
+def state_at(row, col, cols=5):
+    return row * cols + col
 
 
-A, A_, B, B_ = cell(0, 1), cell(4, 1), cell(0, 3), cell(2, 3)
+A, A_, B, B_ = state_at(0, 1), state_at(4, 1), state_at(0, 3), state_at(2, 3)
 springs = GridWorld(layout=(".....",) * 5, bump_reward=-1.0,
                     jumps=(Jump(A, A_, 10.0), Jump(B, B_, 5.0)))
-random_values, _ = evaluate_policy(springs, [[0.25] * 4] * 25, gamma=0.9, theta=1e-9)
+four_ways = [[0.25] * 4 for _ in range(springs.n_states)]
+random_values, _ = evaluate_policy(springs, four_ways, gamma=0.9, theta=1e-9)
 optimal = value_iteration(springs, 0.9, 1e-9)[-1]
 print("Figure 3.2, the random policy:\n" + as_printed(springs, random_values))
 print("\nFigure 3.5, the optimal values:\n" + as_printed(springs, optimal.values))

@@ -18,6 +18,7 @@
 # %% tags=["setup"]
 import math
 import statistics
+from typing import NamedTuple
 
 from policywerk.agents.adaptive_elements import Actor, Critic, Params, train
 from policywerk.math.random import Rng
@@ -66,8 +67,9 @@ show_hyperparameters([
 #
 # Pushing at random, or always the same way, the pole falls within a second or so. Random pushes differ
 # from trial to trial, so their average over 100 trials comes with its **standard error** (SE): the
-# trials' standard deviation divided by $\sqrt{100}$. Another hundred trials would typically land within
-# about one SE of it, and 95 times in 100 within 1.96 SE. Always pushing right is the same every time.
+# trials' standard deviation divided by $\sqrt{100}$, the typical distance between this average and the
+# one endlessly many trials would give. That true average lies within 1.96 SE of ours in 95 of 100 such
+# measurements: a 95% interval. Always pushing right is the same every time.
 
 # %%
 world = CartPole()
@@ -208,8 +210,8 @@ show_table(["steps ago", "actor trace (1-δ)δᵏ", "critic trace (1-λ)λᵏ"],
 # %% [markdown]
 # ## One learner, trial by trial
 #
-# We train one learner per seed with the protocol of `pole.c`, the program in which Sutton and Anderson
-# ran these learners (more on it at the end of the page): trials until one lasts 100,000 steps (33
+# We train one learner per seed with the protocol of `pole.c`, a C program by Sutton and Anderson that
+# implements these learners (more on it at the end of the page): trials until one lasts 100,000 steps (33
 # minutes of simulated balancing) or 100 trials have failed. The seed drives only the actor's noise;
 # the cart-pole itself is deterministic. We follow one run in detail: the first seed in our list that
 # balanced (all of them are counted further down, including those that did not). `keep=1` keeps, for
@@ -280,10 +282,10 @@ print("seeds that did not balance with the critic:",
       ", ".join(str(seed) for seed in SEEDS if seed not in balanced) or "none")
 
 # %% [markdown]
-# A share of seeds is a rate, and its uncertainty is not a standard error around the mean but an
-# interval for the rate, here Wilson's: the range of true rates under which the count we saw would not
-# be surprising, 95 times in 100. (Forty seeds pin a rate near one half down to about 15 points
-# either way; the interval's width is what the extra seeds buy.)
+# A share of seeds is a rate, and its uncertainty is given as an interval for the rate, here Wilson's:
+# the true rates that the count we saw does not rule out at the 5% level. Made this way from many
+# counts, such intervals hold the true rate about 95 times in 100. (Forty seeds pin a rate near one
+# half down to about 15 points either way; the interval's width is what the extra seeds buy.)
 #
 # The figure below draws the runs trial by trial, on one log scale: with the critic on the left, the
 # actor alone on the right. Each seed's run is a thin grey line; the blue line is the median over the
@@ -308,17 +310,17 @@ learning_curves_figure(
 
 # %%
 needed = [len(runs[seed]) for seed in balanced]  # the trial that balanced: its failures, plus one
-quarter = MAX_TRIALS // 4
+edges = [round(k * MAX_TRIALS / 4) for k in range(5)]  # 0, 25, 50, 75, 100: four quarters
 show_table(["trial that balanced", "seeds"],
-           [*([f"{k * quarter + 1} to {(k + 1) * quarter}",
-               sum(k * quarter < n <= (k + 1) * quarter for n in needed)] for k in range(4)),
+           [*([f"{low + 1} to {high}", sum(low < n <= high for n in needed)]
+              for low, high in zip(edges, edges[1:])),
             [f"none within {MAX_TRIALS}", len(SEEDS) - len(balanced)]],
            caption="How many trials each seed needed until one balanced: the failures before the "
                    "success, plus one.")
 if len(needed) > 1:
-    low, middle, high = statistics.quantiles(needed, n=4)
-    print(f"trials needed by the seeds that balanced: median {middle:g}, "
-          f"middle half {low:g} to {high:g}")
+    low, middle, high = statistics.quantiles(needed, n=4, method="inclusive")
+    print(f"trials needed by the seeds that balanced: median {middle:.0f}, "
+          f"middle half {low:.0f} to {high:.0f}")
 
 # %% [markdown]
 # The checks compare the two learners with their uncertainty in view. The critic's rate of success must
@@ -389,9 +391,15 @@ boxes_figure(
 # learned to catch the pole pushes right in most of the boxes where it falls right.
 
 # %%
+class Regions(NamedTuple):
+    visited: list[int]  # every box the learner has been in
+    right: list[int]  # the pole leans right and swings further right
+    falling: list[int]  # it leans and swings outwards, to either side
+    calm: list[int]  # near upright and turning slowly
+
+
 def regions(w, v):
-    """The visited boxes, and among them: where the pole leans and swings right, where it is falling
-    (to either side), and where it is calm."""
+    """The visited boxes, sorted by what the pole is doing in them."""
     visited = [b for b in range(N_BOXES) if w[b] != 0.0 or v[b] != 0.0]
     # the angle's bins: 0: < -6°, 1: -6..-1°, 2: -1..0°, 3: 0..1°, 4: 1..6°, 5: > 6°
     # the angular velocity's bins: 0: turning left faster than 50°/s, 1: slower, 2: right, faster
@@ -399,7 +407,7 @@ def regions(w, v):
     right = [b for b in visited if bins[b].angle >= 4 and bins[b].spin == 2]
     falling = right + [b for b in visited if bins[b].angle <= 1 and bins[b].spin == 0]
     calm = [b for b in visited if bins[b].angle in (2, 3) and bins[b].spin == 1]
-    return visited, right, falling, calm
+    return Regions(visited, right, falling, calm)
 
 
 visited, right, falling, calm = regions(final_w, final_v)
@@ -423,16 +431,17 @@ print(f"where the pole leans and swings right, the actor pushes right in {pushes
 def reflexes(w, v):
     """Whether the critic expects failure where the pole falls, and whether the actor pushes right
     under a pole that falls right."""
-    _, right, falling, calm = regions(w, v)
-    critic = bool(falling and calm) and (statistics.mean(v[b] for b in falling)
-                                         < statistics.mean(v[b] for b in calm))
-    actor = sum(w[b] > 0 for b in right) > len(right) / 2
+    where = regions(w, v)
+    critic = bool(where.falling and where.calm) and (statistics.mean(v[b] for b in where.falling)
+                                                     < statistics.mean(v[b] for b in where.calm))
+    actor = sum(w[b] > 0 for b in where.right) > len(where.right) / 2
     return critic, actor
 
 
 learned = [reflexes(runs[seed][-1].w, runs[seed][-1].v) for seed in balanced]
-critic_knows = rate(sum(critic for critic, _ in learned), len(learned))
-actor_knows = rate(sum(actor for _, actor in learned), len(learned))
+assert learned, "no learner balanced, so there is nothing to read"
+critic_knows = rate(sum(knows for knows, _ in learned), len(learned))
+actor_knows = rate(sum(knows for _, knows in learned), len(learned))
 print(f"critics that expect failure where the pole falls: {critic_knows.text()}")
 print(f"actors that push right under a pole falling right: {actor_knows.text()}")
 assert critic_knows.low > 0.5, "the critic should expect failure where the pole is falling"
@@ -446,8 +455,8 @@ assert actor_knows.low > 0.5, "the actor should move the cart under a pole that 
 # ## How this page differs from the paper, and from pole.c
 #
 # Two texts describe this learner. The 1983 paper gives its equations and parameters. A short C program,
-# `pole.c`, by Sutton and Anderson, has been passed around ever since, and is what most people who rerun
-# the experiment have run. The two do not agree in every detail. This page follows the paper wherever
+# `pole.c`, by Sutton and Anderson, implements it and has been passed around for decades; many reruns of
+# the experiment start from it. The two do not agree in every detail. This page follows the paper wherever
 # they differ, except in how long a run lasts:
 #
 # | | the 1983 paper | `pole.c` | this page |

@@ -66,8 +66,10 @@ print(viz.screens_text(obs, layout.width, layout.height))
 # holding one key down for the whole game. Each is scored by the bricks it breaks, averaged over 500
 # games, five times as many as a trained network will be scored on, so that the yardsticks themselves
 # are not noisy: each mean comes with its standard error (SE), the games' standard deviation over
-# $\sqrt{500}$. The games' starts come from one seeded generator, which the random keys draw from too,
-# so only the fixed keys play exactly the same games.
+# $\sqrt{500}$, the typical distance between the mean of these games and the mean over endlessly many;
+# the true mean lies within 1.96 SE of it in 95 of 100 such measurements. The games' starts come from
+# one seeded generator, which the random keys draw from too, so only the fixed keys play exactly the
+# same games.
 
 # %%
 def baseline(choose, games=EVAL_EPISODES * 5, seed=11):
@@ -177,9 +179,10 @@ print(f"{len(results)} runs: {2 * len(SEEDS) * STEPS:,} environment steps and {t
 # %% [markdown]
 # Each network's mean score, per seed, with its standard error over the evaluation games and the two
 # yardsticks in the caption. A network that has learned the game should beat both by a wide margin,
-# greedy or not. The standard error says how much another set of games would move a network's score;
-# how much another training seed would move it is a different question, which three seeds can only
-# begin to answer (the checks below come back to it).
+# greedy or not. The standard error is the typical distance between a network's mean over its games
+# and the mean it would score over endlessly many; it says nothing of how another training seed would
+# score, a different question, which three seeds can only begin to answer (the checks below come back
+# to it).
 
 # %%
 def with_error(scores):
@@ -235,9 +238,9 @@ show_table(["run", "seed", *(f"steps {b + 1:,}-{b + blocks.step:,}" for b in blo
 # every seed, greedy DQN scores more than twice what random keys do, and more than the best single key
 # held down; and it scores more than the ablation. Each is checked with a margin: the gap must exceed
 # `MARGIN` standard errors of the gap: three on this page, one in the quick setting that the tests
-# use, whose networks train half as long and are scored on only 20 games. `beats` is that test. DQN
-# and the ablation of one seed are scored on
-# the same games, so their gap is taken game by game, as a paired difference.
+# use, whose networks train half as long and are scored on only 20 games. `beats` is that test. The
+# games are drawn independently for each network (an evaluation's random numbers choose the starts and
+# the exploring keys alike), so the standard error of a gap combines the two networks' own.
 #
 # Across seeds, the page prints the mean gap and its standard error over the three seeds, and checks
 # nothing with it: with three values a standard error is itself too rough to lean on.
@@ -254,16 +257,15 @@ def beats(score, yardstick, factor=1.0):
 
 
 dqn_eval = {s: estimate(results["DQN", s].greedy) for s in SEEDS}
+naive_eval = {s: estimate(results[ABLATION, s].greedy) for s in SEEDS}
 for s in SEEDS:
-    ahead = paired(results["DQN", s].greedy, results[ABLATION, s].greedy)
     times = dqn_eval[s].mean / RANDOM.mean
-    print(f"seed {s}: greedy DQN {dqn_eval[s].text(2, 'games')}, {times:.1f}x random keys; "
-          f"ahead of the ablation by {ahead.mean:.2f} ± {ahead.error:.2f}")
+    print(f"seed {s}: greedy DQN {dqn_eval[s].text(2, 'games')}, {times:.1f}x random keys;")
+    print(f"  the ablation {naive_eval[s].text(2, 'games')}")
     assert beats(dqn_eval[s], RANDOM, factor=2), f"seed {s}: DQN should score far above random keys"
     assert beats(dqn_eval[s], BEST_CONSTANT), f"seed {s}: DQN should beat holding down any one key"
-    assert ahead.mean > MARGIN * ahead.error, f"seed {s}: the ablation should do worse"
-naive_eval = {s: statistics.mean(results[ABLATION, s].greedy) for s in SEEDS}
-over_seeds = paired([dqn_eval[s].mean for s in SEEDS], [naive_eval[s] for s in SEEDS])
+    assert beats(dqn_eval[s], naive_eval[s]), f"seed {s}: the ablation should do worse"
+over_seeds = paired([dqn_eval[s].mean for s in SEEDS], [naive_eval[s].mean for s in SEEDS])
 print(f"DQN minus the ablation, seed by seed: {over_seeds.text(2, 'seeds')}")
 
 # %% [markdown]
@@ -333,7 +335,7 @@ line_chart({"loss": moving_average(trial.losses, 100)}, name="l05-try-loss", x_l
 # came from.
 
 # %%
-best = max(SEEDS, key=lambda s: dqn_eval[s])
+best = max(SEEDS, key=lambda s: dqn_eval[s].mean)
 run = results["DQN", best].run
 early = play(run.snapshots[STEPS // 10], Breakout(layout), seed=5)
 trained = play(run.net, Breakout(layout), seed=5)
@@ -380,24 +382,26 @@ show_table(["environment steps", "episodes ended", "score, 20-episode mean",
 # $\gamma = 0.99$, an update every fourth step, and evaluation at $\varepsilon = 0.05$ (here also greedy).
 #
 # The budgets did not all shrink by the same factor, and a ratio can matter more than a size. Measured
-# against the length of the run, each in its own unit (the papers count frames, this page steps):
+# against the length of the run, each in its own unit (the 2015 paper counts frames, this page steps;
+# the 2013 paper trained for a fifth as long with the same exploration and memory, so its shares were
+# five times the 2015 paper's):
 
 # %%
 PAPER_RUN = 50_000_000  # frames of training in the 2015 paper
 budgets = [("ε falls from 1 to 0.1 over", 1_000_000, CONFIG.epsilon_steps),
            ("the replay memory holds", 1_000_000, CONFIG.replay_capacity),
            ("learning starts after", 50_000, CONFIG.learning_starts)]
-show_table(["", "the papers", "of the run", "here", "of the run"],
+show_table(["", "the 2015 paper", "of the run", "here", "of the run"],
            [[what, f"{paper:,}", f"{paper / PAPER_RUN:.1%}", f"{ours:,}", f"{ours / STEPS:.1%}"]
             for what, paper, ours in budgets],
-           caption="Three budgets as shares of the training run, in the papers and here.")
+           caption="Three budgets as shares of the training run, in the 2015 paper and here.")
 
 # %% [markdown]
-# Exploration lasts a quarter of a run here, against a fiftieth in the papers: the first quarter of
+# Exploration lasts a quarter of a run here, against a fiftieth in the 2015 paper: the first quarter of
 # every learning curve above is mostly random play, and a network has three quarters of its run left
-# to improve at $\varepsilon = 0.1$, where the papers' had 98%. And the memory holds half of everything
+# to improve at $\varepsilon = 0.1$, where the paper's had 98%. And the memory holds half of everything
 # a run ever sees, against a fiftieth: until three quarters of the way through a run, a minibatch here
 # still draws some of its transitions from the mostly random games of the first quarter, while the
-# papers' memory only ever held the latest 2% of theirs. Both proportions spend more of the run on
+# paper's memory only ever held the latest 2% of its run. Both proportions spend more of the run on
 # random play than the papers' did. Whether other proportions would learn faster in 20,000 steps, this
 # page does not measure; each variant would cost about as much as the runs above.

@@ -124,7 +124,7 @@ def score(rewards):
 RANDOM = score(evaluate(lambda env, rng: rng.randrange(5), world(), EVAL_EPISODES, seed=7))
 SHORTEST = score(evaluate(go_to_target, world(), EVAL_EPISODES, seed=7))
 for name, result in (("random policy", RANDOM), ("shortest path", SHORTEST)):
-    print(f"{name}: reaches the target in {result.reached.text()} episodes;")
+    print(f"{name}: the episodes that reach the target, {result.reached.text()};")
     print(f"  mean return {result.mean_return.text(2, 'episodes')}")
 
 # %% [markdown]
@@ -552,8 +552,10 @@ viz.behaviour_figure(real_returns, [record.imagined_return for record in run.rec
 AGENT = score(evaluate(run.agent, world(), EVAL_EPISODES, seed=7))
 policies = (("trained in imagination (most likely action)", AGENT), ("random", RANDOM),
             ("shortest path, from the true state", SHORTEST))
-rows = [[name, result.reached.text(), f"{result.mean_return.mean:.2f} ± {result.mean_return.error:.2f}"]
-        for name, result in policies]
+rows = []
+for name, result in policies:
+    returns = result.mean_return
+    rows.append([name, result.reached.text(), f"{returns.mean:.2f} ± {returns.error:.2f}"])
 show_table(["policy", "reaches the target", "mean return ± SE"], rows,
            caption=(f"{EVAL_EPISODES} real episodes each, the agent's from the same starts as the "
                     f"shortest path's; the agent sees only the frames and learned from "
@@ -629,15 +631,17 @@ show_table(["action at the target", "probability", "imagined reward r̂",
             "critic's value v after it", "r̂ + γ v"], rows,
            caption="On the target: the actor's probabilities, and one imagined step of each "
                    "action.")
-if MUST_REACH:  # the story below rests on these; a change that breaks one must revise it
+print(f"on the target, the actor's most likely action: {ACTION_NAMES[chosen[TARGET]]}")
+print(f"the model's reward for staying, over the best move's: "
+      f"{rewards_after[STAY] - max(rewards_after[1:]):+.2f}")
+print(f"one step of look-ahead with the critic picks: {ACTION_NAMES[argmax(look_ahead)]}")
+if MUST_REACH:  # what every training seed measured shares (see below); the rest is this run's
     assert CLOSER >= 0.9, "the policy should point towards the target from almost every cell"
-    assert chosen[TARGET] != STAY, "it should step off the target"
-    assert rewards_after[STAY] > max(rewards_after[1:]) + 0.2, "in the model, staying pays more"
-    assert look_ahead[STAY] == max(look_ahead), "one step of look-ahead with the critic should stay"
 
 # %% [markdown]
 # From almost every cell the arrow points a shortest way to the target (the share is printed above),
-# learned from pixels and from episodes the model imagined. The flaw is on the target itself: the actor
+# learned from pixels and from episodes the model imagined. In the run shown here, the flaw is on the
+# target itself: the actor
 # would rather step off than stay, so the agent arrives and then oscillates, on the target and off, which
 # is why its return falls short of the shortest path's although it reaches the target in nearly every
 # episode. The model knows better. It predicts a reward near 1 for staying and about 0.6 for a move (the
@@ -650,6 +654,29 @@ if MUST_REACH:  # the story below rests on these; a change that breaks one must 
 # the target and "up" just below it needs a sharp exception at one cell in 64 to say "stay". More rounds, a
 # larger actor or a narrower prior might help. The lesson in it is Dreamer's division of labour: a good
 # model is necessary, not sufficient, and the behaviour is only as good as its learning in imagination.
+#
+# ## One training run, and two more
+#
+# Everything above is one agent, trained from seed 0, and the intervals on this page are about its
+# 200 evaluation episodes: how much another 200 episodes could move its score. They say nothing about
+# another training run, which would train another agent. A run takes about a minute and a half here,
+# and the site's build, which runs every lesson, cannot afford three of them within its time budget.
+# So the other seeds were measured separately, by running this whole page with `--seed 1` and
+# `--seed 2` (`python scripts/seed_sweep.py l07 --seeds 1 2`, on 3 December 2026, about 110 s each):
+#
+# | training seed | reaches the target | mean return ± SE | the page's checks |
+# |---|---|---|---|
+# | 1 | 200 of 200 (98% to 100%, 95% interval) | 12.96 ± 0.12 | all hold |
+# | 2 | 176 of 200 (83% to 92%, 95% interval) | 10.52 ± 0.15 | all hold |
+#
+# With this page's own agent, the three reach the target in 96% of their episodes on average, from
+# 88% to 100%: the headline holds for every seed measured, and the spread between training runs is
+# wider than the interval of any one of them. What does not hold for every seed is the story of the
+# target above. Seed 2's agent steps off the target too, but its model predicts hardly more for
+# staying than for the best move (0.54 against 0.53, where the truth is about 1 against 0.55), and one
+# step of look-ahead with its critic picks "down": there, the model and the critic share the blame.
+# So the page checks only what all three agents share, and prints the target's story for whichever
+# run a reader makes.
 
 # %% [markdown]
 # ## Watching it play
@@ -705,6 +732,7 @@ show_table(["round", "model updates so far", "reconstruction (nats, 25-update me
 # | model training | batches of 50 sequences of 50 steps, Adam 6e-4 | 4 sequences of 8 steps, Adam 5e-3 |
 # | actor and critic | Adam 8e-5 | Adam 3e-3 and 1e-3 |
 # | data | 5 random episodes, then one episode per 100 updates | 100 random episodes, then one per 5 updates |
+# | training runs | several seeds per task | one on this page; seeds 1 and 2 measured separately (above) |
 #
 # Everything is smaller because everything runs in plain Python on one core, and larger step sizes make
 # up for fewer updates; the discount is shorter because the episodes last 20 steps. What is the paper's:
