@@ -139,7 +139,7 @@ def test_lesson04_runs_as_built_then_sarsa_collects_more_reward_online(browser, 
     status, output = run(panel)
     cold = time.perf_counter() - started
     assert status.startswith("Finished"), (status, output)
-    q_learning = float(re.search(r"10 runs, (-?[\d.]+)", output).group(1))
+    q_learning = float(re.search(r"last 100 episodes, (-?[\d.]+)", output).group(1))
 
     replace_line(panel, 1, "target = sarsa")
     started = time.perf_counter()
@@ -147,7 +147,7 @@ def test_lesson04_runs_as_built_then_sarsa_collects_more_reward_online(browser, 
     status, output = finish(panel)
     warm = time.perf_counter() - started
     assert status.startswith("Finished") and output.startswith("sarsa, epsilon 0.1"), (status, output)
-    sarsa = float(re.search(r"10 runs, (-?[\d.]+)", output).group(1))
+    sarsa = float(re.search(r"last 100 episodes, (-?[\d.]+)", output).group(1))
     assert sarsa > q_learning + 10, "SARSA should collect more reward online, as the lesson says"
     assert "13 steps, 10 along" in build_output(panel)  # the build's output is still there to compare
 

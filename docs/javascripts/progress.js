@@ -50,7 +50,7 @@ function render() {
       const forget = document.createElement("button");
       forget.type = "button";
       forget.className = "md-button pw-progress-reset";
-      forget.textContent = box.dataset.scope === "lesson" ? "Forget this page's" : "Forget my progress";
+      forget.textContent = box.dataset.scope === "lesson" ? "Forget this page's exercises" : "Forget my progress";
       forget.addEventListener("click", () => {
         const left = solved();
         for (const k of mine) left.delete(k);

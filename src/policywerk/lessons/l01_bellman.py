@@ -359,7 +359,9 @@ for k in BOOK_4_1:
 # every action takes the agent to A' (bottom row, second column) and pays $+10$, and from B (top row,
 # fourth column) every action leads to B' (middle row, fourth column) and pays $+5$. A `Jump` says this
 # to the grid, and `bump_reward` the cost of the edge. With $\gamma = 0.9$, Figure 3.2 shows the values
-# of the random policy, and Figure 3.5 the optimal values $V^*$.
+# of the random policy, and Figure 3.5 the optimal values $V^*$. In the code, `state_at` turns a row
+# and a column into the state's number, and `four_ways` gives every state its own list of the four
+# actions' probabilities, a quarter each, as `at_random` did for the square.
 
 # %%
 BOOK_3_2 = ("3.3 8.8 4.4 5.3 1.5  1.5 3.0 2.3 1.9 0.5  0.1 0.7 0.7 0.4 -0.4  "

@@ -278,8 +278,9 @@ show_table(["learner", f"seeds that balanced {MAX_STEPS:,} steps", "median longe
             ["actor alone", without.text(), f"{statistics.median(longest_alone.values()):,.0f}"]],
            caption=f"{len(SEEDS)} seeds, each trained with the critic and without it, "
                    f"{MAX_TRIALS} trials at most.")
-print("seeds that did not balance with the critic:",
-      ", ".join(str(seed) for seed in SEEDS if seed not in balanced) or "none")
+stalled = [str(seed) for seed in SEEDS if seed not in balanced]
+print("seeds that did not balance with the critic:")
+print("  " + (", ".join(stalled) or "none"))
 
 # %% [markdown]
 # A share of seeds is a rate, and its uncertainty is given as an interval for the rate, here Wilson's:

@@ -234,16 +234,19 @@ show_table(["run", "seed", *(f"steps {b + 1:,}-{b + blocks.step:,}" for b in blo
 # steps, they score about what random keys do. They part in the second half: DQN's scores go on
 # rising, while the ablation's rise more slowly, with stalls and setbacks.
 #
-# Three comparisons carry the story, and the code checks them instead of leaving them to the eye: on
-# every seed, greedy DQN scores more than twice what random keys do, and more than the best single key
-# held down; and it scores more than the ablation. Each is checked with a margin: the gap must exceed
-# `MARGIN` standard errors of the gap: three on this page, one in the quick setting that the tests
-# use, whose networks train half as long and are scored on only 20 games. `beats` is that test. The
+# Three comparisons carry the story: greedy DQN against random keys, against the best single key held
+# down, and against the ablation. The code checks two of them with a margin: the gap must exceed
+# `MARGIN` standard errors of the gap, three on this page and one in the quick setting that the tests
+# use, whose networks train half as long and are scored on only 20 games. `beats` is that test; the
 # games are drawn independently for each network (an evaluation's random numbers choose the starts and
 # the exploring keys alike), so the standard error of a gap combines the two networks' own.
 #
-# Across seeds, the page prints the mean gap and its standard error over the three seeds, and checks
-# nothing with it: with three values a standard error is itself too rough to lean on.
+# On every seed, DQN must beat random keys. Against the ablation the unit is the training seed: the
+# gap is taken seed by seed, over the three seeds, and must exceed three of its standard errors (a
+# standard error from three values is itself rough, so this is a floor, not a proof). Against the best
+# single key the page only prints the comparison: on the seeds shown every network beats it clearly,
+# but run the page with `--seed 3` and one of the three (seed 4, 3.49 ± 0.31) scores barely above it.
+# Twenty thousand steps are enough to learn more than a habit on most seeds, not on every one.
 
 # %%
 MARGIN = budget(full=3.0, quick=1.0)
@@ -260,18 +263,18 @@ dqn_eval = {s: estimate(results["DQN", s].greedy) for s in SEEDS}
 naive_eval = {s: estimate(results[ABLATION, s].greedy) for s in SEEDS}
 for s in SEEDS:
     times = dqn_eval[s].mean / RANDOM.mean
-    print(f"seed {s}: greedy DQN {dqn_eval[s].text(2, 'games')}, {times:.1f}x random keys;")
-    print(f"  the ablation {naive_eval[s].text(2, 'games')}")
-    assert beats(dqn_eval[s], RANDOM, factor=2), f"seed {s}: DQN should score far above random keys"
-    assert beats(dqn_eval[s], BEST_CONSTANT), f"seed {s}: DQN should beat holding down any one key"
-    assert beats(dqn_eval[s], naive_eval[s]), f"seed {s}: the ablation should do worse"
+    ahead = "ahead of" if beats(dqn_eval[s], BEST_CONSTANT) else "not clearly ahead of"
+    print(f"seed {s}: greedy DQN {dqn_eval[s].text(2, 'games')}, {times:.1f}x random keys,")
+    print(f"  {ahead} the best single key; the ablation {naive_eval[s].text(2, 'games')}")
+    assert beats(dqn_eval[s], RANDOM), f"seed {s}: DQN should score far above random keys"
 over_seeds = paired([dqn_eval[s].mean for s in SEEDS], [naive_eval[s].mean for s in SEEDS])
 print(f"DQN minus the ablation, seed by seed: {over_seeds.text(2, 'seeds')}")
+assert over_seeds.mean > MARGIN * over_seeds.error, "the ablation should do worse"
 
 # %% [markdown]
 # ## A crude habit
 #
-# DQN beats the best single key on every seed; the ablation's networks end up near it. To see why,
+# On the seeds shown, DQN beats the best single key on every one; the ablation's networks end up near it. To see why,
 # let each trained network play five games greedily and count its keys. A network that reads the screen
 # moves the paddle both ways; one that has settled on a habit presses one key nearly all the time.
 
