@@ -400,17 +400,17 @@ curves_figure({c.label: c.errors for c in td_curves + mc_curves},
 # %% tags=["try"]
 alpha = 0.1  # one step size for both methods: try 0.02, 0.05 or 0.3
 print(f"α = {alpha:g}: RMS error after 10, 25 and {EPISODES} walks, the mean of 20 runs ± SE")
-mean_errors, estimates = {}, {}
+mean_errors, first_run = {}, {}
 for name, update in (("TD(0)", td0), ("MC", constant_alpha_mc)):
     runs = [learning_curve(update, alpha, seed) for seed in range(FIRST_SEED, FIRST_SEED + 20)]
     mean_errors[name] = [statistics.mean(column) for column in zip(*(r.errors for r in runs))]
-    estimates[name] = [runs[0].estimates[-1][s] for s in walk.states]  # the first run's, at the end
+    first_run[name] = [runs[0].estimates[-1][s] for s in walk.states]  # its estimates at the end
     after = [estimate(r.errors[k] for r in runs) for k in (10, 25, EPISODES)]
     print(f"{name:>6}", "  ".join(f"{e.mean:.3f} ± {e.error:.3f}" for e in after))
 line_chart(mean_errors, xs=range(EPISODES + 1), name="l03-try-errors", x_label="walks",
            y_label="RMS error", title=f"Mean error of 20 runs, α = {alpha:g}",
            alt="The RMS error of TD(0) and Monte Carlo after each walk, averaged over 20 runs.")
-bar_chart([walk.name(s) for s in walk.states], estimates, name="l03-try-estimates",
+bar_chart([walk.name(s) for s in walk.states], first_run, name="l03-try-estimates",
           reference=TRUE, reference_label="true value", y_label="value",
           title=f"One run's estimates after {EPISODES} walks",
           alt="Each method's five estimates after the last walk, beside the true values.")
