@@ -75,7 +75,7 @@ CATALOG = (
                           "tolerance of one in a million. The world is a 5 x 5 grid, small enough to print every "
                           "value; policy iteration is Howard's (1960), added beside Bellman's sweeps.",
                concepts=(*BASICS, "policies", "bootstrapping", "world-models"),
-               seconds=3),
+               seconds=5),
     LessonInfo(2, "l02_actor_critic", "An actor and a critic balance a pole",
                "Barto, Sutton & Anderson, Neuronlike Adaptive Elements", "1983",
                "actor (ASE) and critic (ACE), eligibility traces", "cart-pole, discretised into boxes",
@@ -89,7 +89,7 @@ CATALOG = (
                           "the differences from the paper and pole.c are tabled at the end of the page.",
                concepts=(*BASICS, "policies", "exploration", "bootstrapping", "credit-assignment",
                          "policy-gradients"),
-               seconds=33),
+               seconds=187),
     LessonInfo(3, "l03_td_learning", "Temporal-difference learning",
                "Sutton, Learning to Predict by the Methods of Temporal Differences", "1988",
                "TD(0), TD(λ) vs Monte Carlo", "five-state random walk",
@@ -100,7 +100,7 @@ CATALOG = (
                           "lower than in the paper's figure, while the ordering, the paper's result, is the same. "
                           "Sutton & Barto's later TD(0) against Monte Carlo examples are added.",
                concepts=(*BASICS, "bootstrapping", "credit-assignment"),
-               seconds=8),
+               seconds=15),
     LessonInfo(4, "l04_q_learning", "Q-learning and SARSA on the cliff", "Watkins, Learning from Delayed Rewards",
                "1989", "Q-learning vs SARSA (off- vs on-policy)", "4x12 cliff world",
                citation="Christopher J. C. H. Watkins (1989). Learning from Delayed Rewards. PhD thesis, "
@@ -111,7 +111,7 @@ CATALOG = (
                           "next action before its update rather than after (measured on the page: no difference "
                           "beyond the noise).",
                concepts=(*BASICS, "policies", "exploration", "bootstrapping"),
-               seconds=9),
+               seconds=20),
     LessonInfo(5, "l05_dqn", "Deep Q-networks", "Mnih et al., Human-level control through deep RL", "2013/2015",
                "neural Q-function, experience replay, target network", "a small pixel game",
                citation="Volodymyr Mnih et al. (2015). Human-level control through deep reinforcement learning. "
@@ -122,7 +122,7 @@ CATALOG = (
                           "convolutions, and every budget scaled down to match (the table at the end of the page).",
                concepts=(*BASICS, "policies", "exploration", "bootstrapping", "function-approximation",
                          "backpropagation"),
-               seconds=141),
+               seconds=233),
     LessonInfo(6, "l06_ppo", "Proximal policy optimisation", "Schulman et al., Proximal Policy Optimization",
                "2017", "Gaussian policy, GAE, clipped surrogate", "continuous-force balance",
                citation="John Schulman, Filip Wolski, Prafulla Dhariwal, Alec Radford and Oleg Klimov (2017). "
@@ -132,7 +132,7 @@ CATALOG = (
                           "units instead of 64, and 40,960 steps per run (the table at the end of the page).",
                concepts=(*BASICS, "policies", "exploration", "bootstrapping", "credit-assignment",
                          "function-approximation", "backpropagation", "policy-gradients"),
-               seconds=92),
+               seconds=95),
     LessonInfo(7, "l07_world_model", "Learning in imagination", "Hafner et al., Dream to Control (Dreamer)",
                "2020", "latent world model, learning in imagination", "a block reaching a target, seen as pixels",
                citation="Danijar Hafner, Timothy Lillicrap, Jimmy Ba and Mohammad Norouzi (2020). Dream to "
@@ -144,7 +144,7 @@ CATALOG = (
                           "seeds are measured separately, as the page says.",
                concepts=(*BASICS, "policies", "exploration", "bootstrapping", "credit-assignment",
                          "function-approximation", "backpropagation", "policy-gradients", "world-models"),
-               seconds=53),
+               seconds=98),
 )
 
 
