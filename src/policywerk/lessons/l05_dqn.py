@@ -13,14 +13,13 @@
 # `src/policywerk/lessons/l05_dqn.py`; the code ran when the site was built.
 
 # %% tags=["setup"]
-import math
 import statistics
 from dataclasses import dataclass, replace
 
 import policywerk.viz.breakout as viz
 from policywerk.agents.dqn import Config, Run, evaluate, play, train, update
 from policywerk.math.random import Rng
-from policywerk.math.stats import estimate, paired
+from policywerk.math.stats import apart, estimate, paired
 from policywerk.math.vectors import moving_average
 from policywerk.session import budget, seeds
 from policywerk.show import config_rows, show_hyperparameters, show_source, show_table
@@ -237,9 +236,10 @@ show_table(["run", "seed", *(f"steps {b + 1:,}-{b + blocks.step:,}" for b in blo
 # Three comparisons carry the story: greedy DQN against random keys, against the best single key held
 # down, and against the ablation. The code checks two of them with a margin: the gap must exceed
 # `MARGIN` standard errors of the gap, three on this page and one in the quick setting that the tests
-# use, whose networks train half as long and are scored on only 20 games. `beats` is that test; the
-# games are drawn independently for each network (an evaluation's random numbers choose the starts and
-# the exploring keys alike), so the standard error of a gap combines the two networks' own.
+# use, whose networks train half as long and are scored on only 20 games. `apart`, from `math/stats.py`,
+# is that test; the games are drawn independently for each network (an evaluation's random numbers
+# choose the starts and the exploring keys alike), so the standard error of a gap combines the two
+# networks' own.
 #
 # On every seed, DQN must beat random keys. Against the ablation the unit is the training seed: the
 # gap is taken seed by seed, over the three seeds, and must exceed three of its standard errors (a
@@ -250,23 +250,14 @@ show_table(["run", "seed", *(f"steps {b + 1:,}-{b + blocks.step:,}" for b in blo
 
 # %%
 MARGIN = budget(full=3.0, quick=1.0)
-
-
-def beats(score, yardstick, factor=1.0):
-    """Whether ``score`` exceeds ``factor`` times ``yardstick`` by MARGIN standard errors of the
-    gap (the two measured on different games)."""
-    gap = score.mean - factor * yardstick.mean
-    return gap > MARGIN * math.hypot(score.error, factor * yardstick.error)
-
-
 dqn_eval = {s: estimate(results["DQN", s].greedy) for s in SEEDS}
 naive_eval = {s: estimate(results[ABLATION, s].greedy) for s in SEEDS}
 for s in SEEDS:
     times = dqn_eval[s].mean / RANDOM.mean
-    ahead = "ahead of" if beats(dqn_eval[s], BEST_CONSTANT) else "not clearly ahead of"
+    ahead = "ahead of" if apart(dqn_eval[s], BEST_CONSTANT, MARGIN) else "not clearly ahead of"
     print(f"seed {s}: greedy DQN {dqn_eval[s].text(2, 'games')}, {times:.1f}x random keys,")
     print(f"  {ahead} the best single key; the ablation {naive_eval[s].text(2, 'games')}")
-    assert beats(dqn_eval[s], RANDOM), f"seed {s}: DQN should score far above random keys"
+    assert apart(dqn_eval[s], RANDOM, MARGIN), f"seed {s}: DQN should score far above random keys"
 over_seeds = paired([dqn_eval[s].mean for s in SEEDS], [naive_eval[s].mean for s in SEEDS])
 print(f"DQN minus the ablation, seed by seed: {over_seeds.text(2, 'seeds')}")
 assert over_seeds.mean > MARGIN * over_seeds.error, "the ablation should do worse"
