@@ -56,6 +56,18 @@ if stale:
         raise SystemExit(f"lesson build failed ({', '.join(stale)}): see the error above")
 
 
+def source_url(config) -> str:
+    """Where the pages link a file of the checkout: the repository's files (``repo_url``, from mkdocs.yml) on the
+    branch that ``edit_uri`` names, as the code host shows them: ``edit/main/docs/`` gives ``REPO/blob/main``."""
+    parts = config.edit_uri.strip("/").split("/")
+    if len(parts) < 2 or parts[0] != "edit":
+        raise SystemExit(f"mkdocs.yml's edit_uri should read edit/BRANCH/docs/, not {config.edit_uri!r}")
+    return f"{config.repo_url.rstrip('/')}/blob/{parts[1]}"
+
+
+SOURCE_URL = source_url(mkdocs_gen_files.config)
+
+
 def provenance(info, record) -> str:
     """The run this page shows, so that a reader can check their own: its seeds and its artifacts' digest."""
     seeds = seeds_of(record)
@@ -72,7 +84,8 @@ def built(info, cells) -> tuple[str, dict[str, bytes]]:
     record = load_record(folder)
     if record is None:
         raise SystemExit(f"no usable run of {info.module} in {folder}")
-    page = render(info, cells, record, assets=info.slug, provenance=provenance(info, record))
+    page = render(info, cells, record, assets=info.slug, provenance=provenance(info, record),
+                  source_url=SOURCE_URL)
     return page, {name: (folder / name).read_bytes() for name in record.files()}
 
 
@@ -87,7 +100,9 @@ def served(info, cells) -> tuple[str, dict[str, bytes]]:
         except OSError:  # a new run was swapped in meanwhile: the rebuild that its landing starts shows it
             pass
         else:
-            return render(info, cells, record, assets=info.slug, provenance=provenance(info, record)), files
+            page = render(info, cells, record, assets=info.slug, provenance=provenance(info, record),
+                          source_url=SOURCE_URL)
+            return page, files
     failed = serve.failure(serve.read_status(Path(STATUS)), info, SETTING)
     if failed is not None:
         return render_failed(info, cells, failed.get("error", ""), failed.get("details", ""),

@@ -1,4 +1,5 @@
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -33,16 +34,39 @@ def quick_build(tmp_path_factory):
     return get
 
 
+# A fork, as GitHub describes it to the Pages workflow: the test suite's site is built as it would publish it.
+FORK = {"github.server_url": "https://github.com", "github.repository": "a-fork/rl-notes",
+        "steps.pages.outputs.base_url": "https://a-fork.github.io/rl-notes"}
+
+
+def publishing_environment(github: dict[str, str]) -> dict[str, str]:
+    """The environment that .github/workflows/pages.yml gives its ``make site`` step, in a repository that
+    GitHub describes with ``github`` (the workflow's expressions and their values): each ``${{ ... }}``
+    replaced by its value, and one this function is not told fails the test that reads it."""
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["build"]["steps"]
+    (site,) = [step for step in steps if step.get("run", "").startswith("make site")]
+
+    def value(match: re.Match) -> str:
+        assert match[1] in github, f"pages.yml's make site step reads ${{{{ {match[1]} }}}}, unknown here"
+        return github[match[1]]
+
+    return {name: re.sub(r"\$\{\{\s*([\w.]+)\s*\}\}", value, str(text)) for name, text in site.get("env", {}).items()}
+
+
 @pytest.fixture(scope="session")
 def quick_site(tmp_path_factory, quick_build) -> Path:
     """The whole site built with ``mkdocs build --strict`` in the quick setting, into a temporary folder, from
-    the lessons' quick runs of this test session (each lesson runs once per session, not once more here)."""
+    the lessons' quick runs of this test session (each lesson runs once per session, not once more here). It
+    is built as the Pages workflow would publish it from a fork (``FORK``): the tests find the fork's links."""
     from policywerk.lessons import available
 
     runs = {quick_build(info.module)[1] for info in available()}
     out = tmp_path_factory.mktemp("site")
     env = {**os.environ, "POLICYWERK_SETTING": "quick", "POLICYWERK_RUNS": str(runs.pop()),
-           "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+           "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true", **publishing_environment(FORK)}
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
                             cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"

@@ -8,6 +8,8 @@ from policywerk.literate.cells import parse_file
 from policywerk.literate.page import render
 from policywerk.literate.runner import build, output_dir
 
+SOURCE = "https://code.example/a-fork/notes/blob/main"  # where the pages link the library's code
+
 
 @pytest.fixture(scope="module")
 def run(quick_build):
@@ -23,7 +25,7 @@ def test_story_numbers_are_printed(run):
 
 def test_page_has_prose_math_code_outputs_and_media(run):
     info, _, record = run
-    page = render(info, parse_file(info.path), record, assets="l01-bellman")
+    page = render(info, parse_file(info.path), record, assets="l01-bellman", source_url=SOURCE)
     assert "# Lesson 01" in page and "$$" in page
     assert "```python" in page and 'title="Output"' in page
     assert ('(l01-bellman/l01-value-iteration.gif){ #pw-l01-value-iteration .pw-animation '

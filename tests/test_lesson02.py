@@ -6,6 +6,8 @@ import pytest
 from policywerk.literate.cells import parse_file
 from policywerk.literate.page import render
 
+SOURCE = "https://code.example/a-fork/notes/blob/main"  # where the pages link the library's code
+
 
 @pytest.fixture(scope="module")
 def run(quick_build):
@@ -23,7 +25,7 @@ def test_the_story_is_printed_from_the_run(run):
 
 def test_page_has_math_code_outputs_and_media(run):
     info, _, record = run
-    page = render(info, parse_file(info.path), record, assets="l02-actor-critic")
+    page = render(info, parse_file(info.path), record, assets="l02-actor-critic", source_url=SOURCE)
     assert page.startswith("# Lesson 02") and r"\hat r(t) = r(t) + \gamma\,p(t) - p(t-1)" in page
     assert ('(l02-actor-critic/l02-balancing.gif){ #pw-l02-balancing .pw-animation '
             'data-pw-frames="l02-balancing.json"') in page

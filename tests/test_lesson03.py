@@ -5,6 +5,8 @@ import pytest
 from policywerk.literate.cells import parse_file
 from policywerk.literate.page import render
 
+SOURCE = "https://code.example/a-fork/notes/blob/main"  # where the pages link the library's code
+
 
 @pytest.fixture(scope="module")
 def run(quick_build):
@@ -24,7 +26,7 @@ def test_printed_results_back_the_story(run):
 
 def test_page_has_the_reproductions(run):
     info, _, record = run
-    page = render(info, parse_file(info.path), record, assets="l03-td-learning")
+    page = render(info, parse_file(info.path), record, assets="l03-td-learning", source_url=SOURCE)
     assert page.startswith("# Lesson 03")
     for name in ("l03-random-walk.gif", "l03-td-vs-mc.png", "l03-batch.png", "l03-experiment-1.png",
                  "l03-experiment-2-alpha.png", "l03-experiment-2-lambda.png"):

@@ -5,6 +5,8 @@ import pytest
 from policywerk.literate.cells import parse_file
 from policywerk.literate.page import render
 
+SOURCE = "https://code.example/a-fork/notes/blob/main"  # where the pages link the library's code
+
 
 @pytest.fixture(scope="module")
 def run(quick_build):
@@ -22,7 +24,7 @@ def test_the_diff_on_the_page_is_one_line(run):
 
 def test_page_has_the_results(run):
     info, _, record = run
-    page = render(info, parse_file(info.path), record, assets="l04-q-learning")
+    page = render(info, parse_file(info.path), record, assets="l04-q-learning", source_url=SOURCE)
     assert page.startswith("# Lesson 04")
     for name in ("l04-cliff.gif", "l04-rewards.png", "l04-paths.png"):
         assert f"(l04-q-learning/{name})" in page

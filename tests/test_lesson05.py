@@ -8,6 +8,8 @@ import pytest
 from policywerk.literate.cells import parse_file
 from policywerk.literate.page import render
 
+SOURCE = "https://code.example/a-fork/notes/blob/main"  # where the pages link the library's code
+
 
 @pytest.fixture(scope="module")
 def run(quick_build):
@@ -33,7 +35,7 @@ def test_the_update_shown_is_the_code_that_runs(run):
 
 def test_page_has_the_game_the_curves_and_the_comparison(run):
     info, _, record = run
-    page = render(info, parse_file(info.path), record, assets="l05-dqn")
+    page = render(info, parse_file(info.path), record, assets="l05-dqn", source_url=SOURCE)
     assert page.startswith("# Lesson 05")
     for name in ("l05-breakout.gif", "l05-learning.png"):
         assert f"(l05-dqn/{name})" in page

@@ -8,6 +8,8 @@ import pytest
 from policywerk.literate.cells import parse_file
 from policywerk.literate.page import render
 
+SOURCE = "https://code.example/a-fork/notes/blob/main"  # where the pages link the library's code
+
 
 @pytest.fixture(scope="module")
 def run(quick_build):
@@ -37,7 +39,7 @@ def test_the_update_shown_is_the_code_that_runs(run):
 
 def test_page_has_the_animation_the_figures_and_the_differences(run):
     info, _, record = run
-    page = render(info, parse_file(info.path), record, assets="l06-ppo")
+    page = render(info, parse_file(info.path), record, assets="l06-ppo", source_url=SOURCE)
     assert page.startswith("# Lesson 06")
     for name in ("l06-cartpole.gif", "l06-objective.png", "l06-learning.png"):
         assert f"(l06-ppo/{name})" in page

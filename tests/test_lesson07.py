@@ -9,6 +9,8 @@ import pytest
 from policywerk.literate.cells import parse_file
 from policywerk.literate.page import render
 
+SOURCE = "https://code.example/a-fork/notes/blob/main"  # where the pages link the library's code
+
 
 @pytest.fixture(scope="module")
 def run(quick_build):
@@ -44,7 +46,7 @@ def test_the_code_shown_is_the_library_code_as_highlighted_source_not_printed_ou
 
 def test_page_has_the_animation_the_figures_the_tables_and_the_differences(run):
     info, _, record = run
-    page = render(info, parse_file(info.path), record, assets="l07-world-model")
+    page = render(info, parse_file(info.path), record, assets="l07-world-model", source_url=SOURCE)
     assert page.startswith("# Lesson 07")
     for name in ("l07-reach.gif", "l07-world.png", "l07-model.png", "l07-dream.png",
                  "l07-horizon.png", "l07-learning.png"):

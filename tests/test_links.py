@@ -5,6 +5,8 @@ machine has no network, and the pages never load anything from them (see test_br
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
+from conftest import FORK
+
 
 class Page(HTMLParser):
     def __init__(self):
@@ -30,13 +32,13 @@ def parse(path):
 
 def target_file(site, page, href):
     """The file under ``site`` that ``href`` on ``page`` points at, and its fragment. Absolute paths are
-    taken under the site's own path (/policywerk/, from site_url)."""
+    taken under the site's own path (from site_url: the fork's, /rl-notes/, see conftest.FORK)."""
     parts = urlsplit(href)
     path = unquote(parts.path)
     if not path:
         return page, parts.fragment  # an anchor on the same page
     if path.startswith("/"):
-        target = site / path.removeprefix("/policywerk").lstrip("/")
+        target = site / path.removeprefix(urlsplit(FORK["steps.pages.outputs.base_url"]).path).lstrip("/")
     else:
         target = page.parent / path
     target = target.resolve()

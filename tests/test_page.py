@@ -13,6 +13,8 @@ from policywerk.literate.notebook import to_notebook
 from policywerk.literate.page import downloads, header, render
 from policywerk.literate.runner import build
 
+SOURCE = "https://code.example/a-fork/notes/blob/main"  # where the pages link the library's code
+
 ROOT = Path(__file__).resolve().parents[1]
 
 LESSON = """# %% [markdown]
@@ -43,7 +45,7 @@ def lesson(tmp_path_factory):
 
 def test_the_header_stands_under_the_title_with_paper_box_concepts_downloads_and_command(lesson):
     info, record = lesson
-    page = render(info, parse_file(info.path), record, assets="l99-test")
+    page = render(info, parse_file(info.path), record, assets="l99-test", source_url=SOURCE)
     title, rest = page.split("\n", 1)
     assert title == "# Lesson 99 · A test: the title"
     head = rest[:rest.index("The first paragraph")]

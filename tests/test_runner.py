@@ -11,6 +11,8 @@ from policywerk.literate.cells import parse_file
 from policywerk.literate.page import render
 from policywerk.literate.runner import LessonFailed, build, is_fresh, load_record, output_dir
 
+SOURCE = "https://code.example/a-fork/notes/blob/main"  # where the pages link the library's code
+
 LESSON = """# %% [markdown]
 # # A test lesson
 # Prose before the first code cell.
@@ -55,7 +57,7 @@ def test_outputs_land_under_the_cell_that_made_them(tmp_path):
     (table,) = last.shown
     assert table["kind"] == "table" and "| 2 | 4 |" in table["markdown"]
     assert table["at"] == len("before the table\n")  # shown between the two prints
-    page = render(info, parse_file(info.path), record, assets="l99")
+    page = render(info, parse_file(info.path), record, assets="l99", source_url=SOURCE)
     assert page.index("before the table") < page.index("Squares") < page.index("after the table")
     assert page.index("Prose between cells.") < page.index("before the table")
 
@@ -76,7 +78,7 @@ def test_prose_edit_is_a_cache_hit_and_code_edit_reruns(tmp_path):
     assert is_fresh(info, "quick", root)
     record = build(info, "quick", root)
     assert runs(tmp_path) == 1, "a prose-only edit re-ran the lesson"
-    assert "Edited prose" in render(info, parse_file(info.path), record, assets="x")
+    assert "Edited prose" in render(info, parse_file(info.path), record, assets="x", source_url=SOURCE)
     info.path.write_text(info.path.read_text().replace('print("after the table")', 'print("after!")'))
     assert not is_fresh(info, "quick", root)
     assert build(info, "quick", root).cells[2].stdout.endswith("after!\n")

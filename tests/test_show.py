@@ -8,9 +8,11 @@ from policywerk import session
 from policywerk.agents.td_control import q_learning
 from policywerk.lessons import LessonInfo
 from policywerk.literate.cells import parse_file
-from policywerk.literate.page import SOURCE_URL, render
+from policywerk.literate.page import render
 from policywerk.literate.runner import build, load_record, output_dir
 from policywerk.show import config_rows, field_comments, show_hyperparameters, show_source
+
+SOURCE = "https://code.example/a-fork/notes/blob/main"  # where the pages link the library's code
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -83,8 +85,8 @@ def test_the_record_keeps_seeds_and_hyperparameters_and_the_page_shows_linked_hi
     cells = parse_file(path)
     lines, first = inspect.getsourcelines(q_learning)
     last = first + len(lines) - 1
-    site = render(info, cells, record, assets="l97-shown")
-    assert (f'<a href="{SOURCE_URL}/src/policywerk/agents/td_control.py#L{first}-L{last}"><code>agents/td_control.py'
+    site = render(info, cells, record, assets="l97-shown", source_url=SOURCE)
+    assert (f'<a href="{SOURCE}/src/policywerk/agents/td_control.py#L{first}-L{last}"><code>agents/td_control.py'
             f"</code>, lines {first}–{last}</a>") in site
     assert "```python\n" + "".join(lines).rstrip("\n") + "\n```" in site
     assert 'title="Output"' not in site  # the code is not printed as plain output

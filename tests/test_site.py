@@ -29,8 +29,8 @@ def test_strict_build_makes_each_lesson_page_with_its_animation(quick_site, info
     assert f'<a class="pw-frame-link" href="#{anchor}"' in html
     assert '<script src="../../javascripts/player.js" type="module">' in html
     assert 'class="arithmatex"' in html  # math reaches the page for KaTeX to render
-    edit = f'href="https://github.com/policywerk/policywerk/edit/main/src/policywerk/lessons/{info.module}.py"'
-    assert edit in html  # the edit button opens the lesson's source, not a generated page
+    edit = f'href="https://github.com/a-fork/rl-notes/edit/main/src/policywerk/lessons/{info.module}.py"'
+    assert edit in html  # the edit button opens the lesson's source (in the fork the site is built from)
 
 
 def test_index_links_written_lessons_only(quick_site):

@@ -14,6 +14,8 @@ import pytest
 from policywerk import tryit
 from policywerk.literate.archive import LEFT_OUT, archive_files, browser_archive
 
+SOURCE = "https://code.example/a-fork/notes/blob/main"  # where the pages link the library's code
+
 
 def test_setup_then_code_run_in_one_namespace_and_only_the_code_prints(capsys):
     assert tryit.run("x = 20\nprint('setup')", "print(x + 1)")
@@ -231,9 +233,9 @@ def test_a_data_file_the_setup_reads_is_offered_for_download_and_named_by_the_pa
 
     info, _, record = quick_build("l07_world_model")
     cells = parse_file(info.path)
-    page = render(info, cells, record, assets=info.slug)
+    page = render(info, cells, record, assets=info.slug, source_url=SOURCE)
     name = "l07-world-model.json"
     assert f'[Download {name}]({info.slug}/{name}){{ .md-button download="{name}" }}' in page
     assert page.index(f'download="{name}"') < page.index(f'data-files="{name}"')
-    plain = render(info, cells, record, assets=info.slug, plain=True)
+    plain = render(info, cells, record, assets=info.slug, plain=True, checkout="..")
     assert name not in plain and "pw-try" not in plain

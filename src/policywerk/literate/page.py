@@ -12,16 +12,11 @@ Under a cell tagged ``try`` the site's page gets a try-it panel (``try_panel``),
 cell and runs it in the browser; the plain page shows it as an ordinary cell.
 """
 
-import os
-
 from policywerk.lessons import LessonInfo, concept
 from policywerk.literate import exercise_page
 from policywerk.literate.blocks import admonition, attribute, fence, indent
 from policywerk.literate.cells import Cell, code_cells
 from policywerk.literate.runner import Record
-
-# Where the site links a file of the checkout to (a placeholder until the project's repository is set).
-SOURCE_URL = os.environ.get("POLICYWERK_SOURCE_URL", "https://github.com/policywerk/policywerk/blob/main")
 
 
 class StaleRecord(Exception):
@@ -29,19 +24,21 @@ class StaleRecord(Exception):
 
 
 def render(info: LessonInfo, cells: list[Cell], record: Record, assets: str, plain: bool = False,
-           concepts: str = "../concepts", provenance: str = "", checkout: str = "") -> str:
+           concepts: str = "../concepts", provenance: str = "", checkout: str = "", source_url: str = "") -> str:
     """The page: prose as written, each code cell highlighted, and beneath it what that cell printed and
     showed. ``assets`` is the folder, relative to the page, that holds the record's files and the
-    downloads; ``concepts``, the folder of the concept pages (None: no links to them); ``checkout``, the
-    checkout's root relative to the page, for a plain page that links the library's files (and the
-    lesson's own source) there instead of on the code host."""
+    downloads; ``concepts``, the folder of the concept pages (None: no links to them). The library's code
+    that a page quotes links to its file: under ``source_url`` on the site (the repository's files on
+    its branch, from mkdocs.yml's settings: scripts/gen_pages.py), or for a plain page under ``checkout``,
+    the checkout's root relative to the page, which also holds the lesson's own source."""
+    files = checkout or source_url
     code = code_cells(cells)
     if len(code) != len(record.cells):
         raise StaleRecord(f"{info.module} has {len(code)} code cells but its record has {len(record.cells)}")
     outputs = {cell.number: out for cell, out in zip(code, record.cells)}
 
     def beneath(cell: Cell) -> list[str]:
-        shown = _outputs(outputs[cell.number], assets, plain, checkout)
+        shown = _outputs(outputs[cell.number], assets, plain, files)
         if plain or "try" not in cell.tags:
             return shown
         data = [item["file"] for number, out in outputs.items() if number < cell.number
@@ -49,7 +46,7 @@ def render(info: LessonInfo, cells: list[Cell], record: Record, assets: str, pla
         return [*shown, try_panel(cell, cells, record.setting, data)]
 
     parts = _page(info, cells, assets, plain, concepts, checkout, [], beneath)
-    exercises = exercise_page.section(info.module, plain, checkout or SOURCE_URL)
+    exercises = exercise_page.section(info.module, plain, files)
     if exercises:
         parts.append(exercises)
     if provenance:
@@ -130,8 +127,9 @@ def _page(info: LessonInfo, cells: list[Cell], assets: str, plain: bool, concept
     return parts or top
 
 
-def _outputs(out, assets: str, plain: bool, checkout: str) -> list[str]:
-    """What one cell printed and showed, each shown item after what the cell had printed when it was shown."""
+def _outputs(out, assets: str, plain: bool, files: str) -> list[str]:
+    """What one cell printed and showed, each shown item after what the cell had printed when it was shown;
+    ``files``: where the checkout's files are linked."""
     parts = []
     printed = 0
     animation = ""  # the animation a poster belongs to: the one shown just before it
@@ -143,7 +141,7 @@ def _outputs(out, assets: str, plain: bool, checkout: str) -> list[str]:
         printed = max(printed, at)
         if item is not None:
             animation = item["file"] if item["kind"] == "animation" else animation
-            shown = _shown(item, assets, plain, animation, sidecars, checkout)
+            shown = _shown(item, assets, plain, animation, sidecars, files)
             if shown:
                 parts.append(shown)
     return parts
@@ -204,11 +202,13 @@ def _code_span(text: str) -> str:
 
 
 def _shown(item: dict, assets: str, plain: bool = False, animation: str = "",
-           sidecars: set[str] = frozenset(), checkout: str = "") -> str:
+           sidecars: set[str] = frozenset(), files: str = "") -> str:
     alt = item["alt"].replace("\n", " ")
     if item["kind"] == "source":
-        return _source(item, alt, f"{checkout}/{item['path']}" if checkout else f"{SOURCE_URL}/{item['path']}",
-                       plain)
+        if not files:
+            raise ValueError("a page that quotes the library's code needs source_url (the site) or checkout "
+                             "(a plain page) to link it")
+        return _source(item, alt, f"{files}/{item['path']}", plain)
     if item["kind"] == "table":
         if plain:
             return f"*{alt}*\n\n{item['markdown']}"
