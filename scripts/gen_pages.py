@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 import mkdocs_gen_files
+import yaml
 from mkdocs.structure.files import InclusionLevel
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,8 +34,9 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from policywerk import lessons  # noqa: E402
 from policywerk.exercises import EXERCISES  # noqa: E402
-from policywerk.literate import serve  # noqa: E402
+from policywerk.literate import cite, serve  # noqa: E402
 from policywerk.literate.archive import browser_archive  # noqa: E402
+from policywerk.literate.blocks import fence  # noqa: E402
 from policywerk.literate.cells import Cell, parse_file  # noqa: E402
 from policywerk.literate.exercise_page import notebook_cells  # noqa: E402
 from policywerk.literate.notebook import to_notebook  # noqa: E402
@@ -66,6 +68,15 @@ def source_url(config) -> str:
 
 
 SOURCE_URL = source_url(mkdocs_gen_files.config)
+
+
+def cite_section() -> str:
+    """The home page's "Cite" section: the project's BibTeX, from CITATION.cff and the address of this site."""
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    return ("## Cite\n\nIf Policywerk helps your work, please cite it. The entry is made from `CITATION.cff` at the "
+            "repository's root (GitHub's \"Cite this repository\" reads the same file), with this site's address; "
+            "each lesson's page gives its paper as BibTeX under the citation.\n\n"
+            + fence("bibtex", cite.project(cff, mkdocs_gen_files.config.site_url)) + "\n")
 
 
 def provenance(info, record) -> str:
@@ -174,9 +185,16 @@ if "<!-- lessons -->" not in home:
 solvable = " ".join(EXERCISES)
 progress = (f"\n\nEvery lesson ends with exercises: write one function of the library, and the page checks it. "
             f'<div class="pw-progress" data-scope="all" data-keys="{solvable}"></div>')
+home = home.replace("<!-- lessons -->", "\n".join(cards) + "\n\nThe same, as a table:\n\n" + "\n".join(rows) + progress)
+if "<!-- cite -->" not in home:
+    raise SystemExit("docs/index.md has lost its <!-- cite --> marker, where the project's citation goes")
 with mkdocs_gen_files.open("index.md", "w") as f:
-    f.write(home.replace("<!-- lessons -->", "\n".join(cards) + "\n\nThe same, as a table:\n\n" + "\n".join(rows)
-                         + progress))
+    f.write(home.replace("<!-- cite -->", cite_section()))
+
+# The changelog, kept by hand at the checkout's root, as a page of its own: every page's footer links to it.
+with mkdocs_gen_files.open("changelog.md", "w") as f:
+    f.write((ROOT / "CHANGELOG.md").read_text(encoding="utf-8"))
+mkdocs_gen_files.set_edit_path("changelog.md", "../CHANGELOG.md")
 
 # The navigation, in the catalog's order: the home page, the lessons, the concepts.
 nav = ["* [Home](index.md)", "* Lessons"]

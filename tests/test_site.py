@@ -104,3 +104,25 @@ def test_each_lesson_page_shows_the_seeds_and_the_digest_of_its_run(quick_site, 
         assert (seeds != "") == (info.module != "l01_bellman")  # lesson 01 has no randomness
         assert f"seeds {seeds})" in html or not seeds
         assert f"policywerk build {info.module} --quick" in html
+
+
+def test_every_page_links_the_changelog_in_its_footer(quick_site):
+    changelog = (quick_site / "changelog" / "index.html").read_text(encoding="utf-8")
+    assert "<h1 id=\"changelog\">Changelog" in changelog
+    pages = list(quick_site.rglob("index.html"))
+    assert len(pages) > 15
+    for page in pages:
+        footer = page.read_text(encoding="utf-8").split('class="md-copyright"', 1)[1]
+        href = re.search(r'<a href="([^"]*)">Changelog</a>', footer)[1]
+        assert (page.parent / href / "index.html").resolve() == (quick_site / "changelog" / "index.html").resolve()
+
+
+def test_the_home_page_cites_the_project_and_each_lesson_page_its_paper(quick_site):
+    home = re.sub(r"<[^>]+>", "", (quick_site / "index.html").read_text(encoding="utf-8"))
+    assert "Cite" in home and "@misc{policywerk" in home
+    assert "url     = {https://a-fork.github.io/rl-notes/}," in home  # where this site is published
+    for info in LESSONS:
+        text = re.sub(r"<[^>]+>", "", (quick_site / "lessons" / info.slug / "index.html").read_text(encoding="utf-8"))
+        assert "The paper as BibTeX" in text
+        for reference in info.references:
+            assert f"@{reference.kind}{{{reference.key}," in text

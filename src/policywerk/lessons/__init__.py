@@ -29,6 +29,21 @@ CONCEPTS = (
 
 
 @dataclass(frozen=True)
+class Reference:
+    """A paper as BibTeX records it (each lesson's page shows its paper's entry under the citation)."""
+    kind: str  # the entry type: article, phdthesis, inproceedings, misc
+    key: str
+    authors: tuple[str, ...]  # each "Family, Given"
+    title: str  # braces keep a word's capitals: "A {Markovian} Decision Process"
+    year: str
+    fields: tuple[tuple[str, str], ...] = ()  # the others, in order: journal, volume, pages, doi, ...
+
+
+def _arxiv(number: str) -> tuple[tuple[str, str], ...]:
+    return (("eprint", number), ("archivePrefix", "arXiv"), ("url", f"https://arxiv.org/abs/{number}"))
+
+
+@dataclass(frozen=True)
 class LessonInfo:
     number: int
     module: str  # file name under policywerk/lessons, without .py
@@ -38,6 +53,7 @@ class LessonInfo:
     mechanism: str
     world: str
     citation: str = ""  # the paper's full reference
+    references: tuple[Reference, ...] = ()  # the same, as BibTeX entries
     url: str = ""  # where to read it
     simplifies: str = ""  # what the lesson simplifies relative to the paper, in a sentence or three
     concepts: tuple[str, ...] = ()  # slugs of the concepts it uses
@@ -70,6 +86,11 @@ CATALOG = (
                "value iteration, policy iteration (known model)", "5x5 gridworld with goal, pit, wall",
                citation="Richard Bellman (1957). A Markovian Decision Process. Journal of Mathematics and "
                         "Mechanics 6(5), 679-684.",
+               references=(Reference("article", "bellman1957markovian", ("Bellman, Richard",),
+                                     "A {Markovian} Decision Process", "1957",
+                                     (("journal", "Journal of Mathematics and Mechanics"), ("volume", "6"),
+                                      ("number", "5"), ("pages", "679--684"),
+                                      ("url", "https://www.jstor.org/stable/24900506"))),),
                url="https://www.jstor.org/stable/24900506",
                simplifies="Nothing in the method: value iteration and policy iteration are run exactly, to a "
                           "tolerance of one in a million. The world is a 5 x 5 grid, small enough to print every "
@@ -82,6 +103,13 @@ CATALOG = (
                citation="Andrew G. Barto, Richard S. Sutton and Charles W. Anderson (1983). Neuronlike Adaptive "
                         "Elements That Can Solve Difficult Learning Control Problems. IEEE Transactions on "
                         "Systems, Man, and Cybernetics SMC-13(5), 834-846.",
+               references=(Reference("article", "barto1983neuronlike",
+                                     ("Barto, Andrew G.", "Sutton, Richard S.", "Anderson, Charles W."),
+                                     "Neuronlike Adaptive Elements That Can Solve Difficult Learning Control "
+                                     "Problems", "1983",
+                                     (("journal", "IEEE Transactions on Systems, Man, and Cybernetics"),
+                                      ("volume", "SMC-13"), ("number", "5"), ("pages", "834--846"),
+                                      ("doi", "10.1109/TSMC.1983.6313077"))),),
                url="https://doi.org/10.1109/TSMC.1983.6313077",
                simplifies="Little: the physics with friction, the 162 boxes, the action rule and the parameters "
                           "are the paper's; a run lasts as in Sutton and Anderson's program pole.c (100 failures "
@@ -95,6 +123,10 @@ CATALOG = (
                "TD(0), TD(λ) vs Monte Carlo", "five-state random walk",
                citation="Richard S. Sutton (1988). Learning to Predict by the Methods of Temporal Differences. "
                         "Machine Learning 3(1), 9-44.",
+               references=(Reference("article", "sutton1988learning", ("Sutton, Richard S.",),
+                                     "Learning to Predict by the Methods of Temporal Differences", "1988",
+                                     (("journal", "Machine Learning"), ("volume", "3"), ("number", "1"),
+                                      ("pages", "9--44"), ("doi", "10.1007/BF00115009"))),),
                url="https://doi.org/10.1007/BF00115009",
                simplifies="The random walk and both experiments are the paper's; the errors of the first come out "
                           "lower than in the paper's figure, while the ordering, the paper's result, is the same. "
@@ -105,6 +137,10 @@ CATALOG = (
                "1989", "Q-learning vs SARSA (off- vs on-policy)", "4x12 cliff world",
                citation="Christopher J. C. H. Watkins (1989). Learning from Delayed Rewards. PhD thesis, "
                         "University of Cambridge.",
+               references=(Reference("phdthesis", "watkins1989learning", ("Watkins, Christopher J. C. H.",),
+                                     "Learning from Delayed Rewards", "1989",
+                                     (("school", "University of Cambridge"),
+                                      ("url", "http://www.cs.rhul.ac.uk/~chrisw/thesis.html"))),),
                url="http://www.cs.rhul.ac.uk/~chrisw/thesis.html",
                simplifies="The world and the settings are Sutton & Barto's cliff (Example 6.6), not the thesis's; "
                           "the update rules are exactly Q-learning's and SARSA's, though Q-learning chooses its "
@@ -117,6 +153,20 @@ CATALOG = (
                citation="Volodymyr Mnih et al. (2015). Human-level control through deep reinforcement learning. "
                         "Nature 518, 529-533; and (2013) Playing Atari with Deep Reinforcement Learning, "
                         "arXiv:1312.5602.",
+               references=(
+                   Reference("article", "mnih2015human",
+                             ("Mnih, Volodymyr", "Kavukcuoglu, Koray", "Silver, David", "Rusu, Andrei A.",
+                              "Veness, Joel", "Bellemare, Marc G.", "Graves, Alex", "Riedmiller, Martin",
+                              "Fidjeland, Andreas K.", "Ostrovski, Georg", "Petersen, Stig", "Beattie, Charles",
+                              "Sadik, Amir", "Antonoglou, Ioannis", "King, Helen", "Kumaran, Dharshan",
+                              "Wierstra, Daan", "Legg, Shane", "Hassabis, Demis"),
+                             "Human-level control through deep reinforcement learning", "2015",
+                             (("journal", "Nature"), ("volume", "518"), ("number", "7540"), ("pages", "529--533"),
+                              ("doi", "10.1038/nature14236"))),
+                   Reference("misc", "mnih2013playing",
+                             ("Mnih, Volodymyr", "Kavukcuoglu, Koray", "Silver, David", "Graves, Alex",
+                              "Antonoglou, Ioannis", "Wierstra, Daan", "Riedmiller, Martin"),
+                             "Playing {Atari} with Deep Reinforcement Learning", "2013", _arxiv("1312.5602"))),
                url="https://doi.org/10.1038/nature14236",
                simplifies="An 8 x 10 binary Breakout instead of Atari, one dense layer of 32 units instead of "
                           "convolutions, and every budget scaled down to match (the table at the end of the page).",
@@ -127,6 +177,10 @@ CATALOG = (
                "2017", "Gaussian policy, GAE, clipped surrogate", "continuous-force balance",
                citation="John Schulman, Filip Wolski, Prafulla Dhariwal, Alec Radford and Oleg Klimov (2017). "
                         "Proximal Policy Optimization Algorithms. arXiv:1707.06347.",
+               references=(Reference("misc", "schulman2017proximal",
+                                     ("Schulman, John", "Wolski, Filip", "Dhariwal, Prafulla", "Radford, Alec",
+                                      "Klimov, Oleg"),
+                                     "Proximal Policy Optimization Algorithms", "2017", _arxiv("1707.06347")),),
                url="https://arxiv.org/abs/1707.06347",
                simplifies="Lesson 02's cart-pole with a continuous force instead of simulated robots, networks of 16 "
                           "units instead of 64, and 40,960 steps per run (the table at the end of the page).",
@@ -137,6 +191,11 @@ CATALOG = (
                "2020", "latent world model, learning in imagination", "a block reaching a target, seen as pixels",
                citation="Danijar Hafner, Timothy Lillicrap, Jimmy Ba and Mohammad Norouzi (2020). Dream to "
                         "Control: Learning Behaviors by Latent Imagination. ICLR 2020, arXiv:1912.01603.",
+               references=(Reference("inproceedings", "hafner2020dream",
+                                     ("Hafner, Danijar", "Lillicrap, Timothy", "Ba, Jimmy", "Norouzi, Mohammad"),
+                                     "Dream to Control: Learning Behaviors by Latent Imagination", "2020",
+                                     (("booktitle", "International Conference on Learning Representations "
+                                                    "({ICLR})"), *_arxiv("1912.01603"))),),
                url="https://arxiv.org/abs/1912.01603",
                simplifies="10 x 10 binary frames and dense networks instead of 64 x 64 colour images and "
                           "convolutions, a shaped reward, and discrete actions trained as DreamerV3 trains them "

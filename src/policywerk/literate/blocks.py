@@ -21,6 +21,14 @@ def admonition(kind: str, title: str, body: str, fold: bool = False) -> str:
     return f'{"???" if fold else "!!!"} {kind} "{title}"\n\n' + indent(body)
 
 
+def folded(kind: str, title: str, body: str, plain: bool = False) -> str:
+    """A block that stays closed until the reader opens it: a folded admonition on the site, ``<details>`` on a
+    plain page (code hosts render it)."""
+    if plain:
+        return f"<details><summary>{title}</summary>\n\n{body}\n\n</details>"
+    return admonition(kind, title, body, fold=True)
+
+
 def attribute(text: str) -> str:
     """``text`` as an attribute's value on one line (a raw HTML block in Markdown ends at a blank line)."""
     return html.escape(text, quote=True).replace("\n", "&#10;")

@@ -9,7 +9,7 @@ a cell to write the function in and a cell that checks it."""
 import inspect
 
 from policywerk.exercises import Exercise, of_lesson
-from policywerk.literate.blocks import admonition, attribute, fence
+from policywerk.literate.blocks import attribute, fence, folded
 from policywerk.literate.cells import Cell
 from policywerk.sketch.axes import scientific
 
@@ -44,7 +44,7 @@ def _exercise(number: int, exercise: Exercise, plain: bool, source_url: str) -> 
              f"*{exercise.level.capitalize()}.* {exercise.statement} {how_checked(exercise)}",
              fence("python", exercise.stub.rstrip("\n"))]
     command = f"policywerk check {exercise.key} answer.py"
-    hints = [_fold("tip", f"Hint {k}", text, plain) for k, text in enumerate(exercise.hints, 1)]
+    hints = [folded("tip", f"Hint {k}", text, plain) for k, text in enumerate(exercise.hints, 1)]
     if plain:
         return [*parts, f"Check it: `{command}`.", *hints, _answer(exercise, plain, source_url)]
     panel = (f'<div class="pw-exercise" data-key="{exercise.key}" data-name="{exercise.name}" '
@@ -71,15 +71,8 @@ def _answer(exercise: Exercise, plain: bool, source_url: str) -> str:
     rel = path[path.index("src/policywerk/"):] if "src/policywerk/" in path else ""
     line = inspect.getsourcelines(shown)[1]
     link = f" ([{rel}]({source_url}/{rel}#L{line}))" if rel and source_url else ""
-    return _fold("success", "The library's answer", f"The library's own{link}:\n\n{fence('python', code.rstrip())}",
+    return folded("success", "The library's answer", f"The library's own{link}:\n\n{fence('python', code.rstrip())}",
                  plain)
-
-
-def _fold(kind: str, title: str, body: str, plain: bool) -> str:
-    """A block that stays closed until the reader opens it."""
-    if plain:
-        return f"<details><summary>{title}</summary>\n\n{body}\n\n</details>"
-    return admonition(kind, title, body, fold=True)
 
 
 def notebook_cells(module: str, first: int) -> list[Cell]:
@@ -90,7 +83,7 @@ def notebook_cells(module: str, first: int) -> list[Cell]:
     if exercises:
         cells.append(Cell(first, "markdown", "## Exercises\n\n" + INTRO, 0))
     for number, exercise in enumerate(exercises, 1):
-        hints = "\n\n".join(_fold("tip", f"Hint {k}", text, True) for k, text in enumerate(exercise.hints, 1))
+        hints = "\n\n".join(folded("tip", f"Hint {k}", text, True) for k, text in enumerate(exercise.hints, 1))
         text = f"### Exercise {number}: {exercise.title}\n\n*{exercise.level.capitalize()}.* " \
                f"{exercise.statement} {how_checked(exercise)}\n\n{hints}"
         check = f'from policywerk.exercises import check\n\ncheck("{exercise.key}", {exercise.name})'

@@ -13,8 +13,8 @@ cell and runs it in the browser; the plain page shows it as an ordinary cell.
 """
 
 from policywerk.lessons import LessonInfo, concept
-from policywerk.literate import exercise_page
-from policywerk.literate.blocks import admonition, attribute, fence, indent
+from policywerk.literate import cite, exercise_page
+from policywerk.literate.blocks import admonition, attribute, fence, folded, indent
 from policywerk.literate.cells import Cell, code_cells
 from policywerk.literate.runner import Record
 
@@ -158,6 +158,9 @@ def header(info: LessonInfo, assets: str, plain: bool = False, concepts: str | N
     source = f"{checkout}/src/policywerk/lessons/{py}" if checkout else f"{assets}/{py}"
     citation = info.citation or f"{info.paper} ({info.year})."
     paper = f"**The paper.** {citation}" + (f" [Read it]({info.url})." if info.url else "")
+    if info.references:
+        entries = fence("bibtex", "\n\n".join(cite.paper(reference) for reference in info.references))
+        paper += "\n\n" + folded("quote", "The paper as BibTeX", entries, plain)
     simplifies = " ".join(info.simplifies.split())  # one paragraph, whatever its line breaks
     used = " · ".join(f"[{concept(slug).title}]({concepts}/{slug}.md)" for slug in info.concepts)
     command = f".venv/bin/policywerk run {info.module.split('_')[0]}"
