@@ -143,7 +143,7 @@ for info in lessons.available():
         f.write(to_notebook(cells + notebook_cells(info.module, len(cells) + 1),
                             title=f"Lesson {info.number:02d}: {info.title}"))
 
-# The library as the try-it cells run it in the browser, beside the runtime (scripts/vendor_pyodide.sh).
+# The library as the try-it cells run it in the browser, beside the runtime (scripts/vendor_pyodide.py).
 with mkdocs_gen_files.open("assets/pyodide/policywerk.zip", "wb") as f:
     f.write(browser_archive())
 

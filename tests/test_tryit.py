@@ -213,7 +213,7 @@ def test_the_panel_carries_setup_and_code_escaped_on_one_line():
 
 
 def test_the_runtime_the_browser_loads_names_no_other_origin():
-    """scripts/vendor_pyodide.sh points pyodide.mjs's CDN default for packages at its own folder: the
+    """scripts/vendor_pyodide.py points pyodide.mjs's CDN default for packages at its own folder: the
     files a page's worker loads name no URL of another site."""
     folder = Path(__file__).resolve().parents[1] / "docs" / "assets" / "pyodide"
     loaded = [folder / name for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide-lock.json")]

@@ -1,7 +1,7 @@
 """Try-it cells in Chromium, on the quick site: the reader edits a lesson's cell and runs it in the browser,
 in Pyodide in a Web Worker, with everything served by the site itself.
 
-Pyodide is copied into docs/assets/pyodide/ by scripts/vendor_pyodide.sh (``make test`` runs it first);
+Pyodide is copied into docs/assets/pyodide/ by scripts/vendor_pyodide.py (``make test`` runs it first);
 without it these tests skip, or fail where the browser tests are required (CI)."""
 
 import os
@@ -20,7 +20,7 @@ LOAD_S = 90  # the first run loads Python: seconds on a busy two-core machine, w
 @pytest.fixture(scope="module")
 def runtime():
     if not RUNTIME.is_file():
-        message = "Pyodide is not in docs/assets/pyodide/: run `make runtime` (bash scripts/vendor_pyodide.sh)"
+        message = "Pyodide is not in docs/assets/pyodide/: run `make runtime` (python scripts/vendor_pyodide.py)"
         if os.environ.get("POLICYWERK_REQUIRE_BROWSER") == "1":
             pytest.fail(message)
         pytest.skip(message)
