@@ -12,7 +12,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "policywerk"
 # ``show`` and ``viz`` are one layer: what a lesson shows; ``tryit``, which runs a reader's version of a
 # lesson's cell (in the browser), beside them.
 RANK = {"math": 0, "session": 1, "rl": 2, "nn": 2, "worlds": 3, "agents": 4, "show": 5, "sketch": 5, "viz": 5,
-        "tryit": 5, "exercises": 5, "lessons": 6, "literate": 7}
+        "tryit": 5, "exercises": 5, "lessons": 6, "literate": 7, "__main__": 7}
 
 
 def _imports(path: Path):

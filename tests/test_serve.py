@@ -51,7 +51,8 @@ def checkout(tmp_path: Path, lessons: dict[str, str]) -> Path:
     skip = shutil.ignore_patterns("__pycache__", "*.pyc")
     for folder in ("src", "docs", "overrides"):
         shutil.copytree(ROOT / folder, copy / folder, ignore=skip)
-    shutil.copy(ROOT / "mkdocs.yml", copy / "mkdocs.yml")
+    for name in ("mkdocs.yml", "CHANGELOG.md", "CITATION.cff"):
+        shutil.copy(ROOT / name, copy / name)
     (copy / "scripts").mkdir()
     shutil.copy(ROOT / "scripts" / "gen_pages.py", copy / "scripts" / "gen_pages.py")
     for path in (copy / "src" / "policywerk" / "lessons").glob("l0*.py"):

@@ -37,10 +37,7 @@ class Reference:
     title: str  # braces keep a word's capitals: "A {Markovian} Decision Process"
     year: str
     fields: tuple[tuple[str, str], ...] = ()  # the others, in order: journal, volume, pages, doi, ...
-
-
-def _arxiv(number: str) -> tuple[tuple[str, str], ...]:
-    return (("eprint", number), ("archivePrefix", "arXiv"), ("url", f"https://arxiv.org/abs/{number}"))
+    arxiv: str = ""  # its number on arXiv, if it is there: "1707.06347"
 
 
 @dataclass(frozen=True)
@@ -166,7 +163,7 @@ CATALOG = (
                    Reference("misc", "mnih2013playing",
                              ("Mnih, Volodymyr", "Kavukcuoglu, Koray", "Silver, David", "Graves, Alex",
                               "Antonoglou, Ioannis", "Wierstra, Daan", "Riedmiller, Martin"),
-                             "Playing {Atari} with Deep Reinforcement Learning", "2013", _arxiv("1312.5602"))),
+                             "Playing {Atari} with Deep Reinforcement Learning", "2013", arxiv="1312.5602")),
                url="https://doi.org/10.1038/nature14236",
                simplifies="An 8 x 10 binary Breakout instead of Atari, one dense layer of 32 units instead of "
                           "convolutions, and every budget scaled down to match (the table at the end of the page).",
@@ -180,7 +177,7 @@ CATALOG = (
                references=(Reference("misc", "schulman2017proximal",
                                      ("Schulman, John", "Wolski, Filip", "Dhariwal, Prafulla", "Radford, Alec",
                                       "Klimov, Oleg"),
-                                     "Proximal Policy Optimization Algorithms", "2017", _arxiv("1707.06347")),),
+                                     "Proximal Policy Optimization Algorithms", "2017", arxiv="1707.06347"),),
                url="https://arxiv.org/abs/1707.06347",
                simplifies="Lesson 02's cart-pole with a continuous force instead of simulated robots, networks of 16 "
                           "units instead of 64, and 40,960 steps per run (the table at the end of the page).",
@@ -195,7 +192,7 @@ CATALOG = (
                                      ("Hafner, Danijar", "Lillicrap, Timothy", "Ba, Jimmy", "Norouzi, Mohammad"),
                                      "Dream to Control: Learning Behaviors by Latent Imagination", "2020",
                                      (("booktitle", "International Conference on Learning Representations "
-                                                    "({ICLR})"), *_arxiv("1912.01603"))),),
+                                                    "({ICLR})"),), arxiv="1912.01603"),),
                url="https://arxiv.org/abs/1912.01603",
                simplifies="10 x 10 binary frames and dense networks instead of 64 x 64 colour images and "
                           "convolutions, a shaped reward, and discrete actions trained as DreamerV3 trains them "

@@ -22,8 +22,11 @@ def entry(kind: str, key: str, fields: list[tuple[str, str]]) -> str:
 
 
 def paper(reference: Reference) -> str:
-    fields = [("author", " and ".join(reference.authors)), ("title", reference.title), *reference.fields,
-              ("year", reference.year)]
+    fields = [("author", " and ".join(reference.authors)), ("title", reference.title), *reference.fields]
+    if reference.arxiv:
+        fields += [("eprint", reference.arxiv), ("archivePrefix", "arXiv"),
+                   ("url", f"https://arxiv.org/abs/{reference.arxiv}")]
+    fields.append(("year", reference.year))
     return entry(reference.kind, reference.key, fields)
 
 
