@@ -34,7 +34,10 @@ CONSTRAINTS = ROOT / "constraints.txt"
 EXTRAS = ".[docs,test]"
 RUNTIME = ROOT / "docs" / "assets" / "pyodide" / "VENDORED.txt"
 RUNTIME_INPUTS = (ROOT / "scripts" / "vendor" / "pyodide" / "package-lock.json", ROOT / "scripts" / "vendor_pyodide.py")
-QUIET = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+# Every command runs with these: quiet about what does not concern the reader, and Python in UTF-8 mode, so that
+# the lessons' λ and ± are written as on Linux where a system's default encoding is another (Windows).
+ENV = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true", "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+       "PYTHONUTF8": "1"}
 
 
 class Failed(Exception):
@@ -56,7 +59,7 @@ class Make:
         if self.dry_run:
             print(shown)
             return
-        process = subprocess.Popen([str(part) for part in command], cwd=cwd, env={**os.environ, **QUIET})
+        process = subprocess.Popen([str(part) for part in command], cwd=cwd, env={**os.environ, **ENV})
         interrupted = False
         while True:
             try:

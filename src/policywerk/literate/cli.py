@@ -25,6 +25,7 @@ from policywerk import lessons, session
 from policywerk.literate import publish, serve
 from policywerk.literate.board import Board
 from policywerk.literate.parallel import build_in_workers, longest_first
+from policywerk.literate.portable import STOPS
 from policywerk.literate.runner import (
     RECORD,
     LessonFailed,
@@ -80,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--root", type=Path, default=DEFAULT_ROOT, help="where the runs are cached")
     args = parser.parse_args(argv)
     setting = "quick" if getattr(args, "quick", False) else "full"
-    for number in (signal.SIGTERM, signal.SIGHUP):  # `kill` and a closed terminal stop it as Ctrl-C does
+    for number in STOPS:  # `kill` and a closed terminal stop it as Ctrl-C does
         signal.signal(number, _stop)
     try:
         if args.command in ("exercises", "check"):

@@ -15,7 +15,6 @@ its staging folder on the way out, and the next build of the lesson clears what 
 
 import multiprocessing
 import os
-import resource
 import signal
 import sys
 import threading
@@ -27,6 +26,7 @@ from multiprocessing.connection import wait
 from policywerk import session
 from policywerk.lessons import LessonInfo
 from policywerk.literate.board import Board
+from policywerk.literate.portable import STOPS, peak_mb
 from policywerk.literate.runner import (
     LessonFailed,
     LessonUnreadable,
@@ -119,8 +119,9 @@ def _finished(info: LessonInfo, worker, outcome: Outcome | None, setting: str, r
     elif outcome.ok:
         m = outcome.measured
         save_timing(root, setting, info.module, m)
-        board.line(f"{info.module} [{setting}]: done in {m['seconds']:.1f} s (drawing {m['render_seconds']:.1f} s), "
-                   f"peak memory {m['peak_mb']} MB")
+        memory = f", peak memory {m['peak_mb']} MB" if m["peak_mb"] is not None else ""
+        board.line(f"{info.module} [{setting}]: done in {m['seconds']:.1f} s (drawing {m['render_seconds']:.1f} s)"
+                   + memory)
     return outcome
 
 
@@ -153,7 +154,7 @@ def _stop(running: dict) -> None:
 class _signals_held:
     """Hold off Ctrl-C, SIGTERM and SIGHUP while a stop cleans up, so that a second one cannot cut it short."""
 
-    SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    SIGNALS = (signal.SIGINT, *STOPS)
 
     def __enter__(self):
         self.previous = {s: signal.signal(s, signal.SIG_IGN) for s in self.SIGNALS}
@@ -189,7 +190,7 @@ def _terminate(signum, frame):
 
 def _work(info: LessonInfo, setting: str, root, force: bool, writer, parent: int) -> None:
     """One lesson in a worker process: build it and report the outcome and what it measured."""
-    for number in (signal.SIGTERM, signal.SIGHUP):
+    for number in STOPS:
         signal.signal(number, _terminate)
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
 
@@ -234,7 +235,7 @@ def _work(info: LessonInfo, setting: str, root, force: bool, writer, parent: int
         send("cached", {})  # it waited for another build of the lesson, which left a fresh run
         return
     measured = {"seconds": round(time.perf_counter() - started, 1), "render_seconds": round(run.render_seconds, 1),
-                "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+                "peak_mb": peak_mb()}
     send("done", measured)
 
 

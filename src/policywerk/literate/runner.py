@@ -8,7 +8,6 @@ names still has the hash recorded for it; prose is not part of the key.
 """
 
 import contextlib
-import fcntl
 import hashlib
 import io
 import json
@@ -25,6 +24,7 @@ from policywerk import session
 from policywerk.lessons import LessonInfo
 from policywerk.literate.cells import Cell, code_cells, parse_file
 from policywerk.literate.deps import run_key
+from policywerk.literate.portable import lock
 
 RECORD = "record.json"
 
@@ -110,7 +110,8 @@ def timings(root: Path, setting: str) -> dict[str, dict]:
     if not isinstance(data, dict):
         return {}
     return {lesson: m for lesson, m in data.items()
-            if isinstance(m, dict) and all(isinstance(m.get(k), (int, float)) for k in ("seconds", "peak_mb"))}
+            if isinstance(m, dict) and isinstance(m.get("seconds"), (int, float))
+            and isinstance(m.get("peak_mb"), (int, float, type(None)))}  # None: not measured (Windows)
 
 
 def save_timing(root: Path, setting: str, lesson: str, measured: dict) -> None:
@@ -200,15 +201,13 @@ def lesson_lock(final: Path, log=None, wait: bool = True):
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not lock(fd, block=False):
             if not wait:
                 yield False
                 return
             print(f"  {final.name}: waiting for another build of this lesson to finish", file=log or sys.stderr,
                   flush=True)
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            lock(fd, block=True)
         yield True
     finally:
         os.close(fd)

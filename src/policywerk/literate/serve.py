@@ -37,6 +37,7 @@ from policywerk.literate import publish
 from policywerk.literate.board import Board
 from policywerk.literate.deps import PACKAGE_ROOT
 from policywerk.literate.parallel import Outcome, _signals_held, build_in_workers, longest_first
+from policywerk.literate.portable import interrupt
 from policywerk.literate.runner import RECORD, current_key, is_fresh, output_dir, sha256, timings, write_whole
 
 POLL_SECONDS = 1.0  # how often the lessons' keys are checked for an edit once every lesson is built
@@ -262,7 +263,7 @@ def _check(server: subprocess.Popen) -> None:
 def _stop_mkdocs(server: subprocess.Popen | None) -> None:
     if server is None or server.poll() is not None:
         return
-    server.send_signal(signal.SIGINT)  # mkdocs shuts down and removes its temporary site
+    interrupt(server)  # mkdocs shuts down and removes its temporary site
     try:
         server.wait(timeout=STOP_SECONDS)
     except subprocess.TimeoutExpired:
