@@ -2,13 +2,14 @@
 #   make serve   create .venv, install, serve http://127.0.0.1:8000/policywerk/ at once, and run the lessons
 #                (full setting) behind it: each page fills in as its lesson's run lands
 #   make test    create .venv, install, run the whole test suite (browser tests included)
-# Each target is scripts/make.py's, which needs Python alone: `python scripts/make.py serve` does the same without
-# make (on Windows, say). Installs use the versions in constraints.txt, those the tests last passed with;
+# They and the other set-up targets (install, runtime, lessons, site, lint, lock) are scripts/make.py's, which needs
+# Python alone: `python scripts/make.py serve` does the same without make (on Windows, say). The benchmarks are
+# tools for this Linux machine. Installs use the versions in constraints.txt, those the tests last passed with;
 # `make serve UNPINNED=1` installs the newest that pyproject.toml allows instead, and `make lock` refreshes the file.
 
 PYTHON ?= python3
 ADDR ?= 127.0.0.1:8000
-MAKEPY := $(strip $(PYTHON) scripts/make.py $(if $(UNPINNED),--unpinned))
+MAKEPY := $(strip $(PYTHON) scripts/make.py $(if $(filter-out 0,$(UNPINNED)),--unpinned))
 BIN := .venv/bin
 
 .PHONY: install runtime lessons serve site test lint lock bench bench-build bench-player clean

@@ -40,7 +40,7 @@ from policywerk.literate.blocks import fence  # noqa: E402
 from policywerk.literate.cells import Cell, parse_file  # noqa: E402
 from policywerk.literate.exercise_page import notebook_cells  # noqa: E402
 from policywerk.literate.notebook import to_notebook  # noqa: E402
-from policywerk.literate.page import downloads, render, render_failed, render_pending  # noqa: E402
+from policywerk.literate.page import downloads, render, render_failed, render_pending, source_base  # noqa: E402
 from policywerk.literate.publish import digest, seeds_of  # noqa: E402
 from policywerk.literate.runner import fresh_record, is_fresh, load_record, output_dir  # noqa: E402
 
@@ -58,16 +58,10 @@ if stale:
         raise SystemExit(f"lesson build failed ({', '.join(stale)}): see the error above")
 
 
-def source_url(config) -> str:
-    """Where the pages link a file of the checkout: the repository's files (``repo_url``, from mkdocs.yml) on the
-    branch that ``edit_uri`` names, as the code host shows them: ``edit/main/docs/`` gives ``REPO/blob/main``."""
-    parts = config.edit_uri.strip("/").split("/")
-    if len(parts) < 2 or parts[0] != "edit":
-        raise SystemExit(f"mkdocs.yml's edit_uri should read edit/BRANCH/docs/, not {config.edit_uri!r}")
-    return f"{config.repo_url.rstrip('/')}/blob/{parts[1]}"
-
-
-SOURCE_URL = source_url(mkdocs_gen_files.config)
+try:  # where the pages link the library's files: the repository of mkdocs.yml's settings, on its branch
+    SOURCE_URL = source_base(mkdocs_gen_files.config.repo_url, mkdocs_gen_files.config.edit_uri)
+except ValueError as error:
+    raise SystemExit(str(error)) from None
 
 
 def cite_section() -> str:

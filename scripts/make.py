@@ -11,9 +11,10 @@ when pyproject.toml or constraints.txt changed. ``--unpinned`` installs the newe
 allows instead (say, on a Python that the pinned versions have no wheels for). ``runtime`` copies the in-browser
 Python for the try-it cells (scripts/vendor_pyodide.py; it needs npm, and without it the site builds all the same).
 
-``lock`` makes a fresh environment in build/lock-venv with the newest versions allowed, runs the whole test suite
-in it, and only if every test passed writes what it installed to constraints.txt. ``--dry-run`` prints the
-commands instead of running them.
+``lock`` makes a fresh environment in build/lock-venv with the newest versions allowed, writes what it installed
+beside it, runs the whole test suite in it (the browser tests required, as in CI; the suite's check of the lock
+reads that candidate), and only if every test passed copies the candidate to constraints.txt. ``--dry-run``
+prints the commands instead of running them.
 """
 
 from __future__ import annotations  # so that an older Python reaches the version check below
@@ -54,12 +55,12 @@ class Make:
         self.dry_run, self.unpinned = dry_run, unpinned
         self.python = venv_python(VENV)
 
-    def run(self, *command, cwd: Path = ROOT) -> None:
-        shown = " ".join(str(part) for part in command)
+    def run(self, *command, cwd: Path = ROOT, env: dict[str, str] | None = None) -> None:
+        shown = " ".join([*(f"{name}={value}" for name, value in (env or {}).items()), *map(str, command)])
         if self.dry_run:
             print(shown)
             return
-        process = subprocess.Popen([str(part) for part in command], cwd=cwd, env={**os.environ, **ENV})
+        process = subprocess.Popen([str(part) for part in command], cwd=cwd, env={**os.environ, **ENV, **(env or {})})
         interrupted = False
         while True:
             try:
@@ -72,7 +73,7 @@ class Make:
         if status:
             raise Failed(f"{shown} (exit status {status})")
 
-    def wanted(self) -> str:
+    def install_key(self) -> str:
         """What the installed environment must match: pyproject.toml, and constraints.txt unless unpinned."""
         if not self.unpinned and not CONSTRAINTS.is_file():
             raise Failed(f"{CONSTRAINTS.name} is missing: restore it (git checkout {CONSTRAINTS.name}), make one "
@@ -82,7 +83,7 @@ class Make:
 
     def install(self) -> None:
         stamp = VENV / ".installed"
-        wanted = self.wanted()
+        wanted = self.install_key()
         if stamp.is_file() and stamp.read_text() == wanted and self.python.is_file():
             return
         if not self.python.is_file():
@@ -122,21 +123,25 @@ class Make:
 
     def lock(self) -> None:
         venv = ROOT / "build" / "lock-venv"
-        python = venv_python(venv)
-        if not self.dry_run:
-            shutil.rmtree(venv, ignore_errors=True)
-        self.run(sys.executable, "-m", "venv", venv)
+        python, candidate = venv_python(venv), venv / CONSTRAINTS.name
+        self.run(sys.executable, "-m", "venv", "--clear", venv)
         self.run(python, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
         self.run(python, "-m", "pip", "install", "--quiet", "-e", EXTRAS)
-        self.runtime()
-        self.run(python, "-m", "pytest", "-q")
         if self.dry_run:
-            print(f"(then {python} -m pip freeze --exclude-editable, into {CONSTRAINTS.name})")
+            print(f"({python} -m pip freeze --exclude-editable, into {candidate})")
+        else:
+            frozen = subprocess.run([python, "-m", "pip", "freeze", "--exclude-editable"], capture_output=True,
+                                    text=True, check=True).stdout
+            candidate.write_text(header(python) + "".join(sorted(frozen.splitlines(True), key=str.lower)))
+        self.runtime()
+        self.run(python, "-m", "pytest", "-q",
+                 env={"POLICYWERK_REQUIRE_BROWSER": "1", "POLICYWERK_CONSTRAINTS": str(candidate)})
+        if self.dry_run:
+            print(f"(then {candidate} copied to {CONSTRAINTS.name})")
             return
-        frozen = subprocess.run([python, "-m", "pip", "freeze", "--exclude-editable"], capture_output=True,
-                                text=True, check=True).stdout
-        CONSTRAINTS.write_text(header(python) + "".join(sorted(frozen.splitlines(True), key=str.lower)))
-        print(f"{CONSTRAINTS.name}: {len(frozen.splitlines())} versions, with which every test passed")
+        shutil.copy(candidate, CONSTRAINTS)
+        pins = sum(1 for line in candidate.read_text().splitlines() if line and not line.startswith("#"))
+        print(f"{CONSTRAINTS.name}: {pins} versions, with which every test passed")
 
 
 def header(python: Path) -> str:
@@ -171,6 +176,10 @@ def main(argv: list[str] | None = None) -> int:
             getattr(make, args.target)()
     except Failed as failed:
         print(f"make.py {args.target}: {failed}", file=sys.stderr)
+        return 1
+    except subprocess.CalledProcessError as error:
+        print(f"make.py {args.target}: {' '.join(map(str, error.cmd))} (exit status {error.returncode})",
+              file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

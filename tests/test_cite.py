@@ -50,6 +50,14 @@ def test_the_projects_bibtex_reads_back_with_the_sites_address():
     assert entry["url"] == "https://a-fork.github.io/rl-notes/"
 
 
+def test_the_projects_key_is_one_word_whatever_the_title():
+    data = {**yaml.safe_load(CFF), "title": "Policy Werk's notes: RL"}
+    (entry,) = parsed(cite.project(data, "https://example.org/"))
+    assert entry.key == f"policywerksnotes{data['date-released'].year}"  # from the title before its colon
+    with pytest.raises(ValueError, match="site_url"):
+        cite.project(data, None)
+
+
 def test_a_person_is_family_name_first():
     people = [{"family-names": "Neumann", "given-names": "John", "name-particle": "von"}, {"family-names": "Ada"}]
     data = {**yaml.safe_load(CFF), "authors": people}
@@ -67,6 +75,8 @@ def test_each_lessons_paper_reads_back_and_agrees_with_its_citation(info):
         first = reference.authors[0].split(",")[0]
         assert first in info.citation, (first, info.citation)
         assert re.fullmatch(r"[a-z]+\d{4}[a-z]+", entry.key)
+        doi = dict(reference.fields).get("doi")
+        assert doi is None or info.url == f"https://doi.org/{doi}"  # the page's "Read it" link is the same paper
     for line in "\n".join(cite.paper(r) for r in info.references).splitlines():
         assert len(line) <= cite.WIDTH, line  # the page's code block does not scroll sideways
 

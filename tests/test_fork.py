@@ -6,9 +6,11 @@ import os
 import re
 from pathlib import Path
 
+import pytest
 from mkdocs.config import load_config
 
 from conftest import FORK, publishing_environment
+from policywerk.literate.page import source_base
 
 ROOT = Path(__file__).resolve().parents[1]
 REPOSITORY = f"{FORK['github.server_url']}/{FORK['github.repository']}"
@@ -52,6 +54,23 @@ def test_in_a_fork_the_settings_are_the_forks():
     forked = config(publishing_environment(FORK))
     assert forked.site_url == "https://a-fork.github.io/rl-notes/"
     assert forked.repo_url == REPOSITORY and forked.repo_name == "a-fork/rl-notes"
+
+
+@pytest.mark.parametrize("repo_url, edit_uri, base", [
+    ("https://github.com/a/b", "edit/main/docs/", "https://github.com/a/b/blob/main"),
+    ("https://github.com/a/b/", "edit/release/1.x/docs/", "https://github.com/a/b/blob/release/1.x"),
+])
+def test_the_source_links_follow_the_repository_and_the_branch_of_edit_uri(repo_url, edit_uri, base):
+    assert source_base(repo_url, edit_uri) == base
+
+
+@pytest.mark.parametrize("repo_url, edit_uri, said", [
+    (None, "edit/main/docs/", "no repo_url"), ("", "edit/main/docs/", "no repo_url"),
+    ("https://github.com/a/b", "edit/main", "edit/BRANCH/docs/"),
+    ("https://github.com/a/b", "blob/main/docs/", "edit/BRANCH/docs/")])
+def test_a_setting_the_links_cannot_follow_is_named(repo_url, edit_uri, said):
+    with pytest.raises(ValueError, match=re.escape(said)):
+        source_base(repo_url, edit_uri)
 
 
 def test_the_site_built_in_a_fork_links_to_the_fork_and_nowhere_else(quick_site):

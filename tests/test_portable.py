@@ -44,3 +44,43 @@ def test_without_posix_modules_the_command_imports_and_runs_a_lesson(tmp_path):
                             timeout=120, env={**os.environ, "MPLBACKEND": "Agg"})
     assert result.returncode == 0, result.stderr[-2000:]
     assert any(tmp_path.glob("*.gif")), "the lesson drew its animation"
+
+
+class FakeMsvcrt:
+    """msvcrt's locking as Windows documents it, on this machine: a byte range locked by one open file cannot be
+    locked by another (OSError), until that file is closed."""
+    LK_NBLCK = 2
+
+    def __init__(self):
+        self.held = {}  # (device, inode) -> the fd that holds it
+
+    def locking(self, fd, mode, nbytes):
+        assert mode == self.LK_NBLCK and nbytes == 1
+        key = os.fstat(fd)[1:3]
+        holder = self.held.get(key)
+        if holder is not None and holder != fd and _is_open(holder):
+            raise OSError(36, "Resource deadlock avoided")
+        self.held[key] = fd
+
+
+def _is_open(fd: int) -> bool:
+    try:
+        os.fstat(fd)
+    except OSError:
+        return False
+    return True
+
+
+def test_the_windows_lock_says_held_at_once_or_waits_for_the_holder(tmp_path, monkeypatch):
+    import threading
+
+    from policywerk.literate import portable
+
+    monkeypatch.setattr(portable, "WINDOWS", True)
+    monkeypatch.setitem(sys.modules, "msvcrt", FakeMsvcrt())
+    path = tmp_path / "lesson.lock"
+    first, second = os.open(path, os.O_RDWR | os.O_CREAT), os.open(path, os.O_RDWR | os.O_CREAT)
+    assert portable.lock(first, block=False) and not portable.lock(second, block=False)
+    threading.Timer(0.3, os.close, (first,)).start()  # the other build ends
+    assert portable.lock(second, block=True)  # and this one, which waited, has it
+    os.close(second)

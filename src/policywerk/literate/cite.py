@@ -2,6 +2,7 @@
 project itself (the home page's "Cite" section, from CITATION.cff at the checkout's root)."""
 
 import datetime
+import re
 import textwrap
 
 from policywerk.lessons import Reference
@@ -33,6 +34,8 @@ def paper(reference: Reference) -> str:
 def project(cff: dict, url: str) -> str:
     """The project's entry from CITATION.cff (as YAML reads it: ``date-released`` a date) and the address the
     site is published at, which the file does not hold: a fork's site cites itself."""
+    if not url:
+        raise ValueError("the project's BibTeX needs the site's address (mkdocs.yml's site_url)")
     released = cff["date-released"]
     if not isinstance(released, datetime.date):
         raise ValueError(f"CITATION.cff's date-released should be a date (YYYY-MM-DD), not {released!r}")
@@ -41,7 +44,7 @@ def project(cff: dict, url: str) -> str:
               ("title", f"{{{title}}}" + (f": {subtitle}" if subtitle else "")),
               ("year", str(released.year)), ("version", str(cff["version"])),
               ("note", f"Version {cff['version']}"), ("url", url)]
-    return entry("misc", f"{title.lower()}{released.year}", fields)
+    return entry("misc", re.sub(r"\W", "", title.lower()) + str(released.year), fields)
 
 
 def _author(person: dict) -> str:

@@ -19,6 +19,18 @@ from policywerk.literate.cells import Cell, code_cells
 from policywerk.literate.runner import Record
 
 
+def source_base(repo_url: str | None, edit_uri: str) -> str:
+    """Where the site links a file of the checkout: the repository's files on the branch that mkdocs.yml's
+    ``edit_uri`` names, as the code host shows them: ``edit/main/docs/`` gives ``REPO/blob/main``, and a branch
+    may hold slashes (``edit/release/1.x/docs/``)."""
+    if not repo_url:
+        raise ValueError("mkdocs.yml has no repo_url: set POLICYWERK_REPO_URL, or leave it unset for the placeholder")
+    parts = edit_uri.strip("/").split("/")
+    if len(parts) < 3 or parts[0] != "edit" or parts[-1] != "docs":
+        raise ValueError(f"mkdocs.yml's edit_uri should read edit/BRANCH/docs/, not {edit_uri!r}")
+    return f"{repo_url.rstrip('/')}/blob/{'/'.join(parts[1:-1])}"
+
+
 class StaleRecord(Exception):
     """The record does not belong to these cells (the lesson changed after it ran)."""
 
@@ -31,14 +43,14 @@ def render(info: LessonInfo, cells: list[Cell], record: Record, assets: str, pla
     that a page quotes links to its file: under ``source_url`` on the site (the repository's files on
     its branch, from mkdocs.yml's settings: scripts/gen_pages.py), or for a plain page under ``checkout``,
     the checkout's root relative to the page, which also holds the lesson's own source."""
-    files = checkout or source_url
+    link_base = checkout or source_url
     code = code_cells(cells)
     if len(code) != len(record.cells):
         raise StaleRecord(f"{info.module} has {len(code)} code cells but its record has {len(record.cells)}")
     outputs = {cell.number: out for cell, out in zip(code, record.cells)}
 
     def beneath(cell: Cell) -> list[str]:
-        shown = _outputs(outputs[cell.number], assets, plain, files)
+        shown = _outputs(outputs[cell.number], assets, plain, link_base)
         if plain or "try" not in cell.tags:
             return shown
         data = [item["file"] for number, out in outputs.items() if number < cell.number
@@ -46,7 +58,7 @@ def render(info: LessonInfo, cells: list[Cell], record: Record, assets: str, pla
         return [*shown, try_panel(cell, cells, record.setting, data)]
 
     parts = _page(info, cells, assets, plain, concepts, checkout, [], beneath)
-    exercises = exercise_page.section(info.module, plain, files)
+    exercises = exercise_page.section(info.module, plain, link_base)
     if exercises:
         parts.append(exercises)
     if provenance:
@@ -127,9 +139,9 @@ def _page(info: LessonInfo, cells: list[Cell], assets: str, plain: bool, concept
     return parts or top
 
 
-def _outputs(out, assets: str, plain: bool, files: str) -> list[str]:
+def _outputs(out, assets: str, plain: bool, link_base: str) -> list[str]:
     """What one cell printed and showed, each shown item after what the cell had printed when it was shown;
-    ``files``: where the checkout's files are linked."""
+    ``link_base``: where the checkout's files are linked."""
     parts = []
     printed = 0
     animation = ""  # the animation a poster belongs to: the one shown just before it
@@ -141,7 +153,7 @@ def _outputs(out, assets: str, plain: bool, files: str) -> list[str]:
         printed = max(printed, at)
         if item is not None:
             animation = item["file"] if item["kind"] == "animation" else animation
-            shown = _shown(item, assets, plain, animation, sidecars, files)
+            shown = _shown(item, assets, plain, animation, sidecars, link_base)
             if shown:
                 parts.append(shown)
     return parts
@@ -205,13 +217,13 @@ def _code_span(text: str) -> str:
 
 
 def _shown(item: dict, assets: str, plain: bool = False, animation: str = "",
-           sidecars: set[str] = frozenset(), files: str = "") -> str:
+           sidecars: set[str] = frozenset(), link_base: str = "") -> str:
     alt = item["alt"].replace("\n", " ")
     if item["kind"] == "source":
-        if not files:
+        if not link_base:
             raise ValueError("a page that quotes the library's code needs source_url (the site) or checkout "
                              "(a plain page) to link it")
-        return _source(item, alt, f"{files}/{item['path']}", plain)
+        return _source(item, alt, f"{link_base}/{item['path']}", plain)
     if item["kind"] == "table":
         if plain:
             return f"*{alt}*\n\n{item['markdown']}"

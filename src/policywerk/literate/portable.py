@@ -1,11 +1,14 @@
-"""What the build machinery does differently on Windows, in one place: locking a file, the signals that stop a
-command, stopping the mkdocs server, and a process's peak memory. Nothing here is imported that a platform lacks.
-The POSIX branches run in the tests; the Windows ones follow the standard library's documentation, and are not
-run here (tests/test_portable.py checks that every module of the command imports without the POSIX-only ones)."""
+"""What the build machinery does differently on Windows: locking a file, the signals that stop a command,
+stopping the mkdocs server, and a process's peak memory. Nothing here is imported that a platform lacks. The POSIX
+branches run in the tests, the Windows lock against a stand-in for msvcrt; the rest follows the standard
+library's documentation and has not run on Windows. One difference stays unhandled: a worker or mkdocs notices
+that the command that started it has died by its parent's process id changing (parallel.py, serve.py), which
+Windows never changes, so there a killed command can leave them running."""
 
 import os
 import signal
 import subprocess
+import sys
 import time
 
 WINDOWS = os.name == "nt"
@@ -43,7 +46,8 @@ def peak_mb() -> int | None:
         import resource
     except ImportError:
         return None
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # in kB, but in bytes on macOS
+    return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024))
 
 
 def interrupt(process: subprocess.Popen) -> None:
