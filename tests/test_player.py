@@ -198,6 +198,9 @@ def test_a_missing_sidecar_leaves_the_gif_and_its_links(browser, site_url):
     gif = page.locator("img.pw-animation").first
     gif.scroll_into_view_if_needed()
     page.wait_for_function("document.querySelector('img.pw-animation').dataset.pwPlayer === 'failed'")
+    # The GIF loads lazily, and the player can give up before it has: wait for it to show (CI once caught it at
+    # 0 x 0 pixels, still loading), then no player is there.
+    page.wait_for_function("(i => i.complete && i.naturalWidth > 0)(document.querySelector('img.pw-animation'))")
     assert gif.is_visible() and page.locator(PLAYER).count() == 0
     link = page.locator("a.pw-frame-link").first
     link.scroll_into_view_if_needed()
