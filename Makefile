@@ -12,7 +12,7 @@ ADDR ?= 127.0.0.1:8000
 MAKEPY := $(strip $(PYTHON) scripts/make.py $(if $(filter-out 0,$(UNPINNED)),--unpinned))
 BIN := .venv/bin
 
-.PHONY: install runtime lessons serve site test lint lock bench bench-build bench-player clean
+.PHONY: install runtime lessons serve site test lint lock mutation bench bench-build bench-player clean
 
 install runtime lessons site lint lock:  ## see scripts/make.py
 	$(MAKEPY) $@
@@ -22,6 +22,11 @@ serve:  ## the site at once; the stale lessons are built behind it, and again wh
 
 test:
 	$(MAKEPY) test
+
+mutation: install  ## the library's mutation score per module: mutmut against the unit tests (pyproject.toml)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[mutation]"
+	$(BIN)/mutmut run
+	$(BIN)/python scripts/mutation.py --min 97
 
 bench: install  ## each lesson alone, three cold runs in fresh processes: train and draw time, sizes, memory
 	$(BIN)/python scripts/bench.py

@@ -113,6 +113,7 @@ def body(function):
     return lines[1:]
 
 
+@pytest.mark.reads_source
 @pytest.mark.parametrize("other", [q_learning, expected_sarsa])
 def test_methods_differ_from_sarsa_in_exactly_one_line(other):
     """Apart from the def line, the source of each method differs from SARSA's in one line only."""
