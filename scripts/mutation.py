@@ -73,9 +73,15 @@ def score(results: dict[str, dict[str, int | None]], equivalent: dict[str, str])
     return table, survivors
 
 
-def percent(counts: Counter) -> float:
+def percent(counts: Counter) -> float | None:
+    """Killed over judged, in percent; None while none of the module's mutants has been judged."""
     judged = counts["killed"] + counts["survived"]
-    return 100.0 * counts["killed"] / judged if judged else 100.0
+    return 100.0 * counts["killed"] / judged if judged else None
+
+
+def shown(counts: Counter) -> str:
+    value = percent(counts)
+    return "    n/a" if value is None else f"{value:>6.1f}%"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -93,10 +99,11 @@ def main(argv: list[str] | None = None) -> int:
     for module, counts in sorted(table.items()):
         total.update(counts)
         mutants = sum(counts.values())
+        unchecked = f"  ({counts['unchecked']} not checked)" if counts["unchecked"] else ""
         print(f"{module:<34} {mutants:>7} {counts['killed']:>6} {counts['survived']:>8} {counts['equivalent']:>6} "
-              f"{percent(counts):>6.1f}%" + (f"  ({counts['unchecked']} not checked)" if counts["unchecked"] else ""))
+              f"{shown(counts)}{unchecked}")
     print(f"{'all':<34} {sum(total.values()):>7} {total['killed']:>6} {total['survived']:>8} "
-          f"{total['equivalent']:>6} {percent(total):>6.1f}%")
+          f"{total['equivalent']:>6} {shown(total)}")
     gone = sorted(set(listed) - {name for codes in results.values() for name in codes})
     if gone:
         print(f"\nlisted as equivalent but no longer a mutant (the code changed; look again): {', '.join(gone)}")
@@ -104,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nsurvivors in {module} (`mutmut show NAME`):")
         for name in sorted(names, key=lambda n: (n.rsplit("_", 1)[0], int(n.rsplit("_", 1)[1]))):
             print(f"  {name}")
-    low = [module for module, counts in table.items() if args.min is not None and percent(counts) < args.min]
+    low = [module for module, counts in table.items()
+           if args.min is not None and (percent(counts) is None or percent(counts) < args.min)]
     if low:
         print(f"\nbelow {args.min:g}%: {', '.join(sorted(low))}")
         return 1
