@@ -115,3 +115,11 @@ def test_bad_configuration_is_refused():
         Breakout(frames=0)
     with pytest.raises(RuntimeError):
         Breakout().step(STAY)
+
+
+def test_a_ball_above_the_wall_breaks_a_brick_below_it_and_stays_on_the_top_row():
+    """At row 0 moving down into the brick at (1, 4): +1, and the ball, sent back up, slides along row 0."""
+    env = started((0, 3), (1, 1))
+    _, reward, terminated, _, _ = env.step(STAY)
+    assert reward == 1.0 and not terminated and (1, 4) not in env.bricks
+    assert env.ball == (0, 4) and env.velocity == (-1, 1)

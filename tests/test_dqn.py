@@ -4,7 +4,7 @@ and the switches of the ablation."""
 import numpy as np
 import pytest
 
-from policywerk.agents.dqn import Config, epsilon_at, train, update
+from policywerk.agents.dqn import Config, epsilon_at, evaluate, train, update
 from policywerk.math.random import Rng
 from policywerk.nn.layers import Dense, Sequential, mlp
 from policywerk.rl.replay import ReplayBuffer, Transition
@@ -88,6 +88,11 @@ def test_snapshots_keep_the_network_as_it_was_and_play_records_a_game():
     assert frames[0].score == 0 and frames[-1].action == -1
     assert all(f.action in (0, 1, 2) for f in frames[:-1]) and len(frames[0].q) == 3
     assert [f.score for f in frames] == sorted(f.score for f in frames)  # the score never falls
+    # evaluate plays the same games, one after another from one generator
+    assert evaluate(run.net, Breakout(), 1, seed=3) == [frames[-1].score]
+    assert evaluate(run.net, Breakout(), 1, seed=3, epsilon=1.0) != evaluate(run.net, Breakout(), 1, seed=3)
+    scores = evaluate(run.net, Breakout(max_steps=50), 3, seed=4)
+    assert len(scores) == 3 and scores[0] == evaluate(run.net, Breakout(max_steps=50), 1, seed=4)[0]
 
 
 def test_an_update_on_screens_of_pixels_matches_finite_differences_of_the_mean_huber_loss():

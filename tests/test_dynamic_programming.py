@@ -210,6 +210,16 @@ def test_policy_iteration_agrees_with_value_iteration(gamma):
     assert len(rounds) < len(sweeps)
 
 
+def test_policy_evaluation_and_iteration_give_up_after_their_limits():
+    world = GridWorld(slip=0.2)
+    random_policy = [[0.25] * 4 for _ in range(world.n_states)]
+    with pytest.raises(RuntimeError, match="within 3 sweeps \\(gamma=0.9\\)"):
+        evaluate_policy(world, random_policy, 0.9, 1e-9, max_sweeps=3)
+    assert evaluate_policy(world, random_policy, 0.9, 1e-9)[1] > 3  # it converges, given the sweeps
+    with pytest.raises(RuntimeError, match="did not stabilise within 1 rounds"):
+        policy_iteration(world, 0.9, 1e-9, max_rounds=1)
+
+
 @pytest.mark.parametrize("gamma", [1.0, -0.1])
 def test_policy_iteration_rejects_gamma_outside_0_1(gamma):
     with pytest.raises(ValueError, match="gamma"):

@@ -230,3 +230,18 @@ def test_a_jump_takes_every_action_to_its_target_whatever_the_slip():
 def test_bad_jumps_raise(jumps, message):
     with pytest.raises(ValueError, match=message):
         GridWorld(jumps=jumps)
+
+
+def test_a_model_env_refuses_to_start_in_a_wall_or_a_terminal():
+    w = GridWorld()
+    for start in (6, PIT, GOAL):  # a wall, the pit, the goal
+        with pytest.raises(ValueError, match=f"non-terminal state, got {start}$"):
+            ModelEnv(w, start)
+
+
+def test_the_grid_as_text_shows_the_layout_or_each_cells_value_and_arrow():
+    w = GridWorld(layout=("S.#", ".PG"))
+    assert w.to_text() == " S    .   ###\n .   pit  goal"
+    values = [0.5, -0.25, 0.0, 1.0, 0.0, 0.0]  # walls and terminals show their kind, not a value
+    assert w.to_text(values) == " +0.500   -0.250    ###\n +1.000    pit      goal"
+    assert w.to_text(values, [1, 2, 0, 0, 0, 0]) == " +0.500→  -0.250↓   ###\n +1.000↑   pit      goal"

@@ -139,3 +139,14 @@ def test_moving_average_by_hand():
 def test_add_sums_vectors_entry_by_entry_and_times_scales_one():
     assert add([1.0, 2.0], [0.5, -2.0], [0.25, 1.0]) == [1.75, 1.0]
     assert times(-2.0, [1.5, 0.0, 3.0]) == [-3.0, 0.0, -6.0]
+
+
+def test_choice_weighted_falls_back_on_the_last_positive_weight_if_rounding_leaves_a_hair():
+    """u = random() * total can, through rounding, reach the sum itself; then no index is below it."""
+
+    class Top(Rng):
+        def random(self):
+            return 1.0
+
+    assert Top(0).choice_weighted([1.0, 2.0, 0.0]) == 1
+    assert Top(0).choice_weighted([0.0, 3.0]) == 1 and Top(0).choice_weighted([5.0]) == 0

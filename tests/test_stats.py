@@ -38,6 +38,14 @@ def test_wilson_intervals_match_known_values_and_stay_in_bounds():
         rate(11, 10)
 
 
+def test_a_rate_is_successes_over_runs_and_refuses_impossible_counts():
+    assert rate(61, 100).value == 0.61
+    for successes, n in ((-1, 10), (11, 10), (0, 0)):
+        with pytest.raises(ValueError, match=f"got {successes} of {n}$"):
+            rate(successes, n)
+    assert rate(0, 1).value == 0.0 and rate(10, 10).high == 1.0
+
+
 def test_a_wilson_interval_covers_the_true_rate_about_95_percent_of_the_time():
     rng, covered, trials = Rng(2), 0, 2000
     for _ in range(trials):

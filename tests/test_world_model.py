@@ -3,7 +3,7 @@ encoder, prior and the GRU through time) against finite differences of its loss.
 
 import pytest
 
-from policywerk.agents.world_model import ModelConfig, WorldModel
+from policywerk.agents.world_model import ModelConfig, WorldModel, stats
 from policywerk.math.random import Rng
 from policywerk.nn.gru import GRUCell
 from policywerk.nn.layers import Dense, Sequential
@@ -125,6 +125,22 @@ def test_filtering_and_open_loop_rollouts_follow_observe_and_imagine_step():
     rolled = model.rollout(*states[0], [1, 0])
     assert rolled[0] == model.imagine_step(*states[0], 1)
     assert rolled[1] == model.imagine_step(*rolled[0], 0)
+
+
+def test_with_an_rng_observe_and_imagine_step_sample_around_their_means():
+    """z = mu + sigma * noise, the posterior's (from h and the frame) or the prior's (from h alone)."""
+    model, sequences = tiny()
+    h, z = model.initial()
+    obs = sequences[0][1][1]
+    mean_h, mean_z = model.observe(h, z, 1, obs)
+    post = stats(model.posterior.forward(mean_h + model.encoder.forward(obs)), model.c)
+    prior = stats(model.prior.forward(mean_h), model.c)
+    assert mean_z == post.mu and model.imagine_step(h, z, 1) == (mean_h, prior.mu)
+    for step, s in ((lambda rng: model.observe(h, z, 1, obs, rng), post),
+                    (lambda rng: model.imagine_step(h, z, 1, rng), prior)):
+        noise = Rng(4)
+        assert step(Rng(4)) == (mean_h, [m + sd * noise.gauss(0.0, 1.0) for m, sd in zip(s.mu, s.sigma)])
+        assert step(Rng(4))[1] != s.mu
 
 
 def test_beliefs_follow_the_filtered_states():
