@@ -4,8 +4,9 @@ and the switches of the ablation."""
 import numpy as np
 import pytest
 
-from policywerk.agents.dqn import Config, epsilon_at, evaluate, train, update
+from policywerk.agents.dqn import Config, act, epsilon_at, evaluate, play, train, update
 from policywerk.math.random import Rng
+from policywerk.math.vectors import argmax
 from policywerk.nn.layers import Dense, Sequential, mlp
 from policywerk.rl.replay import ReplayBuffer, Transition
 from policywerk.worlds.breakout import Breakout
@@ -26,9 +27,10 @@ def test_replay_samples_uniformly_and_refuses_bad_input():
     for t in memory.sample(8000, Rng(0)):
         counts[int(t.state[0])] += 1
     assert all(abs(c - 2000) < 200 for c in counts)  # 2000 +/- about 4.5 standard deviations
-    with pytest.raises(ValueError):
+    assert ReplayBuffer(1).capacity == 1  # the smallest buffer holds one transition
+    with pytest.raises(ValueError, match="^capacity must be an int >= 1, got 0$"):
         ReplayBuffer(0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^cannot sample from an empty replay buffer$"):
         ReplayBuffer(1).sample(1, Rng(0))
 
 
@@ -76,8 +78,6 @@ def test_the_same_seed_trains_the_same_network_and_switches_change_it():
 
 
 def test_snapshots_keep_the_network_as_it_was_and_play_records_a_game():
-    from policywerk.agents.dqn import play
-
     c = Config(learning_starts=50, epsilon_steps=200)
     run = train(Breakout(), 200, c, seed=2, snapshots=(0, 100))
     untrained, middle = run.snapshots[0], run.snapshots[100]
@@ -88,11 +88,51 @@ def test_snapshots_keep_the_network_as_it_was_and_play_records_a_game():
     assert frames[0].score == 0 and frames[-1].action == -1
     assert all(f.action in (0, 1, 2) for f in frames[:-1]) and len(frames[0].q) == 3
     assert [f.score for f in frames] == sorted(f.score for f in frames)  # the score never falls
-    # evaluate plays the same games, one after another from one generator
-    assert evaluate(run.net, Breakout(), 1, seed=3) == [frames[-1].score]
-    assert evaluate(run.net, Breakout(), 1, seed=3, epsilon=1.0) != evaluate(run.net, Breakout(), 1, seed=3)
-    scores = evaluate(run.net, Breakout(max_steps=50), 3, seed=4)
-    assert len(scores) == 3 and scores[0] == evaluate(run.net, Breakout(max_steps=50), 1, seed=4)[0]
+
+
+def played(net, env, rng, epsilon):
+    """One game of ``act`` from ``rng``'s current state: (screen, ball, Q-values, action, score) per
+    step, the last with action -1."""
+    obs, _ = env.reset(seed=rng.randrange(2**31))
+    steps, done = [], False
+    while not done:
+        action = act(net, obs, epsilon, rng, 3)
+        steps.append((env.screen(), env.ball, net.forward(obs), action, env.score))
+        obs, _, terminated, truncated, _ = env.step(action)
+        done = terminated or truncated
+    return steps + [(env.screen(), env.ball, net.forward(obs), -1, env.score)]
+
+
+@pytest.mark.parametrize("seed", [3, 4, 5])
+def test_play_and_evaluate_play_the_games_that_act_plays_from_the_same_generator(seed):
+    """play records, and evaluate scores, the epsilon-greedy games of act, episode after episode from
+    one generator seeded with ``seed`` (0.05 unless told: the papers' evaluation epsilon)."""
+    net = mlp([Breakout().obs_size, 8, 3], Rng(seed))
+    for epsilon in (0.0, 0.05, 0.5):
+        told = {} if epsilon == 0.05 else {"epsilon": epsilon}
+        frames = play(net, Breakout(max_steps=60), seed, **told)
+        assert [(f.screen, f.ball, f.q, f.action, f.score) for f in frames] == played(
+            net, Breakout(max_steps=60), Rng(seed), epsilon)
+        rng = Rng(seed)
+        games = [played(net, Breakout(max_steps=60), rng, epsilon) for _ in range(3)]
+        assert evaluate(net, Breakout(max_steps=60), 3, seed, **told) == [game[-1][-1] for game in games]
+    greedy = played(net, Breakout(max_steps=60), Rng(seed), 0.0)
+    assert all(action == argmax(q) for _, _, q, action, _ in greedy[:-1])
+
+
+def test_epsilon_zero_never_explores_and_the_schedule_lands_on_its_end():
+    """Even a draw of exactly 0.0 is not below an epsilon of 0; at epsilon_steps the rate is the end
+    value itself, not the straight line's rounding of it."""
+
+    class Zero(Rng):
+        def random(self):
+            return 0.0
+
+    net = mlp([4, 3, 3], Rng(0))
+    obs = [1.0, 0.0, -1.0, 0.5]
+    assert act(net, obs, 0.0, Zero(0), 3) == argmax(net.forward(obs))
+    c = Config(epsilon_start=1.0, epsilon_end=0.1, epsilon_steps=100)
+    assert epsilon_at(100, c) == 0.1 and epsilon_at(99, c) > 0.1
 
 
 def test_an_update_on_screens_of_pixels_matches_finite_differences_of_the_mean_huber_loss():

@@ -6,7 +6,7 @@ import math
 import pytest
 
 from policywerk.math.random import Rng
-from policywerk.math.stats import apart, estimate, paired, rate
+from policywerk.math.stats import Estimate, apart, estimate, paired, rate
 
 
 def test_the_standard_error_of_a_known_sample():
@@ -17,8 +17,10 @@ def test_the_standard_error_of_a_known_sample():
     assert estimate([7.0]).error == 0.0
     assert estimate([7.0]).text(1, "seeds") == "7.0 (a single seed: no standard error)"
     assert estimate([-0.01, 0.0]).text(1, "seeds") == "0.0 ± 0.0 (SE, 2 seeds)"  # not "-0.0"
-    with pytest.raises(ValueError, match="at least one"):
+    with pytest.raises(ValueError, match="^an estimate needs at least one value$"):
         estimate([])
+    two = estimate([0.25, 0.35])  # two values have a spread: sd 0.05√2, over √2
+    assert two.error == pytest.approx(0.05) and two.text() == "0.30 ± 0.05 (SE, 2 runs)"
 
 
 def test_a_95_percent_interval_covers_the_true_mean_about_95_percent_of_the_time():
@@ -43,7 +45,9 @@ def test_a_rate_is_successes_over_runs_and_refuses_impossible_counts():
     for successes, n in ((-1, 10), (11, 10), (0, 0)):
         with pytest.raises(ValueError, match=f"got {successes} of {n}$"):
             rate(successes, n)
-    assert rate(0, 1).value == 0.0 and rate(10, 10).high == 1.0
+    assert rate(0, 1).value == 0.0 and rate(1, 10).low > 0.0
+    # exactly 0 and 1 at the ends, where the formula leaves a hair inside them for these counts
+    assert rate(0, 3).low == 0.0 and rate(16, 16).high == 1.0
 
 
 def test_a_wilson_interval_covers_the_true_rate_about_95_percent_of_the_time():
@@ -70,3 +74,7 @@ def test_paired_differences_cancel_shared_luck_that_separate_errors_do_not():
 def test_apart_asks_for_the_margin_in_standard_errors():
     a, b = estimate([10.0, 10.2, 9.8, 10.1]), estimate([9.0, 9.2, 8.8, 9.1])
     assert apart(a, b) and not apart(b, a) and not apart(a, b, margin=100.0)
+    # the error of the difference: hypot(3, 4) = 5; by default apart means more than 3 of them
+    higher, lower = Estimate(15.0, 3.0, 4), Estimate(0.0, 4.0, 4)
+    assert not apart(higher, lower) and apart(Estimate(15.01, 3.0, 4), lower)
+    assert apart(higher, lower, margin=2.99) and not apart(higher, lower, margin=3.01)

@@ -396,10 +396,24 @@ def test_unvisited_states_keep_their_starting_value_in_the_batch_limits():
 
 
 def test_batch_iterate_with_lambda_zero_converges_to_the_certainty_equivalence_estimate():
-    """Repeated summed TD(0) increments with alpha 0.01 end at 0, 1/3, 2/3, 8/9, 1."""
-    values, sweeps = batch_iterate(BATCH, halves(), alpha=0.01, lam=0.0)
+    """Repeated summed TD(0) increments with alpha 0.01 end at 0, 1/3, 2/3, 8/9, 1 (lam's default is 0)."""
+    values, sweeps = batch_iterate(BATCH, halves(), alpha=0.01)
     assert values == pytest.approx(CERTAINTY_EQUIVALENCE, abs=1e-6)
     assert sweeps > 1
+
+
+def test_batch_iterate_counts_its_presentations_and_stops_strictly_below_tol():
+    """Started at its fixed point (V(E) = 1 = the reward of E -> right), the first presentation moves
+    nothing: one presentation is counted and enough; none is not; and a move of exactly tol is not
+    below it."""
+    fixed = [0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0]
+    walk = [[(E, 1.0, RIGHT_END)]]
+    assert batch_iterate(walk, fixed, alpha=0.1, max_sweeps=1) == (fixed, 1)
+    refusal = "^batch updating did not converge in {} presentations; try a smaller alpha$"
+    with pytest.raises(RuntimeError, match=refusal.format(0)):
+        batch_iterate(walk, fixed, alpha=0.1, max_sweeps=0)
+    with pytest.raises(RuntimeError, match=refusal.format(2)):
+        batch_iterate(walk, fixed, alpha=0.1, tol=0.0, max_sweeps=2)
 
 
 def test_batch_iterate_with_lambda_one_converges_to_batch_mc():
