@@ -4,10 +4,12 @@ and the switches of the ablation."""
 import numpy as np
 import pytest
 
+from policywerk.agents import dqn
 from policywerk.agents.dqn import Config, act, epsilon_at, evaluate, play, train, update
 from policywerk.math.random import Rng
 from policywerk.math.vectors import argmax
 from policywerk.nn.layers import Dense, Sequential, mlp
+from policywerk.rl.mdp import Discrete
 from policywerk.rl.replay import ReplayBuffer, Transition
 from policywerk.worlds.breakout import Breakout
 
@@ -65,16 +67,12 @@ def test_one_update_by_hand():
 
 
 def test_the_same_seed_trains_the_same_network_and_switches_change_it():
-    c = Config(learning_starts=50, epsilon_steps=200, target_every=5)
-    first = train(Breakout(), 300, c, seed=1)
-    second = train(Breakout(), 300, c, seed=1)
+    first = train(Corridor(), 40, SMALL, seed=1)
+    second = train(Corridor(), 40, SMALL, seed=1)
     assert first.losses == second.losses and first.net.parameters() == second.net.parameters()
-    assert first.updates == sum(1 for step in range(50, 301) if step % 4 == 0)  # every 4th step from step 50
     for switch in ({"replay": False}, {"target": False}):
-        other = train(Breakout(), 300, Config(**{**c.__dict__, **switch}), seed=1)
+        other = train(Corridor(), 40, Config(**{**SMALL.__dict__, **switch}), seed=1)
         assert other.losses != first.losses
-    with pytest.raises(ValueError):
-        train(Breakout(), 0, c, seed=1)
 
 
 def test_snapshots_keep_the_network_as_it_was_and_play_records_a_game():
@@ -178,3 +176,72 @@ def test_an_update_on_screens_of_pixels_matches_finite_differences_of_the_mean_h
             numeric[idx] = (up - mean_loss()) / 2e-6
             array[idx] = old
         np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=1e-8)
+
+
+class Corridor:
+    """A stand-in world that keeps a record: every episode lasts three steps and pays 1 a step; odd
+    episodes end there (terminated), even ones are cut short (truncated), whose future still counts."""
+
+    obs_size = 2
+    action_space = Discrete(2)
+
+    def __init__(self):
+        self.seeds, self.steps, self.t, self.episode = [], 0, 0, 0
+
+    def reset(self, seed=None):
+        self.seeds.append(seed)
+        self.t, self.episode = 0, self.episode + 1
+        return [float(self.steps), 0.0], {}
+
+    def step(self, action):  # the observation's first number counts the steps taken so far
+        self.steps, self.t = self.steps + 1, self.t + 1
+        terminated = self.t == 3 and self.episode % 2 == 1
+        truncated = self.t == 3 and not terminated
+        return [float(self.steps), float(action)], 1.0, terminated, truncated, {"score": float(self.t)}
+
+
+SMALL = Config(hidden=4, batch=3, learning_starts=4, train_every=2, target_every=2, epsilon_steps=5)
+
+
+def test_train_steps_the_world_and_keeps_the_books(monkeypatch, capsys):
+    """10 steps: episodes end after steps 3, 6 and 9; updates after steps 4, 6, 8 and 10 (from
+    learning_starts, every train_every). Without replay, each update learns from the latest ``batch``
+    steps, marked terminal only where the episode ended (not where it was cut short); without
+    the target network, the network bootstraps from itself. The world is seeded from the run's generator,
+    after the two networks' weights."""
+    seen = []
+    monkeypatch.setattr(dqn, "update", lambda net, target, batch, gamma: seen.append((net, target, batch)) or 0.5)
+    env = Corridor()
+    run = train(env, 10, Config(**{**SMALL.__dict__, "replay": False, "target": False}), seed=6)
+    assert (env.steps, run.steps, run.updates, run.losses) == (10, 10, 4, [0.5] * 4)
+    assert run.ends == [3, 6, 9] and run.scores == [3.0, 3.0, 3.0]
+    latest = [sorted((t.state[0] + 1, t.terminal) for t in batch) for _, _, batch in seen]
+    assert latest == [[(2, False), (3, True), (4, False)], [(4, False), (5, False), (6, False)],
+                      [(6, False), (7, False), (8, False)], [(8, False), (9, True), (10, False)]]
+    assert all(target is net is run.net for net, target, _ in seen)
+    rng = Rng(6)
+    mlp([2, 4, 2], rng), mlp([2, 4, 2], rng)
+    assert env.seeds == [rng.randrange(2**31), None, None, None]
+    assert "DQN ablation, seed 6, steps: 10" in capsys.readouterr().err
+    seen.clear()
+    run = train(Corridor(), 10, SMALL, seed=6)
+    assert all(target is not net for net, target, _ in seen) and len(seen) == 4
+    assert min(t.state[0] + 1 for t in seen[-1][2] + seen[-2][2]) < 6  # replay: older steps come back
+    assert "DQN, seed 6, steps: 10" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="^steps must be an int >= 1, got 0$"):
+        train(Corridor(), 0, SMALL, seed=6)
+
+
+def test_the_target_network_is_refreshed_every_target_every_updates_and_adam_steps_by_lr():
+    """The same run with refreshes every 2 updates and never: the first two losses agree, the third
+    (bootstrapped from the refreshed copy) does not. Adam's first step moves each weight by about lr."""
+    often = train(Corridor(), 10, SMALL, seed=3, snapshots=(3, 4))
+    never = train(Corridor(), 10, Config(**{**SMALL.__dict__, "target_every": 10**9}), seed=3)
+    assert often.losses[:2] == never.losses[:2] and often.losses[2] != never.losses[2]
+    moved = [abs(a - b) for (va, _), (vb, _) in zip(often.snapshots[4].parameters(),
+                                                    often.snapshots[3].parameters()) for a, b in zip(va, vb)]
+    assert max(moved) == pytest.approx(SMALL.lr, rel=1e-3)
+    bigger = train(Corridor(), 4, Config(**{**SMALL.__dict__, "lr": 0.25}), seed=3, snapshots=(3,))
+    moved = [abs(a - b) for (va, _), (vb, _) in zip(bigger.net.parameters(),
+                                                    bigger.snapshots[3].parameters()) for a, b in zip(va, vb)]
+    assert max(moved) == pytest.approx(0.25, rel=1e-3)
