@@ -9,6 +9,7 @@ from policywerk.agents.policy_iteration import (
     as_probabilities,
     evaluate_policy,
     evaluation_sweep,
+    improve,
     policy_iteration,
 )
 from policywerk.agents.value_iteration import value_iteration
@@ -222,5 +223,45 @@ def test_policy_evaluation_and_iteration_give_up_after_their_limits():
 
 @pytest.mark.parametrize("gamma", [1.0, -0.1])
 def test_policy_iteration_rejects_gamma_outside_0_1(gamma):
-    with pytest.raises(ValueError, match="gamma"):
+    message = rf"^policy iteration needs gamma in \[0, 1\) so every policy has finite value, got {gamma}$"
+    with pytest.raises(ValueError, match=message):
         policy_iteration(GridWorld(), gamma)
+
+
+def test_policy_iteration_counts_its_rounds_and_starts_each_evaluation_from_the_last_values():
+    """Rounds are numbered from 1, and exactly as many are allowed as max_rounds says; each round's
+    evaluation starts from the previous round's values (so it needs fewer sweeps than from zeros); gamma
+    0 is allowed (the greedy one-step policy); theta defaults to 1e-6."""
+    world = GridWorld(slip=0.2)
+    rounds = policy_iteration(world, 0.9, 1e-9)
+    assert policy_iteration(world, 0.9, 1e-9, max_rounds=len(rounds)) == rounds
+    with pytest.raises(RuntimeError, match=f"^policy iteration did not stabilise within {len(rounds) - 1} rounds$"):
+        policy_iteration(world, 0.9, 1e-9, max_rounds=len(rounds) - 1)
+    first = as_probabilities(rounds[0].policy, 4)
+    assert rounds[0].evaluation_sweeps == evaluate_policy(world, first, 0.9, 1e-9)[1]
+    second = as_probabilities(rounds[1].policy, 4)
+    assert rounds[1].evaluation_sweeps < evaluate_policy(world, second, 0.9, 1e-9)[1]
+    assert policy_iteration(world, 0.9) == policy_iteration(world, 0.9, 1e-6)
+    assert len(policy_iteration(world, 0.0)) >= 1
+
+
+def test_improvement_keeps_the_action_unless_another_is_better_by_more_than_1e_12():
+    """In the top-left corner, up and left both bump and stay; with gamma 1 and no step reward an
+    action's value is the value of the cell it leads to. A lead of exactly 1e-12 for right is a tie."""
+    world = GridWorld()
+    values = [0.0] * 25
+    assert improve(world, [LEFT] * 25, values, 1.0)[0] == LEFT  # up ties with left: keep left
+    values[1] = 1e-12
+    assert improve(world, [LEFT] * 25, values, 1.0)[0] == LEFT
+    values[1] = 2e-12
+    assert improve(world, [LEFT] * 25, values, 1.0)[0] == RIGHT
+
+
+def test_a_world_of_terminal_states_has_a_residual_of_zero():
+    class Ended:
+        states, n_actions = [0, 1], 2
+
+        def is_terminal(self, state):
+            return True
+
+    assert bellman_optimality_residual(Ended(), [3.0, -1.0], 0.9) == 0.0

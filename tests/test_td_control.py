@@ -3,6 +3,7 @@ action selection and the shared td_control routine, on hand-made tables and on t
 """
 
 import inspect
+import re
 from collections import Counter
 
 import pytest
@@ -301,9 +302,21 @@ def test_same_seed_gives_the_same_run():
     (10, 0.5, 0.1, 1.5),
 ])
 def test_bad_input_raises(episodes, alpha, epsilon, gamma):
-    """Non-positive or non-int episodes, alpha outside (0, 1], epsilon or gamma outside [0, 1] raise ValueError."""
-    with pytest.raises(ValueError):
+    """Non-positive or non-int episodes, alpha outside (0, 1], epsilon or gamma outside [0, 1] raise
+    ValueError, naming what is allowed and what it got."""
+    if episodes == 10:
+        message = re.escape(f"need 0 < alpha <= 1 and epsilon, gamma in [0, 1]; got {alpha}, {epsilon}, {gamma}")
+    else:
+        message = re.escape(f"episodes must be an int >= 1, got {episodes!r}")
+    with pytest.raises(ValueError, match=f"^{message}$"):
         td_control(CliffWalking(), sarsa, episodes, alpha, epsilon, gamma, Rng(0))
+
+
+@pytest.mark.parametrize("alpha, epsilon, gamma", [(1.0, 0.0, 0.0), (1.0, 1.0, 1.0)])
+def test_the_ends_of_the_allowed_ranges_are_accepted(alpha, epsilon, gamma):
+    """One episode, alpha 1, and epsilon and gamma at 0 and at 1 are all allowed."""
+    learned = td_control(Ring(), sarsa, 1, alpha, epsilon, gamma, Rng(0))
+    assert len(learned.episodes) == 1
 
 
 class Ring:
@@ -335,5 +348,5 @@ def test_the_two_orders_differ_on_the_cliff_where_a_fall_returns_to_the_start():
 
 
 def test_sarsa_cannot_update_before_it_chooses():
-    with pytest.raises(ValueError, match="SARSA's target reads the next action"):
+    with pytest.raises(ValueError, match="^SARSA's target reads the next action: choose it before the update$"):
         td_control(CliffWalking(), sarsa, 1, 0.5, 0.1, 1.0, Rng(0), update_first=True)
