@@ -230,7 +230,7 @@ def test_policy_iteration_rejects_gamma_outside_0_1(gamma):
 
 def test_policy_iteration_counts_its_rounds_and_starts_each_evaluation_from_the_last_values():
     """Rounds are numbered from 1, and exactly as many are allowed as max_rounds says; each round's
-    evaluation starts from the previous round's values (so it needs fewer sweeps than from zeros); gamma
+    evaluation starts from the previous round's values, not from zeros; gamma
     0 is allowed (the greedy one-step policy); theta defaults to 1e-6."""
     world = GridWorld(slip=0.2)
     rounds = policy_iteration(world, 0.9, 1e-9)
@@ -240,7 +240,8 @@ def test_policy_iteration_counts_its_rounds_and_starts_each_evaluation_from_the_
     first = as_probabilities(rounds[0].policy, 4)
     assert rounds[0].evaluation_sweeps == evaluate_policy(world, first, 0.9, 1e-9)[1]
     second = as_probabilities(rounds[1].policy, 4)
-    assert rounds[1].evaluation_sweeps < evaluate_policy(world, second, 0.9, 1e-9)[1]
+    warm = evaluate_policy(world, second, 0.9, 1e-9, values=rounds[0].values)[1]
+    assert rounds[1].evaluation_sweeps == warm != evaluate_policy(world, second, 0.9, 1e-9)[1]
     assert policy_iteration(world, 0.9) == policy_iteration(world, 0.9, 1e-6)
     assert len(policy_iteration(world, 0.0)) >= 1
 
