@@ -10,6 +10,9 @@ its reason in scripts/mutation-equivalents.txt, which this reads.
 
     python scripts/mutation.py              the table, then every survivor that is not listed as equivalent
     python scripts/mutation.py --min 97     the same, and exit 1 if a module scores below 97%
+    python scripts/mutation.py --survivors  only the survivors' names, one per line: `mutmut run` keeps a
+                                            verdict until the function changes, so after a test is added
+                                            `make mutation` hands these back to it to be judged again
 
 `mutmut show NAME` shows a survivor's change; `mutmut browse` walks through them.
 """
@@ -88,12 +91,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--min", type=float, default=None, help="fail if a module scores below this percentage")
     parser.add_argument("--mutants", type=Path, default=MUTANTS, help="mutmut's folder (default: the checkout's)")
+    parser.add_argument("--survivors", action="store_true", help="print only the survivors' names")
     args = parser.parse_args(argv)
     if not args.mutants.is_dir():
         raise SystemExit(f"no {args.mutants}: run `mutmut run` (or `make mutation`) first")
     listed = equivalents()
     results = outcomes(args.mutants)
     table, survivors = score(results, listed)
+    if args.survivors:
+        print("\n".join(name for names in survivors.values() for name in names))
+        return 0
     total = Counter()
     print(f"{'module':<34} {'mutants':>7} {'killed':>6} {'survived':>8} {'equiv.':>6} {'score':>7}")
     for module, counts in sorted(table.items()):

@@ -38,3 +38,11 @@ def test_an_equivalent_mutant_needs_its_reason(tmp_path):
 
 def test_the_checked_in_list_of_equivalents_reads():
     assert all(reason for reason in mutation.equivalents().values())
+
+
+def test_the_survivors_alone_are_listed_one_per_line_for_mutmut_to_judge_again(tmp_path, capsys):
+    meta = tmp_path / "src" / "policywerk" / "math" / "stats.py.meta"
+    meta.parent.mkdir(parents=True)
+    meta.write_text(json.dumps({"exit_code_by_key": {"g__mutmut_1": 0, "g__mutmut_2": 1, "g__mutmut_3": 5}}))
+    assert mutation.main(["--mutants", str(tmp_path), "--survivors"]) == 0
+    assert capsys.readouterr().out == "g__mutmut_1\ng__mutmut_3\n"
