@@ -1,5 +1,7 @@
 """Tests for policywerk.agents.adaptive_elements: the ASE (actor) and ACE (critic) of Barto, Sutton & Anderson."""
 
+import inspect
+
 import pytest
 
 from policywerk.agents.adaptive_elements import Actor, Critic, Params, train
@@ -15,6 +17,13 @@ def test_params_default_to_the_papers_values():
     """alpha 1000, beta 0.5, delta 0.9, lambda 0.8, gamma 0.95, sigma 0.01."""
     p = Params()
     assert (p.alpha, p.beta, p.delta, p.lam, p.gamma, p.sigma) == (ALPHA, BETA, DELTA, LAM, GAMMA, SIGMA)
+
+
+def test_train_defaults_to_the_papers_protocol_and_keeps_nothing_unless_asked():
+    """Up to 100 trials, a trial that lasts 100,000 steps balances (Barto et al. 1983); no states kept."""
+    defaults = {name: p.default for name, p in inspect.signature(train).parameters.items()}
+    assert (defaults["max_trials"], defaults["max_steps"], defaults["keep"]) == (100, 100_000, 0)
+    assert all(t.states == t.pushes == t.w == t.v == [] for t in train(0, 3, 50))
 
 
 # --- one update by hand ----------------------------------------------------------------------------------
@@ -296,6 +305,17 @@ def test_seed_must_be_an_int(seed):
 
 @pytest.mark.parametrize("kwargs", [{"max_trials": 0}, {"max_steps": 0}, {"keep": -1}])
 def test_bad_counts_raise_value_error(kwargs):
-    """max_trials 0, max_steps 0 and keep -1 raise ValueError."""
-    with pytest.raises(ValueError):
+    """max_trials 0, max_steps 0 and keep -1 raise ValueError, naming the count, its least value and
+    what it got."""
+    (name, value), = kwargs.items()
+    with pytest.raises(ValueError, match=f"^{name} must be an int >= {value + 1}, got {value}$"):
         train(0, **{"max_trials": 1, "max_steps": 10, **kwargs})
+
+
+def test_the_smallest_counts_are_accepted_and_the_progress_label_names_the_learner(capsys):
+    """One trial of one step, keeping no state; the build log's line says who learned."""
+    (trial,) = train(3, max_trials=1, max_steps=1, keep=0)
+    assert (trial.number, trial.steps, trial.balanced) == (1, 1, True)
+    assert "actor and critic, seed 3, trials:" in capsys.readouterr().err
+    train(3, 1, 1, critic=False)
+    assert "actor alone, seed 3, trials:" in capsys.readouterr().err

@@ -254,6 +254,14 @@ def test_epsilon_zero_always_picks_the_unique_best_action():
     assert {epsilon_greedy([-3.0, -1.0, -2.0, -5.0], 0.0, rng) for _ in range(500)} == {1}
 
 
+def test_epsilon_zero_never_explores_even_on_a_draw_of_exactly_zero():
+    class Zero(Rng):
+        def random(self):
+            return 0.0
+
+    assert epsilon_greedy([-3.0, -1.0, -2.0], 0.0, Zero(0)) == 1
+
+
 def test_epsilon_zero_breaks_ties_among_the_best_only():
     """With eps 0 and actions 1 and 2 tied best, both appear over many draws and nothing else does."""
     rng = Rng(1)
