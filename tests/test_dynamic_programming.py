@@ -187,13 +187,23 @@ def test_value_iteration_stops_below_theta_with_small_residual():
 
 @pytest.mark.parametrize("gamma, theta", [(-0.1, 1e-6), (1.01, 1e-6), (0.9, 0.0), (0.9, -1e-6)])
 def test_value_iteration_rejects_bad_gamma_and_theta(gamma, theta):
-    with pytest.raises(ValueError, match="gamma|theta"):
+    message = rf"gamma must be in \[0, 1\], got {gamma}" if theta > 0 else f"theta must be positive, got {theta}"
+    with pytest.raises(ValueError, match=f"^{message}$"):
         value_iteration(GridWorld(), gamma, theta)
 
 
-def test_value_iteration_gives_up_after_max_sweeps():
-    with pytest.raises(RuntimeError, match="did not converge"):
-        value_iteration(GridWorld(slip=0.2), 0.9, 1e-9, max_sweeps=3)
+def test_value_iteration_counts_its_sweeps_and_stops_strictly_below_theta():
+    """Exactly as many sweeps as max_sweeps allow; a sweep that changes a value by theta itself is not
+    yet below theta; gamma may be 0 or 1; theta defaults to 1e-6."""
+    world = GridWorld(slip=0.2)
+    sweeps = value_iteration(world, 0.9, 1e-6)
+    n = len(sweeps) - 1
+    assert value_iteration(world, 0.9) == sweeps == value_iteration(world, 0.9, 1e-6, max_sweeps=n)
+    with pytest.raises(RuntimeError, match=rf"^value iteration did not converge within {n - 1} sweeps \(gamma=0.9\)$"):
+        value_iteration(world, 0.9, 1e-6, max_sweeps=n - 1)
+    assert len(value_iteration(world, 0.9, sweeps[-1].delta)) > len(sweeps)
+    assert value_iteration(GridWorld(), 0.0)[-1].values[9] == 1.0  # above the goal: only the reward counts
+    assert value_iteration(GridWorld(), 1.0)[-1].values[GridWorld().start] == 1.0
 
 
 # --- (e) policy iteration ---------------------------------------------------------------------------
