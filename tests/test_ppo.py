@@ -4,10 +4,12 @@ takes (against finite differences of the loss), the rollout's bootstrapping, and
 
 import math
 import random
+import re
 from statistics import NormalDist
 
 import pytest
 
+from policywerk import session
 from policywerk.agents.ppo import (
     Batch,
     Config,
@@ -173,6 +175,23 @@ def test_gae_stops_at_a_truncation_but_keeps_its_bootstrap(lam, expected):
     assert gae(**TRUNCATED, gamma=0.5, lam=lam) == pytest.approx(expected, abs=1e-12)
 
 
+# A batch of 5 steps: an episode that terminates at step 1, one truncated at step 3 (bootstrap V(s') = 4 kept)
+# and the batch's last step, cut off inside a third (bootstrap 2). gamma = 0.9, lambda = 0.8, gamma lambda = 0.72:
+#   delta = 1 + 0.9 * 1 - 0.5 = 1.4,  2 + 0.9 * 0 - 1 = 1,  0 + 0.9 * 1.5 - 2 = -0.65,  1 + 0.9 * 4 - 1.5 = 3.1,
+#           3 + 0.9 * 2 - 0.5 = 4.3
+#   A_4 = 4.3; A_3 = 3.1 (ends); A_2 = -0.65 + 0.72 * 3.1 = 1.582; A_1 = 1 (ends); A_0 = 1.4 + 0.72 * 1 = 2.12
+#   returns R = A + V = 2.62, 2 (the terminal step's reward alone), 3.582, 4.6 (= 1 + 0.9 * 4), 4.8
+MIXED = dict(rewards=[1.0, 2.0, 0.0, 1.0, 3.0], values=[0.5, 1.0, 2.0, 1.5, 0.5],
+             next_values=[1.0, 0.0, 1.5, 4.0, 2.0], ends=[False, True, False, True, True])
+
+
+def test_gae_and_returns_of_a_batch_with_a_termination_and_a_truncation_by_hand():
+    advantages = gae(**MIXED, gamma=0.9, lam=0.8)
+    assert advantages == pytest.approx([2.12, 1.0, 1.582, 3.1, 4.3], abs=1e-12)
+    returns = [A + v for A, v in zip(advantages, MIXED["values"])]
+    assert returns == pytest.approx([2.62, 2.0, 3.582, 4.6, 4.8], abs=1e-12)
+
+
 def test_gae_of_two_episodes_in_one_batch_do_not_leak_into_each_other():
     """The advantages of a batch of two episodes are those of each episode alone; changing the second
     episode's rewards leaves the first's advantages alone."""
@@ -189,11 +208,18 @@ def test_gae_of_two_episodes_in_one_batch_do_not_leak_into_each_other():
     assert gae(**joined, gamma=0.99, lam=0.95)[2] != pytest.approx(expected[2])
 
 
+def test_gae_adds_nothing_beyond_the_last_step_even_without_its_end_marker():
+    """The sum stops at the data's end: the last step's advantage is its delta whether or not it is marked."""
+    unmarked = {**MIXED, "ends": [False, True, False, True, False]}
+    assert gae(**unmarked, gamma=0.9, lam=0.8) == gae(**MIXED, gamma=0.9, lam=0.8)
+    assert gae(**{**TERMINATED, "ends": [False] * 3}, gamma=0.9, lam=1.0) == pytest.approx([2.12, 0.8, 0.5])
+
+
 @pytest.mark.parametrize("short", ["rewards", "values", "next_values", "ends"])
 def test_gae_rejects_lists_of_different_lengths(short):
     lists = {k: list(v) for k, v in TERMINATED.items()}
     lists[short] = lists[short][:2]
-    with pytest.raises(ValueError, match="same length"):
+    with pytest.raises(ValueError, match=r"^rewards, values, next_values and ends must have the same length$"):
         gae(**lists, gamma=0.9, lam=0.5)
 
 
@@ -301,6 +327,48 @@ def test_update_gradient_matches_finite_differences_of_the_loss(clip):
     assert value_loss == pytest.approx(critic_loss(critic, batch, TARGETS), rel=1e-12)
 
 
+def test_each_minibatch_step_takes_the_gradient_of_the_mean_loss_over_that_minibatch():
+    """5 samples in minibatches of 2, one epoch: three steps, over the shuffled chunks of 2, 2 and 1 samples.
+    Each step's gradients are those of the loss averaged over its own chunk (not summed, not over the whole
+    batch), entropy bonus included once per step, by central differences of the losses written above."""
+    policy, critic = hand_built()
+    batch, advantages = hand_batch(policy)
+    c = Config(hidden=3, epochs=1, minibatch=2, entropy=0.05)
+    order = list(range(len(STATES)))
+    Rng(0).shuffle(order)  # the order update draws from the same seed
+    chunks = [order[0:2], order[2:4], order[4:5]]
+    policy_opt, critic_opt = Capture(policy.parameters()), Capture(critic.parameters())
+    _, value_loss = update(policy, critic, batch, advantages, TARGETS, c, Rng(0), policy_opt, critic_opt)
+    assert len(policy_opt.grads) == len(critic_opt.grads) == 3
+    for step, chunk in enumerate(chunks):
+        part = Batch(states=[STATES[i] for i in chunk], actions=[ACTIONS[i] for i in chunk],
+                     log_probs=[batch.log_probs[i] for i in chunk])
+        part_advantages, part_targets = [advantages[i] for i in chunk], [TARGETS[i] for i in chunk]
+        expected_policy = finite_differences(
+            policy.parameters(), lambda part=part, a=part_advantages: policy_loss(policy, part, a, 0.2, 0.05))
+        expected_critic = finite_differences(
+            critic.parameters(), lambda part=part, r=part_targets: critic_loss(critic, part, r))
+        for got, want in zip(policy_opt.grads[step], expected_policy, strict=True):
+            assert got == pytest.approx(want, rel=1e-6, abs=1e-9)
+        for got, want in zip(critic_opt.grads[step], expected_critic, strict=True):
+            assert got == pytest.approx(want, rel=1e-6, abs=1e-9)
+    assert value_loss == pytest.approx(critic_loss(critic, batch, TARGETS), rel=1e-12)
+
+
+def test_the_clip_fraction_counts_ratios_strictly_outside_the_configured_window():
+    """With eps = 0.6 none of the ratios 0.5, 0.5, 1.05, 1.5, 1.5 is outside [0.4, 1.6]; with eps = 0 and the
+    batch's old log-probabilities the current ones, every ratio is exactly 1, on the window's edge: not outside."""
+    policy, critic = hand_built()
+    batch, advantages = hand_batch(policy)
+    c = Config(hidden=3, epochs=1, minibatch=len(STATES), clip=0.6)
+    opts = (Capture(policy.parameters()), Capture(critic.parameters()))
+    assert update(policy, critic, batch, advantages, TARGETS, c, Rng(0), *opts)[0] == 0.0
+    now = [gaussian_log_prob(a, policy.mu(s), policy.log_std[0]) for s, a in zip(STATES, ACTIONS)]
+    same = Batch(states=list(STATES), actions=list(ACTIONS), log_probs=now)
+    edge = Config(hidden=3, epochs=1, minibatch=len(STATES), clip=0.0)
+    assert update(policy, critic, same, advantages, TARGETS, edge, Rng(0), *opts)[0] == 0.0
+
+
 def test_update_takes_epochs_times_minibatches_adam_steps():
     """10 samples in minibatches of 4 for 3 epochs: 3 x 3 steps of each optimiser (chunks 4, 4, 2)."""
     policy, critic = hand_built()
@@ -333,17 +401,20 @@ def test_update_with_adam_moves_every_parameter_by_lr_against_its_gradient():
 
 # --- the rollout ----------------------------------------------------------------------------------------------
 class Recorder:
-    """Passes reset and step through to an environment and keeps what each step returned."""
+    """Passes reset and step through to an environment and keeps the seeds, the actions and what each step
+    returned."""
 
     def __init__(self, env):
-        self.env, self.steps = env, []
+        self.env, self.steps, self.actions, self.seeds = env, [], [], []
 
     def reset(self, seed=None):
+        self.seeds.append(seed)
         return self.env.reset(seed=seed)
 
     def step(self, action):
         out = self.env.step(action)
         self.steps.append(out)
+        self.actions.append(action)
         return out
 
 
@@ -391,6 +462,17 @@ def test_rollout_bootstraps_with_zero_only_where_the_episode_terminated():
     assert finished == lengths and 20.0 in finished
     # The next batch carries on from the state the last step left, and the unfinished episode's return with it.
     assert rollout.state == env.steps[-1][0] and rollout.episode_return == length
+
+
+def test_features_measure_the_state_in_units_of_its_typical_size():
+    """x in 2.4 m, its rate in 2 m/s, theta in 0.21 rad, its rate in 2 rad/s (the failure limits)."""
+    assert features((2.4, -1.0, 0.105, 3.0)) == pytest.approx([1.0, -0.5, 0.5, 1.5], abs=1e-15)
+
+
+def test_config_defaults_are_lesson_06s_quick_setting():
+    """Lesson 06 trains with Config(): these are the settings its text and its timings are about."""
+    assert Config() == Config(hidden=16, horizon=1024, epochs=10, minibatch=64, lr=1e-3, gamma=0.99, lam=0.95,
+                              clip=0.2, entropy=0.001, log_std_init=math.log(3.0))
 
 
 def test_gaussian_policy_copy_is_an_independent_clone():
@@ -442,8 +524,52 @@ def test_train_records_sigma_snapshots_and_kept_policies():
 
 @pytest.mark.parametrize("iterations", [0, -1, 1.5, True])
 def test_train_rejects_a_bad_iteration_count(iterations):
-    with pytest.raises(ValueError, match="iterations"):
+    with pytest.raises(ValueError, match=rf"^iterations must be an int >= 1, got {re.escape(repr(iterations))}$"):
         train(ForceCartPole(), iterations, Config(horizon=8), seed=0)
+
+
+def test_train_accepts_a_single_iteration():
+    run = train(ForceCartPole(), 1, Config(horizon=8, epochs=1), seed=0)
+    assert [it.steps for it in run.iterations] == [8] and len(run.snapshots) == 2
+
+
+def test_one_iteration_of_train_is_its_pieces_composed_by_hand():
+    """train's first iteration written out: the policy, then a tanh critic, from the seed's Rng; Adam at c.lr
+    for both; a batch collected; GAE advantages normalised to mean 0 and standard deviation 1 for the
+    policy, A + V as the critic's targets; the update; then the KL of the old log-probabilities to the new."""
+    c = Config(hidden=3, horizon=24, epochs=2, minibatch=8, lr=0.02, gamma=0.9, lam=0.8)
+    run = train(ForceCartPole(max_steps=10), 1, c, seed=3)
+
+    rng = Rng(3)
+    policy = GaussianPolicy(c.hidden, c.log_std_init, rng)
+    critic = mlp([4, c.hidden, 1], rng, activation="tanh")
+    policy_opt, critic_opt = Adam(policy.parameters(), lr=0.02), Adam(critic.parameters(), lr=0.02)
+    batch, finished = Rollout(ForceCartPole(max_steps=10), rng).collect(policy, critic, 24)
+    advantages = gae(batch.rewards, batch.values, batch.next_values, batch.ends, 0.9, 0.8)
+    mean = sum(advantages) / 24
+    std = math.sqrt(sum((A - mean) ** 2 for A in advantages) / 24)
+    normalised = [(A - mean) / (std + 1e-8) for A in advantages]
+    targets = [A + v for A, v in zip(advantages, batch.values)]
+    clip_fraction, value_loss = update(policy, critic, batch, normalised, targets, c, rng, policy_opt, critic_opt)
+    kl = sum(lp - gaussian_log_prob(a, policy.mu(s), policy.log_std[0])
+             for s, a, lp in zip(batch.states, batch.actions, batch.log_probs)) / 24
+
+    assert weights(run.policy.parameters()) == weights(policy.parameters())
+    assert weights(run.critic.parameters()) == weights(critic.parameters())
+    (it,) = run.iterations
+    assert (it.steps, it.returns, it.clip_fraction, it.value_loss) == (24, finished, clip_fraction, value_loss)
+    assert it.approx_kl == pytest.approx(kl, rel=1e-9, abs=1e-15) and it.approx_kl != 0.0
+    assert it.sigma == math.exp(policy.log_std[0])
+    assert len(finished) >= 2  # episodes of at most 10 steps: the batch holds ends of both kinds
+
+
+@pytest.mark.parametrize("clip, who", [(0.2, "PPO"), (None, "PPO unclipped")])
+def test_train_reports_its_progress_by_name_seed_and_iterations(clip, who):
+    seen = []
+    with session.activate(session.Session(report=seen.append)):
+        train(ForceCartPole(), 2, Config(horizon=8, epochs=1, clip=clip), seed=7)
+    assert seen[-1].label == f"{who}, seed 7, iterations" and seen[-1].finished
+    assert (seen[-1].done, seen[-1].total) == (2, 2)
 
 
 def test_training_doubles_the_mean_episode_return():
@@ -494,6 +620,27 @@ def test_deterministic_evaluation_pushes_with_the_mean_force():
     assert all(0 < r < 500 for r in returns)
     sampled = evaluate(policy, ForceCartPole(), 5, seed=9, deterministic=False)
     assert sampled != returns and all(0 <= r < 500 for r in sampled)
+    assert evaluate(policy, ForceCartPole(), 5, seed=9) == returns  # deterministic unless told otherwise
+
+
+def test_stochastic_evaluation_pushes_with_forces_drawn_from_the_gaussian():
+    """Not deterministic: each force is the Gaussian's draw (not its log-probability), from the Rng that also
+    seeded the episode's start; replayed by hand with the same draws."""
+    policy = near_linear_policy((1.0, 2.0, 10.0, 5.0), log_std=math.log(2.0))
+    env = Recorder(ForceCartPole(max_steps=30))
+    returns = evaluate(policy, env, 3, seed=9, deterministic=False)
+    replay, rng, forces, expected = ForceCartPole(max_steps=30), Rng(9), [], []
+    for _ in range(3):
+        state, _ = replay.reset(seed=rng.randrange(2**31))
+        total, done = 0.0, False
+        while not done:
+            forces.append(policy.sample(state, rng)[0])
+            state, reward, terminated, truncated, _ = replay.step(forces[-1])
+            total += reward
+            done = terminated or truncated
+        expected.append(total)
+    assert env.actions == forces and returns == expected
+    assert any(abs(f) > 1.0 for f in forces)
 
 
 def test_evaluation_of_a_balancing_policy_returns_500_per_episode():
@@ -517,3 +664,8 @@ def test_play_records_the_draw_the_applied_force_and_the_final_state():
     assert any(abs(f.action) > 10.0 for f in steps)  # sigma = 20 N: some draws are clipped
     assert all(f.mu == policy.mu(f.state) for f in frames)
     assert play(policy, ForceCartPole(), seed=4) == frames
+    # The episode starts where evaluate's would: at the reset seeded by Rng(seed)'s first draw.
+    env = Recorder(ForceCartPole())
+    frames = play(policy, env, seed=5)
+    assert env.seeds == [Rng(5).randrange(2**31)] == [1097127993]
+    assert frames[0].state == ForceCartPole().reset(seed=env.seeds[0])[0]

@@ -1,6 +1,9 @@
 """The world model's whole backward pass (decoder, reward head, KL, reparameterisation, posterior,
 encoder, prior and the GRU through time) against finite differences of its loss."""
 
+import math
+import re
+
 import pytest
 
 from policywerk.agents.world_model import ModelConfig, WorldModel, stats
@@ -54,6 +57,82 @@ def test_every_gradient_matches_finite_differences(free_nats):
             assert analytic[i] == pytest.approx((up - down) / (2 * eps), rel=1e-4, abs=1e-7)
             checked += 1
     assert checked > 200
+
+
+def kl_of(q, p):
+    """KL(q || p) of diagonal Gaussians, summed over dimensions, from their means and standard deviations."""
+    return sum(math.log(sp / sq) + (sq * sq + (mq - mp) ** 2) / (2 * sp * sp) - 0.5
+               for mq, sq, mp, sp in zip(q.mu, q.sigma, p.mu, p.sigma))
+
+
+def test_the_kl_balance_gives_the_prior_its_share_of_the_kl_gradient_and_the_posterior_the_rest():
+    """kl_balance 0.8 and kl_scale 2: learn's gradient is that of the mean of reconstruction + c_r reward loss
+    + beta (0.8 KL(sg(q) || p) + 0.2 KL(q || sg(p))), where sg holds a Gaussian at its value at the current
+    weights. Checked by central differences in the last layers of the prior (which only the KL reaches) and
+    of the posterior (which the KL, through z, and every later step reach)."""
+    model, sequences = tiny()
+    c = ModelConfig(embed=3, deter=3, stoch=2, hidden=3, free_nats=0.0, reward_scale=2.0, kl_balance=0.8,
+                    kl_scale=2.0)
+    model.c = c
+    rng = Rng(1)
+    fixed = [(s.q, s.p) for seq in sequences for s in model._forward(seq, rng)]
+
+    def loss():
+        rng = Rng(1)
+        steps = [s for seq in sequences for s in model._forward(seq, rng)]
+        return sum(s.losses.reconstruction + c.reward_scale * s.losses.reward
+                   + c.kl_scale * (0.8 * kl_of(q0, s.p) + 0.2 * kl_of(s.q, p0))
+                   for s, (q0, p0) in zip(steps, fixed, strict=True)) / len(steps)
+
+    model.learn(sequences, Rng(1))
+    checked = [model.prior.layers[-1], model.posterior.layers[-1]]
+    pairs = [pair for layer in checked for pair in layer.parameters()]
+    analytic = [list(g) for _, g in pairs]
+    eps = 1e-6
+    for (values, _), grads in zip(pairs, analytic):
+        for i in range(len(values)):
+            keep = values[i]
+            values[i] = keep + eps
+            up = loss()
+            values[i] = keep - eps
+            down = loss()
+            values[i] = keep
+            assert grads[i] == pytest.approx((up - down) / (2 * eps), rel=1e-5, abs=1e-8)
+
+
+def test_the_free_nats_stop_the_kl_gradient_only_below_them():
+    """One step whose KL is k: with F = k the KL term still has its gradient (max(F, KL) is KL from F on), and
+    the prior, which nothing else reaches, learns; with F the next float above k, it gets nothing."""
+    model, sequences = tiny()
+    sequence = [sequences[0][:1]]
+    (step,) = model._forward(sequence[0], Rng(1))
+    k = step.losses.kl
+    assert k > 0.0
+    for free_nats, learns in ((k, True), (math.nextafter(k, math.inf), False)):
+        model.c = ModelConfig(embed=3, deter=3, stoch=2, hidden=3, free_nats=free_nats, reward_scale=2.0,
+                              kl_balance=0.5)
+        model.learn(sequence, Rng(1))
+        assert any(g != 0.0 for _, grads in model.prior.parameters() for g in grads) == learns
+
+
+def test_a_new_models_prior_and_posterior_start_at_sigma_init_std():
+    """Their last layers' biases put sigma at init_std wherever the raw std outputs' weighted sums are 0: at
+    h = 0 the prior's hidden ReLUs are off (their biases start at 0), so its sigma is exactly that."""
+    for init_std in (0.1, 0.4):
+        c = ModelConfig(deter=3, stoch=2, hidden=4, min_std=0.05, max_std=1.0, init_std=init_std)
+        model = WorldModel(obs_size=4, n_actions=2, c=c, rng=Rng(0))
+        prior = stats(model.prior.forward([0.0] * 3), c)
+        assert prior.sigma == pytest.approx([init_std] * 2, rel=1e-12) and prior.mu == [0.0, 0.0]
+        for net in (model.prior, model.posterior):
+            share = (init_std - 0.05) / 0.95
+            assert net.layers[-1].b == pytest.approx([0.0, 0.0] + [math.log(share / (1 - share))] * 2, rel=1e-12)
+
+
+def test_model_config_defaults_are_lesson_07s_settings():
+    """Lesson 07 and Dreamer's Config() use ModelConfig(): these are the sizes and weights its text is about."""
+    assert ModelConfig() == ModelConfig(embed=16, deter=16, stoch=4, hidden=32, min_std=0.05, max_std=1.0,
+                                        init_std=0.1, free_nats=1.0, kl_scale=1.0, kl_balance=0.8,
+                                        reward_scale=10.0)
 
 
 def test_the_losses_learn_reports_are_the_means_over_the_steps():
@@ -165,6 +244,9 @@ def test_a_saved_model_reads_back_float_for_float_and_predicts_the_same(tmp_path
     model, sequences = tiny(free_nats=1.0)
     path = tmp_path / "model.json"
     model.save(path)
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith('{"format":"policywerk-world-model-1","obs_size":6,"n_actions":2,"config":{')
+    assert text.endswith("]]}\n") and text.count("\n") == 1  # one compact line
     loaded = WorldModel.load(path)
     assert [v for v, _ in loaded.parameters()] == [v for v, _ in model.parameters()]
     assert loaded.c == model.c and (loaded.obs_size, loaded.n_actions) == (6, 2)
@@ -176,11 +258,13 @@ def test_a_saved_model_reads_back_float_for_float_and_predicts_the_same(tmp_path
 def test_loading_refuses_a_file_that_is_not_a_saved_model_or_does_not_fit(tmp_path):
     path = tmp_path / "other.json"
     path.write_text('{"format": "something else"}')
-    with pytest.raises(ValueError, match="not a saved world model"):
+    with pytest.raises(ValueError, match=rf"^{re.escape(str(path))} is not a saved world model "
+                                         r"\(policywerk-world-model-1\)$"):
         WorldModel.load(path)
     model, _ = tiny()
     model.save(path)
     cut = path.read_text().replace('"parameters":[[', '"parameters":[[0.5,', 1)
     path.write_text(cut)
-    with pytest.raises(ValueError, match="do not fit"):
+    with pytest.raises(ValueError, match=rf"^{re.escape(str(path))}: its parameters do not fit a model of its "
+                                         r"own sizes$"):
         WorldModel.load(path)
