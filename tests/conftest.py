@@ -12,6 +12,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def exactly(message: str) -> str:
+    """A ``pytest.raises(match=...)`` pattern that accepts this message, whole, and nothing else."""
+    return "^" + re.escape(message) + "$"
+
+
 @pytest.fixture(scope="session")
 def quick_build(tmp_path_factory):
     """``quick_build(module)``: that lesson built once per test session in the quick setting, as

@@ -1,7 +1,5 @@
 """Tests for policywerk.agents.adaptive_elements: the ASE (actor) and ACE (critic) of Barto, Sutton & Anderson."""
 
-import inspect
-
 import pytest
 
 from policywerk.agents.adaptive_elements import Actor, Critic, Params, train
@@ -20,10 +18,13 @@ def test_params_default_to_the_papers_values():
 
 
 def test_train_defaults_to_the_papers_protocol_and_keeps_nothing_unless_asked():
-    """Up to 100 trials, a trial that lasts 100,000 steps balances (Barto et al. 1983); no states kept."""
-    defaults = {name: p.default for name, p in inspect.signature(train).parameters.items()}
-    assert (defaults["max_trials"], defaults["max_steps"], defaults["keep"]) == (100, 100_000, 0)
-    assert all(t.states == t.pushes == t.w == t.v == [] for t in train(0, 3, 50))
+    """Up to 100 trials, and a trial that lasts 100,000 steps balances and ends the run (Barto et al.
+    1983): seed 1 balances in its 43rd trial; the actor alone fails 100 trials of up to 1,000 steps."""
+    *_, last = train(1)
+    assert (last.number, last.steps, last.balanced) == (43, 100_000, True)
+    alone = train(0, max_steps=1000, critic=False)
+    assert len(alone) == 100 and not any(t.balanced for t in alone)
+    assert all(t.states == t.pushes == t.w == t.v == [] for t in alone)
 
 
 # --- one update by hand ----------------------------------------------------------------------------------
@@ -319,3 +320,11 @@ def test_the_smallest_counts_are_accepted_and_the_progress_label_names_the_learn
     assert "actor and critic, seed 3, trials:" in capsys.readouterr().err
     train(3, 1, 1, critic=False)
     assert "actor alone, seed 3, trials:" in capsys.readouterr().err
+
+
+def test_a_tie_between_weight_and_noise_pushes_right():
+    class Quiet(Rng):
+        def gauss(self, mu, sigma):
+            return 0.0
+
+    assert Actor(Params()).act(0, Quiet(0)) == 1

@@ -6,6 +6,7 @@ import random
 
 import pytest
 
+from conftest import exactly
 from policywerk.rl.mdp import Box
 from policywerk.worlds.cartpole import (
     BINS,
@@ -539,3 +540,88 @@ def test_force_cartpole_matches_gymnasium_for_any_force_without_friction():
         outcomes.add(terminated)
     assert outcomes == {False, True}  # both the pole staying up and falling were compared
     core.close()
+
+
+# --- the messages, the defaults and the seeding ----------------------------------------------------------
+def test_cartpole_refusals_say_what_is_wrong():
+    with pytest.raises(ValueError, match=exactly("start_noise must be >= 0, got -0.01")):
+        CartPole(start_noise=-0.01)
+    with pytest.raises(ValueError, match=exactly("box must be an int in 0..161, got 162")):
+        box_bins(162)
+    env = CartPole()
+    with pytest.raises(RuntimeError, match=exactly("call reset() before step()")):
+        env.step(1)
+    env.reset()
+    with pytest.raises(ValueError, match=exactly("action must be 0 (push left) or 1 (push right), got 2")):
+        env.step(2)
+    env.state = (2.5, 0.0, 0.0, 0.0)
+    with pytest.raises(RuntimeError, match=exactly("the trial has failed; call reset() to start a new one")):
+        env.step(1)
+
+
+def test_force_cartpole_refusals_say_what_is_wrong():
+    with pytest.raises(ValueError, match=exactly("max_force must be a positive, finite number of newtons, got 0.0")):
+        ForceCartPole(max_force=0.0)
+    with pytest.raises(ValueError, match=exactly("max_force must be a positive, finite number of newtons, got True")):
+        ForceCartPole(max_force=True)
+    with pytest.raises(ValueError, match=exactly("start_noise must be in [0, 0.209), got 0.25")):
+        ForceCartPole(start_noise=0.25)
+    env = ForceCartPole()
+    with pytest.raises(RuntimeError, match=exactly("call reset() before step()")):
+        env.step(0.0)
+    env.reset(seed=0)
+    with pytest.raises(ValueError, match=exactly("action must be a finite force in newtons, got inf")):
+        env.step(math.inf)
+    env.state = (0.0, 0.0, 0.3, 0.0)
+    with pytest.raises(RuntimeError, match=exactly("the pole has fallen; call reset() to start a new episode")):
+        env.step(0.0)
+
+
+def test_force_cartpole_limits_are_open_at_the_fallen_angle_and_zero_force():
+    """A start noise just under the 12-degree limit and a tiny or int max_force are allowed; the limit itself is not."""
+    assert ForceCartPole(start_noise=math.nextafter(THETA_LIMIT, 0.0)).start_noise < THETA_LIMIT
+    with pytest.raises(ValueError, match="start_noise"):
+        ForceCartPole(start_noise=THETA_LIMIT)
+    assert ForceCartPole(max_force=1e-9).action_space == Box(-1e-9, 1e-9)
+    assert ForceCartPole(max_force=3).action_space == Box(-3, 3)
+
+
+def test_the_spaces_and_defaults_of_both_cart_poles():
+    env = CartPole()
+    assert env.action_space.n == 2 and env.observation_space.n == 162 and env.max_steps is None
+    assert env.start_noise == 0.0 and env.physics == Physics() and CartPole.FORCE == 10.0
+    force = ForceCartPole()
+    assert force.action_space == Box(-10.0, 10.0) and force.max_steps == 500 and force.start_noise == 0.05
+
+
+def test_the_papers_constants():
+    p = Physics()
+    assert (p.gravity, p.cart_mass, p.pole_mass, p.half_length) == (9.8, 1.0, 0.1, 0.5)
+    assert (p.cart_friction, p.pole_friction, p.tau, p.x_limit) == (0.0005, 0.000002, 0.02, 2.4)
+    assert p.theta_limit == pytest.approx(0.20943951023931956, abs=1e-15)
+
+
+@pytest.mark.parametrize("make", [lambda: CartPole(start_noise=0.05), ForceCartPole], ids=["CartPole", "ForceCartPole"])
+def test_the_first_reset_without_a_seed_is_seed_0(make):
+    assert make().reset()[0] == make().reset(seed=0)[0]
+
+
+def test_any_positive_start_noise_draws_the_start():
+    """Even a start noise of 1 (beyond the failure angle) is a draw from +/- 1, not the upright start."""
+    start, _ = CartPole(start_noise=1.0).reset(seed=0)
+    assert start != (0.0, 0.0, 0.0, 0.0) and all(-1.0 <= v <= 1.0 for v in start)
+
+
+@pytest.mark.parametrize("make, push", [(CartPole, 1), (ForceCartPole, 10.0)], ids=["CartPole", "ForceCartPole"])
+def test_both_cart_poles_move_and_fail_by_their_own_physics(make, push):
+    """With a 1 m track and 0.05 s steps: a step is euler_step under that physics, a cart at 1.04 m has
+    failed (on the paper's 2.4 m track it would not have), and a failed state refuses to step."""
+    short = Physics(tau=0.05, x_limit=1.0)
+    env = make(physics=short)
+    start, _ = env.reset(seed=0)
+    assert env.step(push)[0] == euler_step(start, 10.0, short)
+    env.state = (0.99, 1.0, 0.0, 0.0)
+    state, _, terminated, _, _ = env.step(push)
+    assert state[0] == pytest.approx(1.04) and terminated
+    with pytest.raises(RuntimeError):
+        env.step(push)

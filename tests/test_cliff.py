@@ -8,6 +8,7 @@ from collections import deque
 
 import pytest
 
+from conftest import exactly
 from policywerk.worlds.cliff import CLIFF, COLS, GOAL, ROWS, START, CliffWalking, greedy_path, move
 
 UP, RIGHT, DOWN, LEFT = 0, 1, 2, 3
@@ -244,3 +245,23 @@ def test_the_text_map_draws_start_goal_and_cliff_on_the_bottom_row():
     lines = CliffWalking().text_map().split("\n")
     assert len(lines) == 4 and all(line.split() == ["."] * 12 for line in lines[:3])
     assert lines[3].split() == ["S", *["C"] * 10, "G"]
+
+
+def test_step_refusals_say_what_is_wrong():
+    env = CliffWalking()
+    with pytest.raises(RuntimeError, match=r"^call reset\(\) before step\(\)$"):
+        env.step(UP)
+    env.reset()
+    with pytest.raises(ValueError, match=exactly("action must be 0 (up), 1 (right), 2 (down) or 3 (left), got 4")):
+        env.step(4)
+    env.state = 35
+    env.step(DOWN)
+    with pytest.raises(RuntimeError, match=r"^the episode has ended; call reset\(\) to start a new one$"):
+        env.step(UP)
+
+
+def test_without_max_steps_an_episode_is_never_truncated():
+    env = CliffWalking()
+    env.reset()
+    assert not any(env.step(LEFT)[3] for _ in range(200))
+    assert CliffWalking(max_steps=1).reset() and CliffWalking(max_steps=1).max_steps == 1

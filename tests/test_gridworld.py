@@ -4,7 +4,8 @@ from collections import Counter
 
 import pytest
 
-from policywerk.rl.mdp import ModelEnv, Transition
+from conftest import exactly
+from policywerk.rl.mdp import Discrete, ModelEnv, Transition, check_max_steps
 from policywerk.worlds.gridworld import GridWorld, Jump
 
 UP, RIGHT, DOWN, LEFT = 0, 1, 2, 3
@@ -245,3 +246,156 @@ def test_the_grid_as_text_shows_the_layout_or_each_cells_value_and_arrow():
     values = [0.5, -0.25, 0.0, 1.0, 0.0, 0.0]  # walls and terminals show their kind, not a value
     assert w.to_text(values) == " +0.500   -0.250    ###\n +1.000    pit      goal"
     assert w.to_text(values, [1, 2, 0, 0, 0, 0]) == " +0.500→  -0.250↓   ###\n +1.000↑   pit      goal"
+
+
+# --- messages, defaults and limits ----------------------------------------------------------------------
+@pytest.mark.parametrize("layout, message", [
+    ((), "layout must be a non-empty tuple of equal-length, non-empty strings"),
+    ((".S", "..."), "layout must be a non-empty tuple of equal-length, non-empty strings"),
+    (("", ""), "layout must be a non-empty tuple of equal-length, non-empty strings"),
+    (("S.X", "YX."), "layout has unknown cells ['X', 'Y']; allowed are . # S G P"),
+    (("#G", "P#"), "layout has no cell to start from (no S and no free floor)"),
+])
+def test_bad_layouts_are_refused_with_the_whole_message(layout, message):
+    with pytest.raises(ValueError, match=exactly(message)):
+        GridWorld(layout=layout)
+
+
+def test_the_smallest_layouts_are_accepted():
+    """One free cell is a world; so are two equal rows; a slip just below 1 is allowed."""
+    assert GridWorld(layout=(".",)).start == 0
+    assert GridWorld(layout=("S", ".")).n_states == 2
+    assert GridWorld(slip=0.99).slip == 0.99
+
+
+def test_bad_slip_message_names_the_value():
+    with pytest.raises(ValueError, match=exactly("slip must be in [0, 1), got 1.0")):
+        GridWorld(slip=1.0)
+
+
+def test_the_sizes_and_spaces_follow_the_layout():
+    w = GridWorld(layout=("S..", "..G"))
+    assert (w.rows, w.cols, w.n_states, w.n_actions) == (2, 3, 6, 4)
+    assert w.observation_space == Discrete(6) and w.action_space == Discrete(4)
+
+
+def test_without_s_the_start_is_the_first_non_terminal_floor_cell():
+    """No S: the start is the first cell (row by row) that is neither a wall nor terminal; an S wins."""
+    assert GridWorld(layout=("#G..", "....")).start == 2
+    assert GridWorld(layout=("....", ".S.G")).start == 5
+
+
+def test_jumps_may_start_or_end_on_the_start_cell():
+    w = GridWorld(layout=("S..",), jumps=(Jump(0, 2, 3.0), Jump(1, 0, -1.0)))
+    assert w.transitions(0, RIGHT) == [Transition(1.0, 2, 3.0)]
+    assert w.transitions(1, LEFT) == [Transition(1.0, 0, -1.0)]
+
+
+FLOOR_TO_FLOOR = "a jump must go from a floor cell to a floor cell, got "
+
+
+@pytest.mark.parametrize("jumps, message", [
+    ((Jump(1, 25, 1.0),), FLOOR_TO_FLOOR + "Jump(source=1, target=25, reward=1.0)"),
+    ((Jump(-1, 0, 1.0),), FLOOR_TO_FLOOR + "Jump(source=-1, target=0, reward=1.0)"),
+    ((Jump(0, 13, 1.0),), FLOOR_TO_FLOOR + "Jump(source=0, target=13, reward=1.0)"),
+    ((Jump(0, 1, 1.0), Jump(0, 2, 1.0)), "a cell can be the source of one jump at most"),
+])
+def test_bad_jumps_are_refused_with_the_whole_message(jumps, message):
+    with pytest.raises(ValueError, match=exactly(message)):
+        GridWorld(jumps=jumps)
+
+
+def test_bad_actions_states_and_walls_are_refused_with_the_whole_message():
+    w = GridWorld()
+    with pytest.raises(ValueError, match=exactly("action must be an int in 0..3, got 4")):
+        w.transitions(0, 4)
+    with pytest.raises(ValueError, match=exactly("state must be an int in 0..24, got 25")):
+        w.transitions(25, 0)
+    with pytest.raises(ValueError, match=exactly("state 6 is a wall, not a state")):
+        w.transitions(6, UP)
+    assert w.transitions(24, UP) == [Transition(1.0, 19, 0.0)]  # the last state and action are allowed
+    assert w.transitions(0, LEFT) == [Transition(1.0, 0, 0.0)]
+
+
+def test_a_slip_goes_half_to_each_side_of_every_action():
+    """Slip 0.4 from the middle of a 3 x 3 floor: 0.6 ahead, 0.2 to each side, none backwards."""
+    w = GridWorld(layout=("...", ".S.", "..."), slip=0.4)
+    ahead_and_sides = {UP: (1, 5, 3), RIGHT: (5, 7, 1), DOWN: (7, 3, 5), LEFT: (3, 1, 7)}
+    for action, (ahead, side, other_side) in ahead_and_sides.items():
+        assert outcome_map(w, 4, action) == pytest.approx({ahead: 0.6, side: 0.2, other_side: 0.2})
+
+
+def test_a_gridworld_env_truncates_at_100_steps_by_default():
+    env = GridWorld().env()
+    env.reset(seed=0)
+    flags = [env.step(LEFT)[3] for _ in range(100)]  # bumps the edge: never terminates
+    assert flags == [False] * 99 + [True]
+
+
+# --- ModelEnv and the spaces ----------------------------------------------------------------------------
+def test_a_model_env_refuses_a_bad_start_with_the_whole_message():
+    with pytest.raises(ValueError, match=exactly("start must be a non-terminal state, got 6")):
+        ModelEnv(GridWorld(), 6)
+    with pytest.raises(ValueError, match=exactly("start must be a non-terminal state, got 25")):
+        ModelEnv(GridWorld(), 25)
+
+
+def test_a_model_env_has_the_models_spaces_and_no_step_limit_by_default():
+    env = ModelEnv(GridWorld(layout=("S...",)), 0)
+    assert env.observation_space == Discrete(4) and env.action_space == Discrete(4)
+    assert env.max_steps is None and env.start == 0
+
+
+def test_model_env_step_refusals_say_what_is_wrong():
+    env = GridWorld(layout=("S.G",)).env()
+    with pytest.raises(RuntimeError, match=exactly("call reset() before step()")):
+        env.step(RIGHT)
+    env.reset(seed=0)
+    for action in (-1, 4, True):
+        with pytest.raises(ValueError, match=exactly(f"action must be an int in 0..3, got {action!r}")):
+            env.step(action)
+    env.step(RIGHT)
+    env.step(RIGHT)
+    with pytest.raises(RuntimeError, match=exactly("the episode has ended; call reset() to start a new one")):
+        env.step(RIGHT)
+
+
+def test_a_model_env_seed_reseeds_and_a_reset_without_one_continues_the_generator():
+    """The first reset without a seed is seed 0; a later one keeps drawing from the same generator;
+    a seed restarts it, on a used env too."""
+    w = GridWorld(layout=("...", ".S.", "..."), slip=0.8)
+
+    def draws(env, seeds):
+        out = []
+        for seed in seeds:
+            env.reset(seed=seed)
+            out.append(env.step(UP)[0])
+        return out
+
+    unseeded = draws(w.env(), [None] * 20)
+    assert unseeded == draws(w.env(), [0] + [None] * 19)
+    assert len(set(unseeded)) > 1  # the draws go on rather than repeat the first
+    used = w.env()
+    draws(used, [5, None])
+    assert draws(used, [0] + [None] * 19) == unseeded
+
+
+def test_the_step_count_and_info_follow_each_step():
+    """Each step reports the probability of the outcome drawn; max_steps=1 truncates at once."""
+    env = GridWorld(layout=("...", ".S.", "..."), slip=0.4).env(max_steps=1)
+    env.reset(seed=0)
+    state, _, _, truncated, info = env.step(UP)
+    assert truncated and info == {"probability": outcome_map(env.mdp, 4, UP)[state]}
+
+
+def test_discrete_holds_the_ints_from_0_to_n_minus_1():
+    space = Discrete(3)
+    assert [space.contains(x) for x in (-1, 0, 1, 2, 3)] == [False, True, True, True, False]
+    assert not any(space.contains(x) for x in (True, 1.0, "1", None))
+
+
+def test_check_max_steps_takes_a_positive_int_or_none():
+    assert check_max_steps(1) == 1 and check_max_steps(None) is None
+    for bad in (0, -1, 1.0, True):
+        with pytest.raises(ValueError, match=exactly(f"max_steps must be a positive int or None, got {bad!r}")):
+            check_max_steps(bad)

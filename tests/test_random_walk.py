@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 
+from conftest import exactly
 from policywerk.math.random import Rng
 from policywerk.worlds.random_walk import RandomWalk
 
@@ -227,3 +228,72 @@ def test_one_state_walk_is_a_single_coin_flip():
     for seed in range(20):
         (step,) = walk.episode(Rng(seed))
         assert step in ((1, 0.0, 0), (1, 1.0, 2))
+
+
+def test_refusals_say_what_is_wrong():
+    with pytest.raises(ValueError, match=exactly("n must be a positive odd int (a middle state to start in), got 4")):
+        RandomWalk(4)
+    env = RandomWalk(1).env()
+    with pytest.raises(RuntimeError, match=r"^call reset\(\) before step\(\)$"):
+        env.step(0)
+    env.reset(seed=0)
+    with pytest.raises(ValueError, match=r"^the random walk has one action, 0; got 1$"):
+        env.step(1)
+    env.step()  # the action defaults to 0; one step from the single state ends the walk
+    with pytest.raises(RuntimeError, match=r"^the walk has ended; call reset\(\) to start a new one$"):
+        env.step(0)
+
+
+def test_the_env_first_reset_without_a_seed_is_seed_0_and_a_seed_restarts_a_used_env():
+    walk = RandomWalk()
+    unseeded = env_trajectory_unseeded(walk.env(), 10)
+    assert unseeded == env_trajectory(walk.env(), seed=0, n_episodes=10)
+    used = walk.env()
+    env_trajectory(used, seed=5, n_episodes=2)
+    assert env_trajectory(used, seed=0, n_episodes=10) == unseeded
+
+
+def env_trajectory_unseeded(env, n_episodes):
+    states = []
+    for _ in range(n_episodes):
+        env.reset()
+        terminated = False
+        while not terminated:
+            state, _, terminated, _, _ = env.step(0)
+            states.append(state)
+    return states
+
+
+def test_the_spaces_count_both_ends():
+    env = RandomWalk(3).env()
+    assert env.observation_space.n == 5 and env.action_space.n == 1
+
+
+class Draws(Rng):
+    """A generator whose random() returns the given numbers in turn."""
+
+    def __init__(self, draws):
+        super().__init__(0)
+        self.draws = iter(draws)
+
+    def random(self):
+        return next(self.draws)
+
+
+def test_a_draw_below_one_half_steps_right_and_one_half_or_more_steps_left():
+    walk = RandomWalk(1)
+    assert walk.episode(Draws([math.nextafter(0.5, 0.0)])) == [(1, 1.0, 2)]
+    assert walk.episode(Draws([0.5])) == [(1, 0.0, 0)]
+    assert RandomWalk().episode(Draws([0.0, 0.9, 0.1, 0.2, 0.3])) == [(3, 0.0, 4), (4, 0.0, 3), (3, 0.0, 4),
+                                                                      (4, 0.0, 5), (5, 1.0, 6)]
+
+
+def test_the_env_walks_the_same_path_as_episode_for_the_same_seed():
+    walk = RandomWalk()
+    for seed in range(10):
+        env = walk.env()
+        env.reset(seed=seed)
+        path = [env.step(0)[0]]
+        while path[-1] not in (LEFT_END, RIGHT_END):
+            path.append(env.step(0)[0])
+        assert path == [s_next for _, _, s_next in walk.episode(Rng(seed))]
