@@ -226,18 +226,28 @@ def test_train_steps_the_world_and_keeps_the_books(monkeypatch, capsys):
     seen.clear()
     run = train(Corridor(), 10, SMALL, seed=6)
     assert all(target is not net for net, target, _ in seen) and len(seen) == 4
+    assert all(len(batch) == SMALL.batch for _, _, batch in seen)  # sampled: batch transitions each
     assert min(t.state[0] + 1 for t in seen[-1][2] + seen[-2][2]) < 6  # replay: older steps come back
     assert "DQN, seed 6, steps: 10" in capsys.readouterr().err
+    train(Corridor(), 1, Config(**{**SMALL.__dict__, "replay": False}), seed=6)  # one switch off is enough
+    assert "DQN ablation, seed 6, steps: 1" in capsys.readouterr().err
     with pytest.raises(ValueError, match="^steps must be an int >= 1, got 0$"):
         train(Corridor(), 0, SMALL, seed=6)
 
 
-def test_the_target_network_is_refreshed_every_target_every_updates_and_adam_steps_by_lr():
-    """The same run with refreshes every 2 updates and never: the first two losses agree, the third
-    (bootstrapped from the refreshed copy) does not. Adam's first step moves each weight by about lr."""
-    often = train(Corridor(), 10, SMALL, seed=3, snapshots=(3, 4))
-    never = train(Corridor(), 10, Config(**{**SMALL.__dict__, "target_every": 10**9}), seed=3)
-    assert often.losses[:2] == never.losses[:2] and often.losses[2] != never.losses[2]
+def test_the_target_network_is_refreshed_every_target_every_updates_and_adam_steps_by_lr(monkeypatch):
+    """Updates after steps 4, 6, 8 and 10, a refresh every 2: the first two bootstrap from the initial
+    network, the next two from the network as it was after the second update (step 6). Adam's first
+    step moves each weight by about lr."""
+    def weights(net):
+        return [values[:] for values, _ in net.parameters()]
+
+    targets, real = [], dqn.update
+    monkeypatch.setattr(dqn, "update", lambda net, target, batch, gamma: targets.append(weights(target))
+                        or real(net, target, batch, gamma))
+    often = train(Corridor(), 10, SMALL, seed=3, snapshots=(0, 3, 4, 6))
+    initial, after_two = weights(often.snapshots[0]), weights(often.snapshots[6])
+    assert targets == [initial, initial, after_two, after_two] and initial != after_two
     moved = [abs(a - b) for (va, _), (vb, _) in zip(often.snapshots[4].parameters(),
                                                     often.snapshots[3].parameters()) for a, b in zip(va, vb)]
     assert max(moved) == pytest.approx(SMALL.lr, rel=1e-3)

@@ -148,6 +148,7 @@ def test_policy_evaluation_matches_numpy_linear_solve():
 def test_sweep_zero_is_all_zeros():
     first = value_iteration(GridWorld(slip=0.2), 0.9)[0]
     assert first.number == 0 and first.values == [0.0] * 25 and first.delta == float("inf")
+    assert first.policy == greedy_policy(GridWorld(slip=0.2), [0.0] * 25, 0.9)  # greedy on the zeros
 
 
 def test_values_ripple_out_one_cell_per_sweep():
@@ -214,11 +215,27 @@ def test_policy_iteration_agrees_with_value_iteration(gamma):
     rounds = policy_iteration(world, gamma, 1e-9)
     live = [s for s in world.states if not world.is_terminal(s)]
     assert [rounds[-1].policy[s] for s in live] == [sweeps[-1].policy[s] for s in live]
+    assert rounds[-1].policy == sweeps[-1].policy  # terminals and walls too: both write 0 (up) there
     assert max_abs_diff(rounds[-1].values, sweeps[-1].values) < 1e-6
     assert rounds[0].policy == [UP] * 25
     assert rounds[-1].changed == 0 and all(r.changed > 0 for r in rounds[:-1])
     assert [r.number for r in rounds] == list(range(1, len(rounds) + 1))
     assert len(rounds) < len(sweeps)
+
+
+def test_policy_evaluation_counts_its_sweeps_and_stops_strictly_below_theta():
+    """As many sweeps as max_sweeps allow, counted from 1; theta defaults to 1e-6. With gamma 0 the
+    second sweep changes nothing: a change of 0 is below any positive theta but not below 0."""
+    world = GridWorld(slip=0.2)
+    random_policy = [[0.25] * 4 for _ in range(world.n_states)]
+    values, n = evaluate_policy(world, random_policy, 0.9, 1e-9)
+    assert evaluate_policy(world, random_policy, 0.9, 1e-9, max_sweeps=n) == (values, n)
+    with pytest.raises(RuntimeError, match=rf"^policy evaluation did not converge within {n - 1} sweeps "):
+        evaluate_policy(world, random_policy, 0.9, 1e-9, max_sweeps=n - 1)
+    assert evaluate_policy(world, random_policy, 0.9) == evaluate_policy(world, random_policy, 0.9, 1e-6)
+    assert evaluate_policy(world, random_policy, 0.0, 1e-9)[1] == 2
+    with pytest.raises(RuntimeError, match="within 5 sweeps"):
+        evaluate_policy(world, random_policy, 0.0, 0.0, max_sweeps=5)
 
 
 def test_policy_evaluation_and_iteration_give_up_after_their_limits():
