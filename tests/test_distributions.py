@@ -79,3 +79,16 @@ def test_categorical_gradients_match_finite_differences():
 def test_uniform_logits_have_the_largest_entropy():
     assert categorical_entropy_grad([0.0] * 5)[0] == pytest.approx(math.log(5))
     assert categorical_entropy_grad([0.0] * 5)[1] == pytest.approx([0.0] * 5, abs=1e-15)
+
+
+def test_softmax_of_huge_logits_does_not_overflow():
+    """The largest logit is subtracted before exponentiating: e^1000 would overflow, e^0 does not."""
+    assert softmax([1000.0, 0.0]) == [1.0, 0.0]  # e^-1000 underflows to 0
+    assert softmax([1000.0, 1000.0 - math.log(3.0)]) == pytest.approx([0.75, 0.25], rel=1e-12)
+
+
+def test_an_action_whose_probability_underflows_to_0_adds_nothing_to_the_entropy():
+    """p = 0 contributes 0 log 0 = 0 to H and 0 to the gradient (log 0 itself would raise)."""
+    entropy, grads = categorical_entropy_grad([0.0, 0.0, -1000.0])
+    assert entropy == pytest.approx(math.log(2.0), rel=1e-15)
+    assert grads == pytest.approx([0.0, 0.0, 0.0], abs=1e-15)

@@ -89,12 +89,18 @@ def test_backpropagation_through_time_matches_finite_differences():
 
 def test_a_step_checks_its_sizes():
     cell = GRUCell(2, 3, Rng(0))
-    with pytest.raises(ValueError, match="takes 2 inputs and 3 state values"):
+    with pytest.raises(ValueError, match=r"^this GRU takes 2 inputs and 3 state values, got 3 and 3$"):
         cell.step([0.0] * 3, [0.0] * 3)
-    with pytest.raises(ValueError, match="number of inputs must be an int >= 1, got 0"):
+    with pytest.raises(ValueError, match=r"^this GRU takes 2 inputs and 3 state values, got 2 and 2$"):
+        cell.step([0.0] * 2, [0.0] * 2)
+    with pytest.raises(ValueError, match=r"^a GRU's number of inputs must be an int >= 1, got 0$"):
         GRUCell(0, 3, Rng(0))
-    with pytest.raises(ValueError, match="number of units must be an int >= 1, got True"):
+    with pytest.raises(ValueError, match=r"^a GRU's number of units must be an int >= 1, got 0$"):
+        GRUCell(2, 0, Rng(0))
+    with pytest.raises(ValueError, match=r"^a GRU's number of units must be an int >= 1, got True$"):
         GRUCell(2, True, Rng(0))
+    h, _ = GRUCell(1, 1, Rng(0)).step([1.0], [0.5])  # the smallest cell
+    assert len(h) == 1
 
 
 def test_the_update_gate_keeps_the_old_state():
@@ -119,6 +125,8 @@ def test_a_minibatch_block_gives_the_gradients_of_step_by_step_accumulation():
             for x, dh in zip(xs, dhs):
                 h, record = cell.step(x, h)
                 back.append(cell.backward(dh, record))
+            # inside the block the weight gradients wait until it ends
+            assert all(v == 0.0 for _, g in cell.parameters() for v in g) == batched
         return [list(g) for _, g in cell.parameters()], back
 
     each, back_each = run(False)
@@ -126,3 +134,34 @@ def test_a_minibatch_block_gives_the_gradients_of_step_by_step_accumulation():
     assert back_together == back_each
     for a, b in zip(together, each):
         assert a == pytest.approx(b, rel=1e-12, abs=1e-15)
+
+
+def test_a_new_cell_has_glorot_uniform_weights_zero_biases_and_zero_gradients():
+    """Each gate's weights are U(+-sqrt(6 / (n_in + 2 n_hidden))), Glorot's limit for a layer from
+    [x; h] to h; biases and gradient accumulators start at 0."""
+    cell = GRUCell(20, 40, Rng(11))
+    limit = math.sqrt(6.0 / 100)
+    for w in (cell.w_u, cell.w_r, cell.w_c):
+        assert len(w) == 40 and all(len(row) == 60 for row in w)
+        values = [v for row in w for v in row]
+        # 2,400 draws per gate: the extremes come within 1% of the limit
+        assert max(values) <= limit and max(values) > 0.99 * limit
+        assert min(values) >= -limit and min(values) < -0.99 * limit
+    assert cell.b_u == cell.b_r == cell.b_c == [0.0] * 40
+    assert all(v == 0.0 for _, grads in cell.parameters() for v in grads)
+    assert len(cell.parameters()) == 3 * (40 + 1)  # per gate, one pair per weight row and the bias
+
+
+def test_a_steps_record_holds_its_input_state_and_gates():
+    """GRUStep keeps x, h, [x; h], [x; r * h] and the gates u, r and the candidate c of the step."""
+    cell = GRUCell(2, 3, Rng(4))
+    x, h = [0.7, -1.2], [0.3, -0.4, 0.9]
+    h_new, s = cell.step(x, h)
+    assert s.x == x and s.h == h and s.xh == x + h
+    assert s.xrh == x + [ri * hi for ri, hi in zip(s.r, h)]
+    for gate, w in ((s.u, cell.w_u), (s.r, cell.w_r)):
+        assert gate == pytest.approx([sigmoid(sum(a * b for a, b in zip(row, x + h))) for row in w],
+                                     rel=1e-12)
+    assert s.c == pytest.approx([math.tanh(sum(a * b for a, b in zip(row, s.xrh))) for row in cell.w_c],
+                                rel=1e-12)
+    assert h_new == pytest.approx([(1 - u) * c + u * hi for u, c, hi in zip(s.u, s.c, h)], rel=1e-12)

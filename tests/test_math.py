@@ -1,6 +1,7 @@
 """Tests for policywerk.math: the vector helpers and the seeded Rng."""
 
 import copy
+import math
 import random
 import re
 
@@ -52,9 +53,9 @@ def test_dot_and_max_abs_diff_agree_with_numpy():
 
 @pytest.mark.parametrize("fn", [dot, max_abs_diff])
 def test_length_mismatch_raises_and_names_both_lengths(fn):
-    with pytest.raises(ValueError, match=r"differ in length: 2 and 3"):
+    with pytest.raises(ValueError, match=r"^vectors differ in length: 2 and 3$"):
         fn([1.0, 2.0], [1.0, 2.0, 3.0])
-    with pytest.raises(ValueError, match="differ in length"):
+    with pytest.raises(ValueError, match=r"^vectors differ in length: 0 and 1$"):
         fn([], [1.0])
 
 
@@ -80,7 +81,7 @@ def test_rng_is_the_standard_mersenne_twister():
 @pytest.mark.parametrize("seed", [True, False, 1.0, 1.5, "1", None])
 def test_seed_must_be_an_int_and_not_a_bool(seed):
     """ValueError, like every other count or seed, naming what it got."""
-    with pytest.raises(ValueError, match=f"seed must be an int, got {re.escape(repr(seed))}"):
+    with pytest.raises(ValueError, match=f"^seed must be an int, got {re.escape(repr(seed))}$"):
         Rng(seed)
 
 
@@ -117,11 +118,11 @@ def test_rng_can_be_copied_and_the_copy_continues_the_same_stream():
 
 
 def test_degenerate_inputs_raise():
-    with pytest.raises(ValueError, match="empty"):
+    with pytest.raises(ValueError, match=r"^argmax of an empty sequence$"):
         argmax([])
-    with pytest.raises(ValueError, match="positive"):
+    with pytest.raises(ValueError, match=r"^at least one weight must be positive$"):
         Rng(0).choice_weighted([0.0, 0.0])
-    with pytest.raises(ValueError, match="non-negative"):
+    with pytest.raises(ValueError, match=r"^weights must be non-negative, got -0.5$"):
         Rng(0).choice_weighted([1.0, -0.5])
 
 
@@ -131,8 +132,9 @@ def test_moving_average_by_hand():
 
     assert moving_average([1.0, 3.0, 5.0, 7.0], 2) == [1.0, 2.0, 4.0, 6.0]
     assert moving_average([4.0, 8.0], 5) == [4.0, 6.0]
+    assert moving_average([1.0, 3.0], 1) == [1.0, 3.0]  # the smallest window: each value alone
     for window in (0, 2.0, True):
-        with pytest.raises(ValueError, match="window must be an int >= 1"):
+        with pytest.raises(ValueError, match=f"^window must be an int >= 1, got {window!r}$"):
             moving_average([1.0], window)
 
 
@@ -150,3 +152,33 @@ def test_choice_weighted_falls_back_on_the_last_positive_weight_if_rounding_leav
 
     assert Top(0).choice_weighted([1.0, 2.0, 0.0]) == 1
     assert Top(0).choice_weighted([0.0, 3.0]) == 1 and Top(0).choice_weighted([5.0]) == 0
+
+
+def test_choice_weighted_gives_each_index_the_draws_from_its_partial_sum_up_to_the_next():
+    """Index i takes u in [w_0 + ... + w_(i-1), w_0 + ... + w_i): a draw exactly on a partial sum
+    belongs to the next positive weight."""
+
+    class At(Rng):
+        def __init__(self, value):
+            super().__init__(0)
+            self.value = value
+
+        def random(self):
+            return self.value
+
+    assert At(0.5).choice_weighted([1.0, 1.0]) == 1  # u = 1.0, the end of weight 0's share
+    assert At(0.5).choice_weighted([1.0, 0.0, 1.0]) == 2
+    assert At(0.25).choice_weighted([1.0, 1.0, 2.0]) == 1  # u = 1.0 of a total of 4
+    assert At(0.0).choice_weighted([0.0, 1.0, 1.0]) == 1  # u = 0: the first positive weight
+
+
+def test_sigmoid_is_one_over_one_plus_e_to_minus_v_and_never_overflows():
+    """From 0 up sigmoid is 1 / (1 + e^-v), bit for bit; below 0 it is e^v / (1 + e^v), the same
+    function written so that e^-v cannot overflow: sigmoid(-1000) is 0, not an OverflowError."""
+    from policywerk.math.scalars import sigmoid
+
+    for v in (0.0, 0.375, 0.9, 1.0, 3.5):
+        assert sigmoid(v) == 1.0 / (1.0 + math.exp(-v))
+        assert sigmoid(-v) == math.exp(-v) / (1.0 + math.exp(-v))
+    assert sigmoid(0.0) == 0.5
+    assert sigmoid(1000.0) == 1.0 and sigmoid(-1000.0) == 0.0

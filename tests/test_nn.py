@@ -7,6 +7,7 @@ reference.
 
 import contextlib
 import math
+import re
 
 import numpy as np
 import pytest
@@ -154,7 +155,7 @@ def test_dense_backward_without_input_grad_returns_none_but_still_accumulates():
     assert layer.db == [3.0, -1.0]
 
 
-@pytest.mark.parametrize("kind", ["binary", "non-binary", "mixed", "negative ones"])
+@pytest.mark.parametrize("kind", ["binary", "non-binary", "mixed", "negative ones", "twos"])
 @pytest.mark.parametrize("n_nonzero", [0, 1, 4, 9, 10, 30])
 def test_dense_forward_matches_numpy_on_sparse_binary_and_non_binary_inputs(kind, n_nonzero):
     """W x + b is right whichever forward path the input's sparsity and values select."""
@@ -168,6 +169,8 @@ def test_dense_forward_matches_numpy_on_sparse_binary_and_non_binary_inputs(kind
         x[on[: len(on) // 2 + 1]] = 1.0
     elif kind == "negative ones":
         x[on] = -1.0
+    elif kind == "twos":  # all equal, but not 1
+        x[on] = 2.0
     layer = Dense(30, 6, Rng(200 + n_nonzero))
     layer.b[:] = gen.normal(size=6).tolist()
     expected = np.array(layer.w) @ x + np.array(layer.b)
@@ -359,6 +362,7 @@ def test_sequential_backward_returns_none_by_default_and_the_input_gradient_on_r
     net.layers[0].w = [[1.0, 2.0], [3.0, -1.0]]
     net.layers[2].w = [[0.5, -4.0]]
     x = [1.0, 1.0]  # pre-activations 3 and 2: both ReLUs are on
+    assert net.last is None  # no forward pass yet
     net.forward(x)
     assert net.backward([1.0]) is None
     net.forward(x)
@@ -428,8 +432,9 @@ def test_mlp_has_an_activation_between_dense_layers_but_not_after_the_last():
 def test_mlp_rejects_an_unknown_activation_name():
     """An unknown activation name such as 'sigmoid' or 'Relu' raises ValueError (as a bad init name
     does)."""
-    with pytest.raises(ValueError):
-        mlp([3, 4, 1], Rng(0), "sigmoid")
+    for name in ("sigmoid", "Relu"):
+        with pytest.raises(ValueError, match=f"^activation must be 'relu' or 'tanh', got '{name}'$"):
+            mlp([3, 4, 1], Rng(0), name)
 
 
 # --- initialisation -------------------------------------------------------------------------------
@@ -479,25 +484,38 @@ def test_mlp_uses_he_before_relu_and_glorot_before_tanh_and_at_the_output():
         assert np.abs(np.array(w)).max() <= glorot
 
 
-@pytest.mark.parametrize("n_in, n_out", [(0, 3), (3, 0), (-1, 2), (0, 0), (True, 2), (3, 2.0)])
-def test_dense_with_a_bad_size_raises(n_in, n_out):
+@pytest.mark.parametrize("n_in, n_out, message", [
+    (0, 3, "inputs must be an int >= 1, got 0"), (3, 0, "outputs must be an int >= 1, got 0"),
+    (-1, 2, "inputs must be an int >= 1, got -1"), (0, 0, "inputs must be an int >= 1, got 0"),
+    (True, 2, "inputs must be an int >= 1, got True"), (3, 2.0, "outputs must be an int >= 1, got 2.0"),
+])
+def test_dense_with_a_bad_size_raises(n_in, n_out, message):
     """A Dense layer needs a whole number of inputs and of outputs, at least one of each."""
-    with pytest.raises(ValueError, match="number of (inputs|outputs) must be an int >= 1"):
+    with pytest.raises(ValueError, match=f"^a dense layer's number of {message}$"):
         Dense(n_in, n_out, Rng(0))
+
+
+def test_the_smallest_dense_layer_has_one_input_and_one_output():
+    layer = Dense(1, 1, Rng(0))
+    layer.w, layer.b = [[2.0]], [0.5]
+    assert layer.forward([3.0]) == [6.5]
 
 
 @pytest.mark.parametrize("init", ["xavier", "He", "", "normal"])
 def test_dense_with_an_unknown_init_raises(init):
     """Only 'he' and 'glorot' are accepted initialisations."""
-    with pytest.raises(ValueError, match="init must be"):
+    message = f"init must be 'he' (before a ReLU) or 'glorot' (before tanh or none), got {init!r}"
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
         Dense(3, 2, Rng(0), init=init)
 
 
 @pytest.mark.parametrize("sizes", [[], [4]])
 def test_mlp_with_fewer_than_two_sizes_raises(sizes):
     """An mlp needs at least an input and an output size."""
-    with pytest.raises(ValueError, match="at least an input and an output"):
+    message = f"an MLP needs at least an input and an output size, got {sizes}"
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
         mlp(sizes, Rng(0))
+    assert [type(layer) for layer in mlp([4, 1], Rng(0)).layers] == [Dense]  # two sizes: one layer
 
 
 # --- copy_from ------------------------------------------------------------------------------------
@@ -541,7 +559,7 @@ def test_copy_from_a_network_of_another_shape_raises(other_sizes):
     """copy_from between networks of different shapes raises ValueError and changes nothing."""
     target = mlp([3, 4, 2], Rng(76))
     snapshot = [list(v) for v, _ in target.parameters()]
-    with pytest.raises(ValueError, match="different shapes"):
+    with pytest.raises(ValueError, match=r"^the two networks have different shapes$"):
         target.copy_from(mlp(other_sizes, Rng(77)))
     assert [list(v) for v, _ in target.parameters()] == snapshot
 
@@ -602,8 +620,14 @@ def test_huber_gradient_matches_finite_differences(delta, e_over_delta):
 @pytest.mark.parametrize("delta", [0.0, -1.0])
 def test_huber_with_a_non_positive_delta_raises(delta):
     """Huber's delta must be positive."""
-    with pytest.raises(ValueError, match="delta must be positive"):
+    with pytest.raises(ValueError, match=f"^delta must be positive, got {delta}$"):
         huber(1.0, 0.0, delta)
+
+
+def test_huber_takes_a_tiny_positive_delta():
+    """The smallest deltas are allowed: then nearly every error is in the linear region."""
+    assert huber(1.0, 0.0, delta=1e-300) == (1e-300, 1e-300)
+    assert huber(-1.0, 0.0, delta=1e-300)[1] == -1e-300
 
 
 # --- optimisers -----------------------------------------------------------------------------------
@@ -674,16 +698,48 @@ def test_adam_first_step_moves_each_parameter_by_about_lr_against_the_gradient_s
     {"beta2": -0.5}, {"eps": 0.0}, {"eps": -1e-8},
 ])
 def test_adam_with_invalid_hyperparameters_raises(kwargs):
-    """Adam needs lr > 0, betas in [0, 1) and eps > 0."""
-    with pytest.raises(ValueError, match="need lr > 0"):
+    """Adam needs lr > 0, betas in [0, 1) and eps > 0; the message gives all four."""
+    given = {"lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, **kwargs}
+    message = ("need lr > 0, betas in [0, 1) and eps > 0; got "
+               f"{given['lr']}, {given['beta1']}, {given['beta2']}, {given['eps']}")
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
         Adam([([0.0], [0.0])], **kwargs)
+
+
+def test_adam_takes_the_edges_of_its_ranges():
+    """Betas of 0 (no memory) and tiny lr and eps are allowed: one step then moves by lr g/(|g| + eps)."""
+    values = [0.0]
+    Adam([(values, [2.0])], lr=1e-300, beta1=0.0, beta2=0.0, eps=1e-300).step()
+    assert values == [-1e-300 * 2.0 / (2.0 + 1e-300)]
+
+
+def test_adams_defaults_are_lr_1e_3_betas_0_9_and_0_999_and_eps_1e_8():
+    """Three steps with the defaults equal three with them given; eps matters for a gradient of 1e-8."""
+    def run(**kwargs):
+        values = [1.0, -1.0, 0.5]
+        grads = [0.0, 0.0, 0.0]
+        opt = Adam([(values, grads)], **kwargs)
+        for step in ([3.0, 1e-8, -0.5], [-1.0, 1e-8, 2.0], [0.5, 2e-8, 0.0]):
+            grads[:] = step
+            opt.step()
+        return values
+
+    explicit = run(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8)
+    assert run() == explicit
+    assert explicit == pytest.approx(numpy_adam([1.0, -1.0, 0.5], [np.array([3.0, 1e-8, -0.5]),
+                                                                    np.array([-1.0, 1e-8, 2.0]),
+                                                                    np.array([0.5, 2e-8, 0.0])],
+                                                 1e-3, 0.9, 0.999, 1e-8), rel=0, abs=1e-15)
 
 
 @pytest.mark.parametrize("lr", [0.0, -0.1])
 def test_sgd_with_a_non_positive_learning_rate_raises(lr):
     """SGD needs a positive learning rate."""
-    with pytest.raises(ValueError, match="learning rate must be positive"):
+    with pytest.raises(ValueError, match=f"^the learning rate must be positive, got {lr}$"):
         SGD([([0.0], [0.0])], lr=lr)
+    values = [0.0]
+    SGD([(values, [2.0])], lr=1e-300).step()  # the smallest rates are allowed
+    assert values == [-2e-300]
 
 
 # --- learning -------------------------------------------------------------------------------------
@@ -716,7 +772,7 @@ def test_mlp_learns_xor_with_adam():
 
 def test_a_dense_layer_refuses_an_input_of_the_wrong_length():
     """zip would silently drop the extra weights; the layer says what it takes instead."""
-    with pytest.raises(ValueError, match="takes 3 inputs"):
+    with pytest.raises(ValueError, match=r"^this layer takes 3 inputs, got 2$"):
         Dense(3, 2, Rng(0)).forward([1.0, 2.0])
 
 
@@ -888,5 +944,118 @@ def test_batch_pass_gradients_match_finite_differences(activation):
 
 
 def test_a_batch_pass_refuses_inputs_of_the_wrong_length():
-    with pytest.raises(ValueError, match="takes 3 inputs"):
+    with pytest.raises(ValueError, match=r"^this layer takes 3 inputs, got 2$"):
         mlp([3, 2], Rng(47)).trace_batch([[1.0, 2.0]])
+
+
+def test_a_minibatch_of_pixel_inputs_into_a_single_output_layer():
+    """One output unit, inputs lit with 1, 2 and -0.5: the block's sums are each sample's g x added
+    up, and the input gradient is g W."""
+    layer = Dense(9, 1, Rng(48))
+    xs = [[0.0] * 9 for _ in range(3)]
+    xs[0][1] = xs[0][4] = 1.0
+    xs[1][4], xs[1][7] = 2.0, -0.5
+    xs[2][1], xs[2][8] = 2.0, 1.0
+    gs = [[0.5], [-1.5], [0.25]]
+    with minibatch(layer):
+        dxs = [layer.backward(g, x, layer.forward(x)) for x, g in zip(xs, gs)]
+    expected = sum(np.outer(g, x) for x, g in zip(xs, gs))
+    assert layer.dw == expected.tolist()  # every term here is exact in binary
+    assert layer.db == [0.5 - 1.5 + 0.25]
+    assert dxs == [[g[0] * w for w in layer.w[0]] for g in gs]
+
+
+@pytest.mark.parametrize("pixels", [True, False])
+def test_minibatch_blocks_and_batch_passes_add_to_the_gradients_already_there(pixels):
+    """Weight and bias gradients accumulate across minibatch blocks and batch passes until zero_grad,
+    on dense and pixel inputs alike: twice the same samples give twice the gradients."""
+    gen = np.random.default_rng(49)
+    net = mlp([12, 3], Rng(49))
+    xs = (pixel_batch(gen, 12, samples=3, lit=3, binary=False) if pixels
+          else [gen.normal(size=12).tolist() for _ in range(3)])
+    gs = [gen.normal(size=3).tolist() for _ in xs]
+    net.zero_grad()
+    for _ in range(2):
+        with minibatch(net):
+            for x, g in zip(xs, gs):
+                net.forward(x)
+                net.backward(g)
+    expected = [2.0 * (sum(np.outer(g, x) for x, g in zip(xs, gs))), 2.0 * sum(np.array(gs))]
+    np.testing.assert_allclose(net.layers[0].dw, expected[0], rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(net.layers[0].db, expected[1], rtol=1e-12, atol=1e-15)
+    net.zero_grad()
+    for _ in range(2):
+        net.backward_batch(columns(gs), net.trace_batch(xs))
+    np.testing.assert_allclose(net.layers[0].dw, expected[0], rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(net.layers[0].db, expected[1], rtol=1e-12, atol=1e-15)
+
+
+def test_the_input_gradient_follows_the_weights_after_an_optimiser_step():
+    """Outside a minibatch block dL/dx = W^T dy with the weights as they are now, not as they were
+    at an earlier backward pass."""
+    gen = np.random.default_rng(50)
+    layer = Dense(3, 5, Rng(50))
+    x, dy = gen.normal(size=3).tolist(), gen.normal(size=5).tolist()
+    for _ in range(2):
+        layer.backward(dy, x, layer.forward(x))
+        SGD(layer.parameters(), lr=0.5).step()
+        dx = layer.backward(dy, x, layer.forward(x))
+        np.testing.assert_allclose(dx, np.array(layer.w).T @ np.array(dy), rtol=1e-13, atol=1e-15)
+
+
+def test_a_layers_batch_backward_returns_the_input_gradient_unless_told_not_to():
+    """Dense.backward_batch(dys, xs) gives dL/dx as columns by default; input_grad=False gives None."""
+    layer = Dense(2, 2, Rng(51))
+    layer.w = [[1.0, 2.0], [-3.0, 0.5]]
+    dys, xs = [[1.0, 0.0], [2.0, -1.0]], [[0.5, 1.0], [1.0, -2.0]]  # two samples, as columns
+    assert layer.backward_batch(dys, xs) == [[1.0 - 6.0, 0.0 + 3.0], [2.0 + 1.0, 0.0 - 0.5]]
+    assert layer.backward_batch(dys, xs, input_grad=False) is None
+
+
+def test_a_batch_pass_through_dense_layers_only_and_through_a_leading_activation():
+    """backward_batch works through two Dense layers in a row (the second passes its input
+    gradient back) and returns None by default even when the first layer is an activation."""
+    gen = np.random.default_rng(52)
+    xs = [gen.normal(size=3).tolist() for _ in range(4)]
+    dys = [gen.normal(size=2).tolist() for _ in xs]
+    for first in (Dense(3, 3, Rng(52)), Tanh()):
+        net = Sequential(first, Dense(3, 4, Rng(53)), Dense(4, 2, Rng(54)))
+        net.zero_grad()
+        with minibatch(net):
+            dxs = [net.backward(dy, net.trace(x), input_grad=True) for x, dy in zip(xs, dys)]
+        each = [list(g) for _, g in net.parameters()]
+        net.zero_grad()
+        trace = net.trace_batch(xs)
+        assert net.backward_batch(columns(dys), trace, input_grad=True) == columns(dxs)
+        assert [list(g) for _, g in net.parameters()] == each
+        assert net.backward_batch(columns(dys), trace) is None
+
+
+@pytest.mark.parametrize("leading_tanh", [False, True])
+def test_a_backward_pass_through_dense_layers_only_and_through_a_leading_activation(leading_tanh):
+    """Sequential.backward passes input gradients between two Dense layers in a row, and returns
+    None by default even when the first layer is an activation (whose input gradient is free)."""
+    gen = np.random.default_rng(55)
+    x, dy = gen.normal(size=3).tolist(), gen.normal(size=2).tolist()
+    first = Tanh() if leading_tanh else Dense(3, 3, Rng(55))
+    net = Sequential(first, Dense(3, 4, Rng(56)), Dense(4, 2, Rng(57)))
+    randomise_biases(net, gen)
+    net.zero_grad()
+    dx = net.backward(dy, net.trace(x), input_grad=True)
+    with_dx = [list(g) for _, g in net.parameters()]
+    net.zero_grad()
+    assert net.backward(dy, net.trace(x)) is None
+    assert [list(g) for _, g in net.parameters()] == with_dx
+    weights = np_weights(net)
+    xv = np.array(x)
+
+    def f():
+        z = np.tanh(xv) if leading_tanh else xv
+        for w, b in weights:
+            z = w @ z + b
+        return float(np.array(dy) @ z)
+
+    numeric = numeric_grad(f, [a for pair in weights for a in pair] + [xv])
+    analytic = [g for layer in net.layers if isinstance(layer, Dense) for g in (layer.dw, layer.db)]
+    for a, n in zip(analytic + [dx], numeric):
+        assert_grad_close(a, n)
