@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from policywerk.agents.world_model import ModelConfig, WorldModel, stats
+from policywerk.agents.world_model import ModelConfig, WorldModel, one_hot, stats
 from policywerk.math.random import Rng
 from policywerk.nn.gru import GRUCell
 from policywerk.nn.layers import Dense, Sequential
@@ -268,3 +268,23 @@ def test_loading_refuses_a_file_that_is_not_a_saved_model_or_does_not_fit(tmp_pa
     with pytest.raises(ValueError, match=rf"^{re.escape(str(path))}: its parameters do not fit a model of its "
                                          r"own sizes$"):
         WorldModel.load(path)
+
+
+def test_a_sequence_runs_step_by_step_as_the_model_says():
+    """_forward from the zero state: h_t = GRU(h_{t-1}, [z_{t-1}; one-hot a_{t-1}]), z_t = mu_q + sigma_q
+    eps with eps standard normal from the generator in turn, the reward loss (1/2)(r(h_t, z_t) - r_t)^2,
+    and a reward head of one output."""
+    model, sequences = tiny()
+    assert model.initial() == ([0.0] * 3, [0.0] * 2)
+    assert one_hot(1, 3) == [0.0, 1.0, 0.0] and one_hot(None, 2) == [0.0, 0.0]
+    noise, h, z = Rng(4), *model.initial()
+    for (action, obs, reward), s in zip(sequences[1], model._forward(sequences[1], Rng(4))):
+        h = model.gru.step(z + one_hot(action, 2), h)[0]
+        q = stats(model.posterior.forward(h + model.encoder.forward(obs)), model.c)
+        eps = [noise.gauss(0.0, 1.0) for _ in q.mu]
+        z = [m + sd * e for m, sd, e in zip(q.mu, q.sigma, eps)]
+        predicted = model.reward.forward(h + z)
+        assert (s.h, s.eps, s.z, len(predicted)) == (h, eps, z, 1)
+        assert s.losses.reward == 0.5 * (predicted[0] - reward) ** 2
+    changed = [(1 - a if a is not None else None, obs, r) for a, obs, r in sequences[1]]
+    assert model._forward(changed, Rng(4))[1].h != model._forward(sequences[1], Rng(4))[1].h  # a_0 counts
