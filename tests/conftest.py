@@ -17,6 +17,24 @@ def exactly(message: str) -> str:
     return "^" + re.escape(message) + "$"
 
 
+def central_differences(params, loss, h=1e-6):
+    """Central differences of ``loss()`` in every entry of every (values, grads) pair of ``params``: the
+    gradient to check a backward pass against."""
+    out = []
+    for values, _ in params:
+        row = []
+        for k in range(len(values)):
+            keep = values[k]
+            values[k] = keep + h
+            up = loss()
+            values[k] = keep - h
+            down = loss()
+            values[k] = keep
+            row.append((up - down) / (2 * h))
+        out.append(row)
+    return out
+
+
 @pytest.fixture(scope="session")
 def quick_build(tmp_path_factory):
     """``quick_build(module)``: that lesson built once per test session in the quick setting, as

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from conftest import central_differences
 from policywerk import session
 from policywerk.agents.dreamer import (
     Agent,
@@ -138,23 +139,6 @@ def test_the_behaviour_update_moves_the_actor_towards_the_imagined_reward():
         opt.step()
     after = actor.forward(start[0] + start[1])
     assert after[2] - max(after[0], after[1]) > before[2] - max(before[0], before[1]) + 1.0
-
-
-def central_differences(params, loss, h=1e-6):
-    """Central differences of loss() in every entry of every (values, grads) pair."""
-    out = []
-    for values, _ in params:
-        row = []
-        for k in range(len(values)):
-            keep = values[k]
-            values[k] = keep + h
-            up = loss()
-            values[k] = keep - h
-            down = loss()
-            values[k] = keep
-            row.append((up - down) / (2 * h))
-        out.append(row)
-    return out
 
 
 def test_the_behaviour_updates_gradients_are_those_of_the_mean_actor_and_critic_losses():

@@ -9,6 +9,7 @@ from statistics import NormalDist
 
 import pytest
 
+from conftest import central_differences
 from policywerk import session
 from policywerk.agents.ppo import (
     Batch,
@@ -54,7 +55,7 @@ def test_gaussian_log_prob_by_hand():
 
 
 @pytest.mark.parametrize("a, mu, log_std", GAUSSIAN_CASES)
-def test_gaussian_log_prob_grads_match_central_finite_differences(a, mu, log_std):
+def test_gaussian_log_prob_grads_match_central_central_differences(a, mu, log_std):
     """(d/dmu, d/dlog sigma) of the log-probability against central differences with h = 1e-5."""
     h = 1e-5
     fd_mu = (gaussian_log_prob(a, mu + h, log_std) - gaussian_log_prob(a, mu - h, log_std)) / (2 * h)
@@ -277,23 +278,6 @@ def critic_loss(critic, batch, targets):
     return sum(0.5 * (critic.forward(features(s))[0] - R) ** 2 for s, R in zip(batch.states, targets)) / len(targets)
 
 
-def finite_differences(params, loss, h=1e-6):
-    """Central differences of loss() in every entry of every (values, grads) pair."""
-    out = []
-    for values, _ in params:
-        row = []
-        for k in range(len(values)):
-            keep = values[k]
-            values[k] = keep + h
-            up = loss()
-            values[k] = keep - h
-            down = loss()
-            values[k] = keep
-            row.append((up - down) / (2 * h))
-        out.append(row)
-    return out
-
-
 @pytest.mark.parametrize("clip", [0.2, None], ids=["clipped", "plain-surrogate"])
 def test_update_gradient_matches_finite_differences_of_the_loss(clip):
     """One minibatch holding the whole batch, one epoch: the gradients handed to the two optimisers are
@@ -305,9 +289,9 @@ def test_update_gradient_matches_finite_differences_of_the_loss(clip):
     clip_fraction, value_loss = update(policy, critic, batch, advantages, TARGETS, c, Rng(0), policy_opt, critic_opt)
 
     assert len(policy_opt.grads) == len(critic_opt.grads) == 1  # exactly one step of each
-    expected_policy = finite_differences(policy.parameters(), lambda: policy_loss(policy, batch, advantages, clip,
+    expected_policy = central_differences(policy.parameters(), lambda: policy_loss(policy, batch, advantages, clip,
                                                                                   0.05))
-    expected_critic = finite_differences(critic.parameters(), lambda: critic_loss(critic, batch, TARGETS))
+    expected_critic = central_differences(critic.parameters(), lambda: critic_loss(critic, batch, TARGETS))
     for got, want in zip(policy_opt.grads[0], expected_policy, strict=True):
         assert got == pytest.approx(want, rel=1e-6, abs=1e-9)
     for got, want in zip(critic_opt.grads[0], expected_critic, strict=True):
@@ -344,9 +328,9 @@ def test_each_minibatch_step_takes_the_gradient_of_the_mean_loss_over_that_minib
         part = Batch(states=[STATES[i] for i in chunk], actions=[ACTIONS[i] for i in chunk],
                      log_probs=[batch.log_probs[i] for i in chunk])
         part_advantages, part_targets = [advantages[i] for i in chunk], [TARGETS[i] for i in chunk]
-        expected_policy = finite_differences(
+        expected_policy = central_differences(
             policy.parameters(), lambda part=part, a=part_advantages: policy_loss(policy, part, a, 0.2, 0.05))
-        expected_critic = finite_differences(
+        expected_critic = central_differences(
             critic.parameters(), lambda part=part, r=part_targets: critic_loss(critic, part, r))
         for got, want in zip(policy_opt.grads[step], expected_policy, strict=True):
             assert got == pytest.approx(want, rel=1e-6, abs=1e-9)
