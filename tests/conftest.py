@@ -9,12 +9,26 @@ from pathlib import Path
 
 import pytest
 
+from policywerk.math.random import Rng
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def exactly(message: str) -> str:
     """A ``pytest.raises(match=...)`` pattern that accepts this message, whole, and nothing else."""
     return "^" + re.escape(message) + "$"
+
+
+class Draws(Rng):
+    """A generator whose ``random()`` returns the given numbers in turn (``itertools.repeat(x)``: x forever),
+    to put a draw exactly on a threshold."""
+
+    def __init__(self, draws):
+        super().__init__(0)
+        self.draws = iter(draws)
+
+    def random(self):
+        return next(self.draws)
 
 
 def central_differences(params, loss, h=1e-6):

@@ -1,9 +1,12 @@
 """DQN's pieces: the replay buffer, the exploration schedule, one update against a hand computation,
 and the switches of the ablation."""
 
+from itertools import repeat
+
 import numpy as np
 import pytest
 
+from conftest import Draws
 from policywerk.agents import dqn
 from policywerk.agents.dqn import Config, act, epsilon_at, evaluate, play, train, update
 from policywerk.math.random import Rng
@@ -121,14 +124,9 @@ def test_play_and_evaluate_play_the_games_that_act_plays_from_the_same_generator
 def test_epsilon_zero_never_explores_and_the_schedule_lands_on_its_end():
     """Even a draw of exactly 0.0 is not below an epsilon of 0; at epsilon_steps the rate is the end
     value itself, not the straight line's rounding of it."""
-
-    class Zero(Rng):
-        def random(self):
-            return 0.0
-
     net = mlp([4, 3, 3], Rng(0))
     obs = [1.0, 0.0, -1.0, 0.5]
-    assert act(net, obs, 0.0, Zero(0), 3) == argmax(net.forward(obs))
+    assert act(net, obs, 0.0, Draws(repeat(0.0)), 3) == argmax(net.forward(obs))
     c = Config(epsilon_start=1.0, epsilon_end=0.1, epsilon_steps=100)
     assert epsilon_at(100, c) == 0.1 and epsilon_at(99, c) > 0.1
 

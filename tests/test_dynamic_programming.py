@@ -270,7 +270,8 @@ def test_policy_iteration_counts_its_rounds_and_starts_each_evaluation_from_the_
     warm = evaluate_policy(world, second, 0.9, 1e-9, values=rounds[0].values)[1]
     assert rounds[1].evaluation_sweeps == warm != evaluate_policy(world, second, 0.9, 1e-9)[1]
     assert policy_iteration(world, 0.9) == policy_iteration(world, 0.9, 1e-6)
-    assert len(policy_iteration(world, 0.0)) >= 1
+    myopic = policy_iteration(GridWorld(), 0.0)[-1]  # gamma 0: only the next reward counts
+    assert myopic.policy[9] == DOWN and myopic.values[9] == 1.0  # above the goal: step into it
 
 
 def test_improvement_keeps_the_action_unless_another_is_better_by_more_than_1e_12():

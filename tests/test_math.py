@@ -4,10 +4,12 @@ import copy
 import math
 import random
 import re
+from itertools import repeat
 
 import numpy as np
 import pytest
 
+from conftest import Draws
 from policywerk.math.random import Rng
 from policywerk.math.vectors import add, argmax, dot, max_abs_diff, times
 
@@ -145,31 +147,23 @@ def test_add_sums_vectors_entry_by_entry_and_times_scales_one():
 
 def test_choice_weighted_falls_back_on_the_last_positive_weight_if_rounding_leaves_a_hair():
     """u = random() * total can, through rounding, reach the sum itself; then no index is below it."""
+    def top():
+        return Draws(repeat(1.0))
 
-    class Top(Rng):
-        def random(self):
-            return 1.0
-
-    assert Top(0).choice_weighted([1.0, 2.0, 0.0]) == 1
-    assert Top(0).choice_weighted([0.0, 3.0]) == 1 and Top(0).choice_weighted([5.0]) == 0
+    assert top().choice_weighted([1.0, 2.0, 0.0]) == 1
+    assert top().choice_weighted([0.0, 3.0]) == 1 and top().choice_weighted([5.0]) == 0
 
 
 def test_choice_weighted_gives_each_index_the_draws_from_its_partial_sum_up_to_the_next():
     """Index i takes u in [w_0 + ... + w_(i-1), w_0 + ... + w_i): a draw exactly on a partial sum
     belongs to the next positive weight."""
+    def at(value):
+        return Draws(repeat(value))
 
-    class At(Rng):
-        def __init__(self, value):
-            super().__init__(0)
-            self.value = value
-
-        def random(self):
-            return self.value
-
-    assert At(0.5).choice_weighted([1.0, 1.0]) == 1  # u = 1.0, the end of weight 0's share
-    assert At(0.5).choice_weighted([1.0, 0.0, 1.0]) == 2
-    assert At(0.25).choice_weighted([1.0, 1.0, 2.0]) == 1  # u = 1.0 of a total of 4
-    assert At(0.0).choice_weighted([0.0, 1.0, 1.0]) == 1  # u = 0: the first positive weight
+    assert at(0.5).choice_weighted([1.0, 1.0]) == 1  # u = 1.0, the end of weight 0's share
+    assert at(0.5).choice_weighted([1.0, 0.0, 1.0]) == 2
+    assert at(0.25).choice_weighted([1.0, 1.0, 2.0]) == 1  # u = 1.0 of a total of 4
+    assert at(0.0).choice_weighted([0.0, 1.0, 1.0]) == 1  # u = 0: the first positive weight
 
 
 def test_sigmoid_is_one_over_one_plus_e_to_minus_v_and_never_overflows():

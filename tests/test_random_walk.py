@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from conftest import exactly
+from conftest import Draws, exactly
 from policywerk.math.random import Rng
 from policywerk.worlds.random_walk import RandomWalk
 
@@ -258,17 +258,6 @@ def test_the_env_first_reset_without_a_seed_is_seed_0_and_a_seed_restarts_a_used
 def test_the_spaces_count_both_ends():
     env = RandomWalk(3).env()
     assert env.observation_space.n == 5 and env.action_space.n == 1
-
-
-class Draws(Rng):
-    """A generator whose random() returns the given numbers in turn."""
-
-    def __init__(self, draws):
-        super().__init__(0)
-        self.draws = iter(draws)
-
-    def random(self):
-        return next(self.draws)
 
 
 def test_a_draw_below_one_half_steps_right_and_one_half_or_more_steps_left():

@@ -5,9 +5,11 @@ action selection and the shared td_control routine, on hand-made tables and on t
 import inspect
 import re
 from collections import Counter
+from itertools import repeat
 
 import pytest
 
+from conftest import Draws
 from policywerk.agents.td_control import epsilon_greedy, expected_sarsa, q_learning, sarsa, td_control
 from policywerk.math.random import Rng
 from policywerk.rl.mdp import Discrete
@@ -255,11 +257,7 @@ def test_epsilon_zero_always_picks_the_unique_best_action():
 
 
 def test_epsilon_zero_never_explores_even_on_a_draw_of_exactly_zero():
-    class Zero(Rng):
-        def random(self):
-            return 0.0
-
-    assert epsilon_greedy([-3.0, -1.0, -2.0], 0.0, Zero(0)) == 1
+    assert epsilon_greedy([-3.0, -1.0, -2.0], 0.0, Draws(repeat(0.0))) == 1
 
 
 def test_epsilon_zero_breaks_ties_among_the_best_only():
