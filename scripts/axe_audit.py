@@ -6,7 +6,7 @@ at a desktop and a phone width, in the light and the dark colour scheme.
     python scripts/axe_audit.py --site site/ --fail serious   exit 1 if any violation is serious or critical
 
 The site is served from its folder on 127.0.0.1 and opened in headless Chromium (the system's `chromium`);
-axe-core comes from the `axe-playwright-python` package (pip install -e ".[a11y]"), which ships it. Nothing
+axe-core comes from the `axe-playwright-python` package (pip install -e ".[test]"), which ships it. Nothing
 of this is loaded by the site itself. Each page is scrolled through first, so that lazy images and the
 animation player are in place when axe looks.
 """

@@ -39,6 +39,7 @@ from policywerk.literate.archive import browser_archive  # noqa: E402
 from policywerk.literate.blocks import fence  # noqa: E402
 from policywerk.literate.cells import Cell, parse_file  # noqa: E402
 from policywerk.literate.exercise_page import notebook_cells  # noqa: E402
+from policywerk.literate.images import intrinsic_size, size_attributes  # noqa: E402
 from policywerk.literate.notebook import to_notebook  # noqa: E402
 from policywerk.literate.page import downloads, render, render_failed, render_pending, source_base  # noqa: E402
 from policywerk.literate.publish import digest, seeds_of  # noqa: E402
@@ -83,15 +84,21 @@ def provenance(info, record) -> str:
             f"`build/lessons/{record.setting}/manifest.json` the sha256 of every file.")
 
 
+def sizes_of(files: dict[str, bytes]) -> dict[str, tuple[int, int]]:
+    """Each picture's width and height, for its <img>: the page keeps its place before it loads."""
+    return {name: size for name, data in files.items() if (size := intrinsic_size(data))}
+
+
 def built(info, cells) -> tuple[str, dict[str, bytes]]:
     """The lesson's page and the files it shows, from its run, which must be there."""
     folder = output_dir(RUNS, SETTING, info)
     record = load_record(folder)
     if record is None:
         raise SystemExit(f"no usable run of {info.module} in {folder}")
+    files = {name: (folder / name).read_bytes() for name in record.files()}
     page = render(info, cells, record, assets=info.slug, provenance=provenance(info, record),
-                  source_url=SOURCE_URL)
-    return page, {name: (folder / name).read_bytes() for name in record.files()}
+                  source_url=SOURCE_URL, sizes=sizes_of(files))
+    return page, files
 
 
 def served(info, cells) -> tuple[str, dict[str, bytes]]:
@@ -106,7 +113,7 @@ def served(info, cells) -> tuple[str, dict[str, bytes]]:
             pass
         else:
             page = render(info, cells, record, assets=info.slug, provenance=provenance(info, record),
-                          source_url=SOURCE_URL)
+                          source_url=SOURCE_URL, sizes=sizes_of(files))
             return page, files
     failed = serve.failure(serve.read_status(Path(STATUS)), info, SETTING)
     if failed is not None:
@@ -161,8 +168,9 @@ for info in lessons.CATALOG:
     cards.append(f"-   **{info.number:02d} · {title}**")
     cards.append("")
     if has_poster and info.exists:
-        cards.append(f"    [![Poster frame of lesson {info.number:02d}: {info.world}]({poster}){{ loading=lazy }}]"
-                     f"(lessons/{info.slug}.md)")
+        size = size_attributes(intrinsic_size((ROOT / "docs" / poster).read_bytes()))
+        alt = f"Poster frame of lesson {info.number:02d}: {info.world}"
+        cards.append(f"    [![{alt}]({poster}){{ loading=lazy{size} }}](lessons/{info.slug}.md)")
         cards.append("")
     cards.append(f"    {info.paper}, {info.year}. *{info.mechanism}*; {info.world}.")
     cards.append("")

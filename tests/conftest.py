@@ -93,13 +93,48 @@ def publishing_environment(github: dict[str, str]) -> dict[str, str]:
     return {name: re.sub(r"\$\{\{\s*([\w.]+)\s*\}\}", value, str(text)) for name, text in site.get("env", {}).items()}
 
 
+class SecondBuild:
+    """Every lesson built once more from nothing by ``policywerk build --quick``, each lesson in a fresh
+    process of its own, as ``make lessons`` does (test_lessons compares it with ``quick_build``'s). It can
+    start early, beside the first build, which runs the lessons one after another in this process, and so
+    takes the other core; ``root()`` waits for it."""
+
+    def __init__(self, folder: Path):
+        self.folder, self.process = folder, None
+
+    def start(self, jobs: int) -> None:
+        if self.process is None:
+            command = [sys.executable, "-m", "policywerk.literate", "build", "--quick", "--jobs", str(jobs),
+                       "--root", str(self.folder / "runs")]
+            with open(self.folder / "stderr.txt", "w") as err:
+                self.process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err,
+                                                env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+
+    def root(self) -> Path:
+        self.start(jobs=2)
+        code = self.process.wait()
+        assert code == 0, (self.folder / "stderr.txt").read_text()[-4000:]
+        return self.folder / "runs"
+
+
 @pytest.fixture(scope="session")
-def quick_site(tmp_path_factory, quick_build) -> Path:
+def second_build(tmp_path_factory):
+    build = SecondBuild(tmp_path_factory.mktemp("second-build"))
+    yield build
+    if build.process is not None and build.process.poll() is None:  # the session ended before it was needed
+        build.process.kill()
+        build.process.wait()
+
+
+@pytest.fixture(scope="session")
+def quick_site(request, tmp_path_factory, quick_build) -> Path:
     """The whole site built with ``mkdocs build --strict`` in the quick setting, into a temporary folder, from
     the lessons' quick runs of this test session (each lesson runs once per session, not once more here). It
     is built as the Pages workflow would publish it from a fork (``FORK``): the tests find the fork's links."""
     from policywerk.lessons import available
 
+    if any("second_build" in item.fixturenames for item in request.session.items):
+        request.getfixturevalue("second_build").start(jobs=1)  # on the other core, while these run here
     runs = {quick_build(info.module)[1] for info in available()}
     out = tmp_path_factory.mktemp("site")
     env = {**os.environ, "POLICYWERK_SETTING": "quick", "POLICYWERK_RUNS": str(runs.pop()),

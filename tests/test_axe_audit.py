@@ -1,5 +1,5 @@
 """scripts/axe_audit.py, the accessibility audit: which pages it visits and how it counts what axe finds (the
-browser part runs in the audit itself, with axe-core from the a11y extra)."""
+browser part runs in the audit itself, with axe-core from the test extra)."""
 
 import importlib.util
 from pathlib import Path

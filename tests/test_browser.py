@@ -1,19 +1,26 @@
 """The built site in headless Chromium, page by page, at a desktop and a phone-sized viewport: no console
-errors, no request off 127.0.0.1, every image loaded, math rendered wherever there is math; the lesson
+errors, no request off 127.0.0.1, every image loaded, math rendered wherever there is math, and no serious
+accessibility violation (axe-core) in either colour scheme; the lesson
 downloads served; without JavaScript, readers who ask for reduced motion get the poster, with the
 animation one click away; search finds a lesson; at a 1280 px desktop width no code block of a lesson
-scrolls sideways. The animation player has tests of its own (test_player)."""
+scrolls sideways. The animation player has tests of its own (test_player), and so have the keyboard and
+the page's stillness as its images load (test_accessibility)."""
 
 import json
+import shutil
 import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from conftest import CHROMIUM_FLAGS
 from policywerk.lessons import available
 
 pytestmark = pytest.mark.browser
 
-VIEWPORTS = {"desktop": {"width": 1400, "height": 1000}, "phone": {"width": 390, "height": 844}}
+VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
+SERIOUS = ("critical", "serious")  # axe-core's impacts that fail the test; moderate and minor are reported
 
 
 def pages_of(site) -> list[str]:
@@ -55,39 +62,113 @@ def load_every_image(page):
     return page.evaluate(f"{shown}.filter(img => img.naturalWidth === 0).map(img => img.src)")
 
 
+def axe_script() -> str:
+    """axe-core (Deque's accessibility engine), as the axe-playwright-python package ships it; the site
+    never loads it."""
+    try:
+        from importlib.resources import files
+
+        return (files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
+    except ModuleNotFoundError:
+        pytest.fail("axe-playwright-python is required for the accessibility tests: pip install -e '.[test]'")
+
+
+# What the colour scheme changes: the colours alone, the page's elements and names are the same in both.
+# In the second scheme axe-core runs the rules that read colours; in the first, all of its rules.
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+
+
+def accessibility(page, script: str) -> list[dict]:
+    """axe-core's findings on the page as it stands, in its colour scheme, and then in the other, switched
+    with the header's toggle as a reader would: per scheme, the rules run and passed, and the violations."""
+    found = []
+    page.evaluate(script)
+    for rules in (None, COLOUR_RULES):
+        scheme = page.evaluate("document.body.dataset.mdColorScheme")
+        result = page.evaluate("rules => axe.run(document, {resultTypes: ['violations'], "
+                               "...(rules && {runOnly: rules})})", rules)
+        found.append({"scheme": scheme, "rules": rules or "all", "passed": len(result["passes"]), "violations": [
+            {"rule": v["id"], "impact": v["impact"], "nodes": [" ".join(map(str, n["target"])) for n in v["nodes"]]}
+            for v in result["violations"]]})
+        if rules is None:
+            page.locator("form[data-md-component=palette] label:not([hidden])").click()
+            page.wait_for_function(f"document.body.dataset.mdColorScheme !== {scheme!r}")
+    return found
+
+
+def walk(browser, name: str, site_url: str, quick_site) -> dict:
+    """Every page at one viewport: the problems found on each, and axe-core's findings in both schemes."""
+    report = {"pages": 0, "requests": 0, "images": 0, "math pages": 0, "problems": [], "axe": []}
+    script = axe_script()
+    context, page = new_page(browser, VIEWPORTS[name])
+    for path in pages_of(quick_site):
+        page.requests.clear()
+        page.problems.clear()
+        visit(page, f"{site_url}/{path}")
+        broken = load_every_image(page)
+        report["images"] += page.evaluate("[...document.images].filter(i => i.getClientRects().length).length")
+        html = (quick_site / path / "index.html").read_text(encoding="utf-8")
+        if 'class="arithmatex"' in html:
+            report["math pages"] += 1
+            rendered = page.locator(".arithmatex .katex").count()
+            errors = page.locator(".katex-error").count()
+            if rendered == 0 or errors:
+                page.problems.append(f"math: {rendered} formulas rendered, {errors} errors")
+        report["axe"] += [{"page": f"/{path}", "width": name, **run} for run in accessibility(page, script)]
+        foreign = [u for u in page.requests if not u.startswith(site_url)]
+        for item in [*page.problems, *(f"image failed: {u}" for u in broken),
+                     *(f"request left the site: {u}" for u in foreign)]:
+            report["problems"].append(f"{name} /{path}: {item}")
+        report["pages"] += 1
+        report["requests"] += len(page.requests)
+    context.close()
+    return report
+
+
+def walk_in_a_browser_of_its_own(name: str, site_url: str, quick_site) -> dict:
+    """``walk`` in a thread of its own: Playwright's objects belong to the thread that made them."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_FLAGS)
+        try:
+            return walk(browser, name, site_url, quick_site)
+        finally:
+            browser.close()
+
+
 @pytest.fixture(scope="module")
 def walked(browser, site_url, quick_site):
-    """Every page at both viewports: the problems found on each, and how long the walk took."""
-    report = {"pages": 0, "requests": 0, "images": 0, "math pages": 0, "problems": [], "seconds": 0.0}
+    """Every page at both viewports, the phone's walk beside the desktop's (each browser a process of its
+    own, so the two take both cores): the problems found on each page, axe-core's findings in both colour
+    schemes, and how long the walk took."""
     started = time.perf_counter()
-    paths = pages_of(quick_site)
-    for name, viewport in VIEWPORTS.items():
-        context, page = new_page(browser, viewport)
-        for path in paths:
-            page.requests.clear()
-            page.problems.clear()
-            visit(page, f"{site_url}/{path}")
-            broken = load_every_image(page)
-            report["images"] += page.evaluate("[...document.images].filter(i => i.getClientRects().length).length")
-            html = (quick_site / path / "index.html").read_text(encoding="utf-8")
-            if 'class="arithmatex"' in html:
-                report["math pages"] += 1
-                rendered = page.locator(".arithmatex .katex").count()
-                errors = page.locator(".katex-error").count()
-                if rendered == 0 or errors:
-                    page.problems.append(f"math: {rendered} formulas rendered, {errors} errors")
-            foreign = [u for u in page.requests if not u.startswith(site_url)]
-            for item in [*page.problems, *(f"image failed: {u}" for u in broken),
-                         *(f"request left the site: {u}" for u in foreign)]:
-                report["problems"].append(f"{name} /{path}: {item}")
-            report["pages"] += 1
-            report["requests"] += len(page.requests)
-        context.close()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        phone = pool.submit(walk_in_a_browser_of_its_own, "phone", site_url, quick_site)
+        desktop = walk(browser, "desktop", site_url, quick_site)
+        phone = phone.result()
+    report = {key: desktop[key] + phone[key] for key in desktop}
     report["seconds"] = time.perf_counter() - started
-    print(f"\nbrowser walk: {report['pages']} page visits ({len(paths)} pages x {len(VIEWPORTS)} viewports), "
-          f"{report['requests']} requests, {report['images']} images, {report['math pages']} with math, "
-          f"{report['seconds']:.1f} s")
+    print(f"\nbrowser walk: {report['pages']} page visits ({report['pages'] // len(VIEWPORTS)} pages x "
+          f"{len(VIEWPORTS)} viewports), {report['requests']} requests, {report['images']} images, "
+          f"{report['math pages']} with math, {report['seconds']:.1f} s")
+    impacts = Counter(v["impact"] for run in report["axe"] for v in run["violations"] for _ in v["nodes"])
+    print(f"axe-core: {len(report['axe'])} runs, elements in violation by impact: {dict(impacts) or 'none'}")
     return report
+
+
+def test_no_page_has_a_serious_accessibility_violation_at_either_width_in_either_scheme(walked, quick_site):
+    """axe-core on every page, at 1366 and 390 px, in the light and the dark scheme: nothing serious or
+    critical (contrast, names, keyboard reach of what scrolls, ...). Each failure names the page, the width,
+    the scheme, the rule and the elements."""
+    runs = walked["axe"]
+    assert len(runs) == 2 * len(pages_of(quick_site)) * len(VIEWPORTS)
+    assert {(r["width"], r["scheme"]) for r in runs} == {(w, s) for w in VIEWPORTS for s in ("default", "slate")}
+    assert min(r["passed"] for r in runs if r["rules"] == "all") >= 20  # axe really looked at each page
+    assert min(r["passed"] + len(r["violations"]) for r in runs) >= 1
+    serious = [f"{r['page']} ({r['width']}, {r['scheme']}): {v['rule']} ({v['impact']}) on {', '.join(v['nodes'][:5])}"
+               for r in runs for v in r["violations"] if v["impact"] in SERIOUS]
+    assert not serious, "\n".join(serious)
 
 
 def test_every_page_loads_clean_at_both_viewports(walked, quick_site):

@@ -132,9 +132,9 @@ class Served:
         self.reader.join(timeout=10)
         return code
 
-    def close(self) -> None:
+    def close(self) -> None:  # the whole group: mkdocs, left alone, would hold the output open
         if self.process.poll() is None:
-            self.stop(signal.SIGTERM, group=False)
+            self.stop(signal.SIGTERM)
 
 
 @pytest.fixture

@@ -4,13 +4,17 @@ import inspect
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+
+from conftest import exactly
 from policywerk import session
 from policywerk.agents.td_control import q_learning
 from policywerk.lessons import LessonInfo
 from policywerk.literate.cells import parse_file
 from policywerk.literate.page import render
 from policywerk.literate.runner import build, load_record, output_dir
-from policywerk.show import config_rows, field_comments, show_hyperparameters, show_source
+from policywerk.session import Session, activate
+from policywerk.show import config_rows, field_comments, show_hyperparameters, show_source, show_table
 
 SOURCE = "https://code.example/a-fork/notes/blob/main"  # where the pages link the library's code
 
@@ -100,3 +104,13 @@ def test_a_reader_chosen_seed_is_recorded_as_used():
         assert session.seeds([0, 1]) == [3, 4] and session.seeds(7) == 3
         show_hyperparameters([("SEED", 3, "the seed")])
     assert run.seeds_used == [3, 4, 3] and run.hyperparameters == [("SEED", "3", "the seed")]
+
+
+@pytest.mark.parametrize("blank", ["", "  "])
+def test_a_table_with_a_column_without_a_header_is_refused(tmp_path, blank):
+    """A screen reader reads each cell out with its column's header: an empty one names nothing (axe-core's
+    empty-table-header)."""
+    with activate(Session(out_dir=tmp_path, echo=False)):
+        with pytest.raises(ValueError, match=exactly("every column of 'Budgets.' needs a header")):
+            show_table([blank, "here"], [["memory", 10]], "Budgets.")
+        assert show_table(["budget", "here"], [["memory", 10]], "Budgets.").markdown.startswith("| budget | here |")

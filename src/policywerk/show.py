@@ -51,6 +51,8 @@ def show_table(headers: Sequence[str], rows: Sequence[Sequence[object]], caption
     """Show a table: a Markdown table on the page, aligned plain text in a terminal. With ``frames`` (a
     table of an animation's trace), each row's first cell links to its frame in the animation's player."""
     cells = [[_cell(x) for x in row] for row in rows]
+    if not all(str(h).strip() for h in headers):  # a screen reader reads a cell out with its column's header
+        raise ValueError(f"every column of {caption!r} needs a header")
     if any(len(row) != len(headers) for row in cells):
         raise ValueError(f"every row of {caption!r} needs {len(headers)} cells")
     if frames is not None and len(frames.frames) != len(cells):

@@ -460,7 +460,7 @@ assert actor_knows.low > 0.5, "the actor should move the cart under a pole that 
 # the experiment start from it. The two do not agree in every detail. This page follows the paper wherever
 # they differ, except in how long a run lasts:
 #
-# | | the 1983 paper | `pole.c` | this page |
+# | detail | the 1983 paper | `pole.c` | this page |
 # |---|---|---|---|
 # | the push | right if $w_i$ + noise $\ge 0$, $\sigma = 0.01$ | right with probability $1/(1+e^{-w_i})$ | the paper's |
 # | actor's trace, per visit | $(1 - \delta)\,y = \pm 0.1$ | $(1 - \delta)(y - \tfrac12) = \pm 0.05$ | the paper's |

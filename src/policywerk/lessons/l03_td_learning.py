@@ -924,7 +924,7 @@ assert over_1.mean > 3 * over_1.error, "λ = 1 (Monte Carlo) should do worst, be
 #
 # ## How this page differs from the paper and the book
 #
-# | | Sutton 1988, Sutton & Barto | this page |
+# | detail | Sutton 1988, Sutton & Barto | this page |
 # |---|---|---|
 # | the walk | states B to F between ends A and G (the book: A to E) | the book's names, A to E |
 # | experiment 1 | sets presented until the weights settle, small $\alpha$ | the settled weights, solved for |

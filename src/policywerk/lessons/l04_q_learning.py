@@ -454,7 +454,7 @@ assert edge_too.low > 0.8, "in either order, Q-learning should find the edge"
 #
 # ## How this page differs from the book and the thesis
 #
-# | | Watkins 1989; Sutton & Barto, Example 6.6 | this page |
+# | detail | Watkins 1989; Sutton & Barto, Example 6.6 | this page |
 # |---|---|---|
 # | the world | the thesis: tasks of its own; the book: the 4 x 12 cliff | the book's cliff, numbered as Gymnasium's |
 # | $\varepsilon$, $\alpha$, $\gamma$ | 0.1, 0.5, 1 (the book) | the same |

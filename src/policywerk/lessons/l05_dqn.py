@@ -358,7 +358,7 @@ show_table(["environment steps", "episodes ended", "score, 20-episode mean",
 # %% [markdown]
 # ## What is different from the papers, and why
 #
-# | | the papers (2015) | here |
+# | part | the papers (2015) | here |
 # |---|---|---|
 # | screen | 84 x 84 grey, 4 frames | 8 x 10 binary, 2 frames |
 # | network | 3 convolutional layers, a dense layer of 512, a linear output | a dense layer of 32, a linear output |
@@ -385,7 +385,7 @@ PAPER_RUN = 50_000_000  # frames of training in the 2015 paper
 budgets = [("ε falls from 1 to 0.1 over", 1_000_000, CONFIG.epsilon_steps),
            ("the replay memory holds", 1_000_000, CONFIG.replay_capacity),
            ("learning starts after", 50_000, CONFIG.learning_starts)]
-show_table(["", "the 2015 paper", "of the run", "here", "of the run"],
+show_table(["budget", "the 2015 paper", "of the run", "here", "of the run"],
            [[what, f"{paper:,}", f"{paper / PAPER_RUN:.1%}", f"{ours:,}", f"{ours / STEPS:.1%}"]
             for what, paper, ours in budgets],
            caption="Three budgets as shares of the training run, in the 2015 paper and here.")

@@ -496,7 +496,7 @@ show_table(["updates so far", "mean return of the next batch", "clip fraction of
 # %% [markdown]
 # ## What is different from the paper, and why
 #
-# | | the paper (MuJoCo tasks) | here |
+# | setting | the paper (MuJoCo tasks) | here |
 # |---|---|---|
 # | networks | two hidden layers of 64 tanh units | one hidden layer of 16 tanh units |
 # | steps per iteration | 2,048 | 1,024 |

@@ -719,7 +719,7 @@ show_table(["round", "model updates so far", "reconstruction (nats, 25-update me
 # %% [markdown]
 # ## What is different from the papers, and why
 #
-# | | Dreamer (2020) | here |
+# | part | Dreamer (2020) | here |
 # |---|---|---|
 # | observations | 64 x 64 colour images, convolutional encoder and decoder | 10 x 10 binary images, dense layers |
 # | decoder | Gaussian over pixel intensities | Bernoulli per pixel |

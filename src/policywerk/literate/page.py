@@ -16,6 +16,7 @@ from policywerk.lessons import LessonInfo, concept
 from policywerk.literate import cite, exercise_page
 from policywerk.literate.blocks import admonition, attribute, fence, folded, indent
 from policywerk.literate.cells import Cell, code_cells
+from policywerk.literate.images import size_attributes
 from policywerk.literate.runner import Record
 
 
@@ -36,13 +37,16 @@ class StaleRecord(Exception):
 
 
 def render(info: LessonInfo, cells: list[Cell], record: Record, assets: str, plain: bool = False,
-           concepts: str = "../concepts", provenance: str = "", checkout: str = "", source_url: str = "") -> str:
+           concepts: str = "../concepts", provenance: str = "", checkout: str = "", source_url: str = "",
+           sizes: dict[str, tuple[int, int]] | None = None) -> str:
     """The page: prose as written, each code cell highlighted, and beneath it what that cell printed and
     showed. ``assets`` is the folder, relative to the page, that holds the record's files and the
     downloads; ``concepts``, the folder of the concept pages (None: no links to them). The library's code
     that a page quotes links to its file: under ``source_url`` on the site (the repository's files on
     its branch, from mkdocs.yml's settings: scripts/gen_pages.py), or for a plain page under ``checkout``,
-    the checkout's root relative to the page, which also holds the lesson's own source."""
+    the checkout's root relative to the page, which also holds the lesson's own source. ``sizes``: the
+    width and height of each picture the record shows, by file name (``images.intrinsic_size``), which its
+    <img> carries on the site."""
     link_base = checkout or source_url
     code = code_cells(cells)
     if len(code) != len(record.cells):
@@ -50,7 +54,7 @@ def render(info: LessonInfo, cells: list[Cell], record: Record, assets: str, pla
     outputs = {cell.number: out for cell, out in zip(code, record.cells)}
 
     def beneath(cell: Cell) -> list[str]:
-        shown = _outputs(outputs[cell.number], assets, plain, link_base)
+        shown = _outputs(outputs[cell.number], assets, plain, link_base, sizes or {})
         if plain or "try" not in cell.tags:
             return shown
         data = [item["file"] for number, out in outputs.items() if number < cell.number
@@ -139,9 +143,9 @@ def _page(info: LessonInfo, cells: list[Cell], assets: str, plain: bool, concept
     return parts or top
 
 
-def _outputs(out, assets: str, plain: bool, link_base: str) -> list[str]:
+def _outputs(out, assets: str, plain: bool, link_base: str, sizes: dict[str, tuple[int, int]]) -> list[str]:
     """What one cell printed and showed, each shown item after what the cell had printed when it was shown;
-    ``link_base``: where the checkout's files are linked."""
+    ``link_base``: where the checkout's files are linked; ``sizes``: the pictures' (``render``)."""
     parts = []
     printed = 0
     animation = ""  # the animation a poster belongs to: the one shown just before it
@@ -153,7 +157,7 @@ def _outputs(out, assets: str, plain: bool, link_base: str) -> list[str]:
         printed = max(printed, at)
         if item is not None:
             animation = item["file"] if item["kind"] == "animation" else animation
-            shown = _shown(item, assets, plain, animation, sidecars, link_base)
+            shown = _shown(item, assets, plain, animation, sidecars, link_base, sizes.get(item.get("file", "")))
             if shown:
                 parts.append(shown)
     return parts
@@ -217,7 +221,7 @@ def _code_span(text: str) -> str:
 
 
 def _shown(item: dict, assets: str, plain: bool = False, animation: str = "",
-           sidecars: set[str] = frozenset(), link_base: str = "") -> str:
+           sidecars: set[str] = frozenset(), link_base: str = "", size: tuple[int, int] | None = None) -> str:
     alt = item["alt"].replace("\n", " ")
     if item["kind"] == "source":
         if not link_base:
@@ -240,13 +244,14 @@ def _shown(item: dict, assets: str, plain: bool = False, animation: str = "",
         if not animation:
             raise ValueError(f"the poster {item['file']} follows no animation in its cell")
         gif = f"{assets}/{animation}"
-        return (f'[![{_escape_alt(alt)}]({src}){{ .pw-poster loading=lazy }}]({gif})'
+        return (f'[![{_escape_alt(alt)}]({src}){{ .pw-poster loading=lazy{size_attributes(size)} }}]({gif})'
                 '{ .pw-poster-link title="The animation\'s last frame: open it to play the animation" }')
     if item["kind"] == "animation":  # the player (docs/javascripts/player.js) takes over where it has a sidecar
         stem = item["file"].removesuffix(".gif")
         frames = f' data-pw-frames="{stem}.json"' if f"{stem}.json" in sidecars else ""
-        return f'![{_escape_alt(alt)}]({src}){{ #{anchor(stem)} .pw-animation{frames} loading=lazy }}'
-    return f'![{_escape_alt(alt)}]({src}){{ .pw-figure loading=lazy }}'
+        return (f'![{_escape_alt(alt)}]({src})'
+                f'{{ #{anchor(stem)} .pw-animation{frames} loading=lazy{size_attributes(size)} }}')
+    return f'![{_escape_alt(alt)}]({src}){{ .pw-figure loading=lazy{size_attributes(size)} }}'
 
 
 def _source(item: dict, caption: str, url: str, plain: bool) -> str:
