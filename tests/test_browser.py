@@ -78,19 +78,20 @@ def axe_script() -> str:
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]
 
 
-def accessibility(page, script: str) -> list[dict]:
-    """axe-core's findings on the page as it stands, in its colour scheme, and then in the other, switched
-    with the header's toggle as a reader would: per scheme, the rules run and passed, and the violations."""
+def accessibility(page, script: str, within: str = "", then: list[str] | None = COLOUR_RULES) -> list[dict]:
+    """axe-core's findings on the page as it stands (or on the elements ``within`` selects), with all its
+    rules in its colour scheme, then with the rules ``then`` (None: all) in the other, switched with the
+    header's toggle as a reader would: per scheme, the rules run and passed, and the violations."""
     found = []
     page.evaluate(script)
-    for rules in (None, COLOUR_RULES):
+    for rules in (None, then):
         scheme = page.evaluate("document.body.dataset.mdColorScheme")
-        result = page.evaluate("rules => axe.run(document, {resultTypes: ['violations'], "
-                               "...(rules && {runOnly: rules})})", rules)
+        result = page.evaluate("([within, rules]) => axe.run(within ? {include: [[within]]} : document, "
+                               "{resultTypes: ['violations'], ...(rules && {runOnly: rules})})", [within, rules])
         found.append({"scheme": scheme, "rules": rules or "all", "passed": len(result["passes"]), "violations": [
             {"rule": v["id"], "impact": v["impact"], "nodes": [" ".join(map(str, n["target"])) for n in v["nodes"]]}
             for v in result["violations"]]})
-        if rules is None:
+        if len(found) == 1:
             page.locator("form[data-md-component=palette] label:not([hidden])").click()
             page.wait_for_function(f"document.body.dataset.mdColorScheme !== {scheme!r}")
     return found
