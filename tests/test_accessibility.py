@@ -5,7 +5,7 @@ and run; and axe-core itself, shown to find what it is meant to find."""
 
 import pytest
 
-from test_browser import SERIOUS, VIEWPORTS, accessibility, axe_script, visit
+from test_browser import SERIOUS, VIEWPORTS, accessibility, axe_script, new_page, visit
 from test_tryit_browser import open_cell, run, runtime  # noqa: F401 (runtime: a fixture)
 
 pytestmark = pytest.mark.browser
@@ -28,9 +28,9 @@ FOCUSED = """() => {
 
 def test_a_lesson_page_can_be_read_and_its_player_run_from_the_keyboard_alone(browser, site_url):
     """Tab from the top: first the skip link, shown when focused, which jumps past the navigation into the
-    lesson; then every stop to the end of the page has a name and a visible focus ring and is on screen,
-    not under the sticky header, and the animation player's controls are among them and work from the
-    keyboard."""
+    lesson and does not load the page again; then every stop to the end of the page has a name and a
+    visible focus ring and is on screen, not under the sticky header, and the animation player's controls
+    are among them and work from the keyboard."""
     context = browser.new_context(viewport=VIEWPORTS["desktop"])
     page = context.new_page()
     visit(page, f"{site_url}/lessons/l01-bellman/")
@@ -42,6 +42,7 @@ def test_a_lesson_page_can_be_read_and_its_player_run_from_the_keyboard_alone(br
     skip = page.evaluate(FOCUSED)
     assert skip["skip"] and skip["name"] == "Skip to content", skip
     assert skip["opacity"] == "1" and skip["top"] >= 0 and skip["width"] > 0 and skip["ring"], skip
+    page.evaluate("document.querySelector('article').dataset.pwBefore = 'yes'")
     page.keyboard.press("Enter")
     assert page.url.endswith("#lesson-01-bellman-1957-value-iteration")
     stops, faults = [], []
@@ -62,6 +63,8 @@ def test_a_lesson_page_can_be_read_and_its_player_run_from_the_keyboard_alone(br
                           f"header {here['header']:.0f} px tall")
     else:
         pytest.fail("400 tab stops and the page has not ended: a keyboard trap?")
+    assert page.evaluate("document.querySelector('article').dataset.pwBefore") == "yes", \
+        "the skip link loaded the page again (Material's instant navigation; docs/javascripts/anchors.js)"
     assert stops[0]["content"], f"after the skip link, the focus went to {stops[0]} and not into the lesson"
     assert not faults, "\n".join(faults)
     names = [s["name"] for s in stops]
@@ -76,6 +79,36 @@ def test_a_lesson_page_can_be_read_and_its_player_run_from_the_keyboard_alone(br
     page.wait_for_function("([button, before]) => button.getAttribute('aria-label') !== before",
                            arg=[play.element_handle(), label])
     assert {label, play.get_attribute("aria-label")} == {"Play", "Pause"}
+    context.close()
+
+
+def test_a_jump_within_a_page_and_back_again_keeps_the_page_it_was_on(browser, site_url):
+    """Material's instant navigation would fetch the page again on the first jump to a part of it and swap
+    it in, losing what the reader had there (docs/javascripts/anchors.js keeps it from doing so): a link in
+    the table of contents, back and forward again keep the page, and a move to another page and back is
+    still Material's."""
+    context, page = new_page(browser, VIEWPORTS["desktop"])
+    visit(page, f"{site_url}/lessons/l01-bellman/")
+    page.evaluate("document.querySelector('article').dataset.pwBefore = 'yes'")
+    fetched = lambda: [u for u in page.requests if u.endswith("/")]  # noqa: E731 (pages, not their files)
+    page.requests.clear()
+    link = page.locator(".md-sidebar--secondary a.md-nav__link").nth(2)
+    part = link.get_attribute("href").split("#")[1]
+    link.click()
+    page.wait_for_function(f"location.hash === '#{part}'")
+    top = f"document.getElementById('{part}').getBoundingClientRect().top"
+    assert 0 <= page.evaluate(top) <= 200, "the jump did not reach its heading"
+    page.go_back()
+    page.wait_for_function("location.hash === ''")
+    page.go_forward()
+    page.wait_for_function(f"location.hash === '#{part}'")
+    page.wait_for_load_state("networkidle")
+    assert not fetched() and page.evaluate("document.querySelector('article').dataset.pwBefore") == "yes"
+    page.locator("a.md-footer__link--next").click()
+    page.wait_for_url("**/l02-actor-critic/")
+    page.go_back()
+    page.wait_for_function("document.querySelector('article').dataset.pwBefore === undefined")
+    assert len(fetched()) == 2 and not page.problems, (fetched(), page.problems)
     context.close()
 
 

@@ -78,6 +78,13 @@ def axe_script() -> str:
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]
 
 
+def described(node: dict) -> str:
+    """An element axe-core found, by its selector and what it found there (for contrast, the two colours
+    and the ratio)."""
+    why = [check["message"] for check in node["any"] + node["all"] + node["none"] if check.get("message")]
+    return " ".join(map(str, node["target"])) + (f" ({why[0]})" if why else "")
+
+
 def accessibility(page, script: str, within: str = "", then: list[str] | None = COLOUR_RULES) -> list[dict]:
     """axe-core's findings on the page as it stands (or on the elements ``within`` selects), with all its
     rules in its colour scheme, then with the rules ``then`` (None: all) in the other, switched with the
@@ -89,7 +96,7 @@ def accessibility(page, script: str, within: str = "", then: list[str] | None = 
         result = page.evaluate("([within, rules]) => axe.run(within ? {include: [[within]]} : document, "
                                "{resultTypes: ['violations'], ...(rules && {runOnly: rules})})", [within, rules])
         found.append({"scheme": scheme, "rules": rules or "all", "passed": len(result["passes"]), "violations": [
-            {"rule": v["id"], "impact": v["impact"], "nodes": [" ".join(map(str, n["target"])) for n in v["nodes"]]}
+            {"rule": v["id"], "impact": v["impact"], "nodes": [described(n) for n in v["nodes"]]}
             for v in result["violations"]]})
         if len(found) == 1:
             page.locator("form[data-md-component=palette] label:not([hidden])").click()
