@@ -14,13 +14,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from axe_core import SERIOUS, accessibility, axe_script
 from conftest import CHROMIUM_FLAGS
 from policywerk.lessons import available
 
 pytestmark = pytest.mark.browser
 
 VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
-SERIOUS = ("critical", "serious")  # axe-core's impacts that fail the test; moderate and minor are reported
 
 
 def pages_of(site) -> list[str]:
@@ -60,48 +60,6 @@ def load_every_image(page):
     shown = "[...document.images].filter(img => img.getClientRects().length > 0)"  # not display: none
     page.wait_for_function(f"{shown}.every(img => img.complete)", timeout=15_000)
     return page.evaluate(f"{shown}.filter(img => img.naturalWidth === 0).map(img => img.src)")
-
-
-def axe_script() -> str:
-    """axe-core (Deque's accessibility engine), as the axe-playwright-python package ships it; the site
-    never loads it."""
-    try:
-        from importlib.resources import files
-
-        return (files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
-    except ModuleNotFoundError:
-        pytest.fail("axe-playwright-python is required for the accessibility tests: pip install -e '.[test]'")
-
-
-# What the colour scheme changes: the colours alone, the page's elements and names are the same in both.
-# In the second scheme axe-core runs the rules that read colours; in the first, all of its rules.
-COLOUR_RULES = ["color-contrast", "link-in-text-block"]
-
-
-def described(node: dict) -> str:
-    """An element axe-core found, by its selector and what it found there (for contrast, the two colours
-    and the ratio)."""
-    why = [check["message"] for check in node["any"] + node["all"] + node["none"] if check.get("message")]
-    return " ".join(map(str, node["target"])) + (f" ({why[0]})" if why else "")
-
-
-def accessibility(page, script: str, within: str = "", then: list[str] | None = COLOUR_RULES) -> list[dict]:
-    """axe-core's findings on the page as it stands (or on the elements ``within`` selects), with all its
-    rules in its colour scheme, then with the rules ``then`` (None: all) in the other, switched with the
-    header's toggle as a reader would: per scheme, the rules run and passed, and the violations."""
-    found = []
-    page.evaluate(script)
-    for rules in (None, then):
-        scheme = page.evaluate("document.body.dataset.mdColorScheme")
-        result = page.evaluate("([within, rules]) => axe.run(within ? {include: [[within]]} : document, "
-                               "{resultTypes: ['violations'], ...(rules && {runOnly: rules})})", [within, rules])
-        found.append({"scheme": scheme, "rules": rules or "all", "passed": len(result["passes"]), "violations": [
-            {"rule": v["id"], "impact": v["impact"], "nodes": [described(n) for n in v["nodes"]]}
-            for v in result["violations"]]})
-        if len(found) == 1:
-            page.locator("form[data-md-component=palette] label:not([hidden])").click()
-            page.wait_for_function(f"document.body.dataset.mdColorScheme !== {scheme!r}")
-    return found
 
 
 def walk(browser, name: str, site_url: str, quick_site) -> dict:
