@@ -7,7 +7,7 @@ import pytest
 
 from axe_core import SERIOUS, accessibility, axe_script, findings
 from test_browser import VIEWPORTS, new_page, visit
-from test_tryit_browser import open_cell, run, runtime  # noqa: F401 (runtime: a fixture)
+from test_tryit_browser import finish, open_cell, run, runtime  # noqa: F401 (runtime: a fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -186,16 +186,24 @@ def test_every_picture_on_the_site_carries_the_size_of_its_file(quick_site):
 
 
 @pytest.mark.usefixtures("runtime")
-def test_the_try_it_panel_open_and_after_a_run_has_no_serious_violation_in_either_scheme(browser, site_url):
-    """What the walk's axe-core run does not see, because a reader opens it: the editor, its buttons, the
-    status, and a run's output with its pictures."""
+def test_the_try_it_and_exercise_panels_opened_and_run_have_no_serious_violation_in_either_scheme(browser, site_url):
+    """What the walk's axe-core run does not see, because a reader opens it: a try-it cell's editor, its
+    buttons, the status and a run's output with its pictures; an exercise's editor with a checked answer,
+    its verdict and a hint opened."""
     context = browser.new_context(viewport=VIEWPORTS["desktop"])
     page = context.new_page()
     panel = open_cell(page, f"{site_url}/lessons/l01-bellman/")
     status, _ = run(panel)
     assert status.startswith("Finished") and panel.locator(".pw-try-output img").count() >= 1
-    runs = accessibility(page, axe_script(), within=".pw-try", then=None)  # every rule, in both schemes
-    assert {r["scheme"] for r in runs} == {"default", "slate"} and min(r["passed"] for r in runs) >= 10
+    exercise = page.locator(".pw-exercise").first
+    exercise.get_by_role("button", name="Write your answer here").click()
+    exercise.locator(".cm-editor").wait_for()
+    exercise.get_by_role("button", name="Check").click()
+    status, _ = finish(exercise)
+    assert status.startswith("Not yet")
+    page.locator("summary", has_text="Hint 1").first.click()
+    runs = accessibility(page, axe_script(), within="article", then=None)  # every rule, in both schemes
+    assert {r["scheme"] for r in runs} == {"default", "slate"} and min(r["passed"] for r in runs) >= 20
     serious = [f"{r['scheme']}: {v['rule']} on {v['nodes']}" for r in runs for v in r["violations"]
                if v["impact"] in SERIOUS]
     assert not serious, "\n".join(serious)
