@@ -109,7 +109,8 @@ def test_a_jump_within_a_page_and_back_again_keeps_the_page_it_was_on(browser, s
     page.wait_for_url("**/l02-actor-critic/")
     page.go_back()
     page.wait_for_function("document.querySelector('article').dataset.pwBefore === undefined")
-    assert len(fetched()) == 2 and not page.problems, (fetched(), page.problems)
+    errors = [p for p in page.problems if "net::ERR_ABORTED" not in p]  # a request the page's swap cut short
+    assert len(fetched()) == 2 and not errors, (fetched(), errors)
     context.close()
 
 
