@@ -12,7 +12,7 @@ COLOUR_RULES = ["color-contrast", "link-in-text-block"]
 
 # One axe-core pass over the page, or over the element `within` selects. Code blocks and typeset math are
 # most of a lesson's elements (lesson 07: 4,500 spans of code, 3,200 of KaTeX) in a few dozen styles, and
-# the contrast rule costs per element: it takes two thirds of the time on a lesson. So while axe-core runs,
+# the contrast rule costs per element: it takes three quarters of the time on a lesson. So while axe-core runs,
 # it sees one shown span of each style (its classes, colour, size and weight, and what it sits on), marked
 # data-pw-sample, and the rest hidden; everything else on the page it sees whole. Hiding them takes nothing
 # from the other rules: none concerns a span of highlighted code, and KaTeX's drawing is aria-hidden.
