@@ -27,13 +27,21 @@ FOCUSED = """() => {
 }"""
 
 
+def mark_the_page(page) -> None:
+    """Mark the lesson's <article>, which a page fetched again and swapped in would not carry."""
+    page.evaluate("document.querySelector('article').dataset.pwBefore = 'yes'")
+
+
+def the_page_is_the_marked_one(page) -> bool:
+    return page.evaluate("document.querySelector('article').dataset.pwBefore === 'yes'")
+
+
 def test_a_lesson_page_can_be_read_and_its_player_run_from_the_keyboard_alone(browser, site_url):
     """Tab from the top: first the skip link, shown when focused, which jumps past the navigation into the
     lesson and does not load the page again; then every stop to the end of the page has a name and a
     visible focus ring and is on screen, not under the sticky header, and the animation player's controls
     are among them and work from the keyboard."""
-    context = browser.new_context(viewport=VIEWPORTS["desktop"])
-    page = context.new_page()
+    context, page = new_page(browser, VIEWPORTS["desktop"])
     visit(page, f"{site_url}/lessons/l01-bellman/")
     page.locator("img.pw-animation").first.scroll_into_view_if_needed()  # the player starts as its animation
     page.locator(".pw-player").wait_for()                                   # nears, not to race the tabbing
@@ -43,7 +51,7 @@ def test_a_lesson_page_can_be_read_and_its_player_run_from_the_keyboard_alone(br
     skip = page.evaluate(FOCUSED)
     assert skip["skip"] and skip["name"] == "Skip to content", skip
     assert skip["opacity"] == "1" and skip["top"] >= 0 and skip["width"] > 0 and skip["ring"], skip
-    page.evaluate("document.querySelector('article').dataset.pwBefore = 'yes'")
+    mark_the_page(page)
     page.keyboard.press("Enter")
     assert page.url.endswith("#lesson-01-bellman-1957-value-iteration")
     stops, faults = [], []
@@ -64,7 +72,7 @@ def test_a_lesson_page_can_be_read_and_its_player_run_from_the_keyboard_alone(br
                           f"header {here['header']:.0f} px tall")
     else:
         pytest.fail("400 tab stops and the page has not ended: a keyboard trap?")
-    assert page.evaluate("document.querySelector('article').dataset.pwBefore") == "yes", \
+    assert the_page_is_the_marked_one(page), \
         "the skip link loaded the page again (Material's instant navigation; docs/javascripts/anchors.js)"
     assert stops[0]["content"], f"after the skip link, the focus went to {stops[0]} and not into the lesson"
     assert not faults, "\n".join(faults)
@@ -90,9 +98,12 @@ def test_a_jump_within_a_page_and_back_again_keeps_the_page_it_was_on(browser, s
     still Material's."""
     context, page = new_page(browser, VIEWPORTS["desktop"])
     visit(page, f"{site_url}/lessons/l01-bellman/")
-    page.evaluate("document.querySelector('article').dataset.pwBefore = 'yes'")
-    fetched = lambda: [u for u in page.requests if u.endswith("/")]  # noqa: E731 (pages, not their files)
+    mark_the_page(page)
     page.requests.clear()
+
+    def fetched():  # pages, not their files
+        return [u for u in page.requests if u.endswith("/")]
+
     link = page.locator(".md-sidebar--secondary a.md-nav__link").nth(2)
     part = link.get_attribute("href").split("#")[1]
     link.click()
@@ -104,11 +115,11 @@ def test_a_jump_within_a_page_and_back_again_keeps_the_page_it_was_on(browser, s
     page.go_forward()
     page.wait_for_function(f"location.hash === '#{part}'")
     page.wait_for_load_state("networkidle")
-    assert not fetched() and page.evaluate("document.querySelector('article').dataset.pwBefore") == "yes"
+    assert not fetched() and the_page_is_the_marked_one(page)
     page.locator("a.md-footer__link--next").click()
     page.wait_for_url("**/l02-actor-critic/")
     page.go_back()
-    page.wait_for_function("document.querySelector('article').dataset.pwBefore === undefined")
+    page.wait_for_function("!document.querySelector('article').dataset.pwBefore")  # Material's swap
     errors = [p for p in page.problems if "net::ERR_ABORTED" not in p]  # a request the page's swap cut short
     assert len(fetched()) == 2 and not errors, (fetched(), errors)
     context.close()
@@ -121,10 +132,9 @@ def test_a_link_to_a_section_near_the_end_of_a_lesson_lands_on_it_and_it_stays_t
     to a heading near the end of the lesson with the most pictures puts the heading under the header, and
     it is still there once every picture above it has loaded. The browser's scroll anchoring, which hides
     some jumps in Chromium and Firefox, is turned off: what is measured is the page's own layout."""
-    context = browser.new_context(viewport=VIEWPORTS[width])
+    context, page = new_page(browser, VIEWPORTS[width])
     context.add_init_script("addEventListener('DOMContentLoaded', () => "
                             "{ document.documentElement.style.overflowAnchor = 'none'; })")
-    page = context.new_page()
     heading = "what-is-different-from-the-papers-and-why"  # the last section before the exercises
     assert f'<h2 id="{heading}">' in (quick_site / "lessons/l07-world-model/index.html").read_text(encoding="utf-8")
     visit(page, f"{site_url}/lessons/l07-world-model/#{heading}")  # as a link from elsewhere opens it
@@ -191,8 +201,7 @@ def test_the_try_it_and_exercise_panels_opened_and_run_have_no_serious_violation
     """What the walk's axe-core run does not see, because a reader opens it: a try-it cell's editor, its
     buttons, the status and a run's output with its pictures; an exercise's editor with a checked answer,
     its verdict and a hint opened."""
-    context = browser.new_context(viewport=VIEWPORTS["desktop"])
-    page = context.new_page()
+    context, page = new_page(browser, VIEWPORTS["desktop"])
     panel = open_cell(page, f"{site_url}/lessons/l01-bellman/")
     status, _ = run(panel)
     assert status.startswith("Finished") and panel.locator(".pw-try-output img").count() >= 1
